@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what `make test` and `make demo` need on a fresh Debian machine.
+# Idempotent and quiet when everything is already there.
+set -euo pipefail
+need=()
+command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v ssh-keygen >/dev/null || need+=(openssh-client)
+command -v unzip >/dev/null || need+=(unzip)
+if [ ${#need[@]} -gt 0 ]; then
+	echo "installing apt packages: ${need[*]}" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+command -v moto_server >/dev/null || { echo "moto_server not found: install moto[server] for Python 3" >&2; exit 1; }
+command -v terraform >/dev/null || { echo "terraform not found on PATH" >&2; exit 1; }
+here=$(dirname "$0")
+"$here/packer.sh" >/dev/null
+"$here/debian-root.sh" >/dev/null
