@@ -1,0 +1,38 @@
+variable "region" {
+  description = "AWS region to deploy into; must be the region the image was baked in."
+  type        = string
+}
+
+variable "ami_id" {
+  description = "ID of the machine image to run. `packer build images/image.pkr.hcl` writes it into terraform.tfvars; changing it replaces the instance."
+  type        = string
+
+  validation {
+    condition     = can(regex("^ami-[0-9a-f]{8}([0-9a-f]{9})?$", var.ami_id))
+    error_message = "The ami_id value must be an AMI ID such as \"ami-0123456789abcdef0\" (\"ami-\" and 8 or 17 lowercase hex digits). Run `packer build images/image.pkr.hcl` to write a real one into terraform.tfvars, or set it by hand."
+  }
+}
+
+variable "instance_type" {
+  description = "EC2 instance type of the web instance."
+  type        = string
+  default     = "t2.micro"
+}
+
+variable "cidr_vpc" {
+  description = "CIDR block of the VPC."
+  type        = string
+  default     = "10.1.0.0/16"
+}
+
+variable "cidr_subnet" {
+  description = "CIDR block of the public subnet; must lie inside cidr_vpc."
+  type        = string
+  default     = "10.1.0.0/24"
+}
+
+variable "environment_tag" {
+  description = "Value of the Environment tag on every resource."
+  type        = string
+  default     = "Learn"
+}
