@@ -1,0 +1,62 @@
+package ami
+
+import "github.com/hashicorp/packer-plugin-sdk/multistep"
+
+// stateKey names one value in the build's StateBag. Every key the builder
+// uses is declared here, once, as stateXxx; steps read and write them only
+// through statePut and stateGet.
+type stateKey string
+
+// Keys the Packer SDK itself reads or writes. Their spelling is fixed by
+// packer-plugin-sdk v0.6.10:
+//   - "ui", "hook", "error", "debug": multistep runners and every SDK step;
+//   - "communicator": put by communicator.StepConnect, read by
+//     commonsteps.StepProvision and our remove-temp-key step;
+//   - "communicator_config": put by communicator.StepConnect (the
+//     *communicator.Config we hand it); PopulateProvisionHookData reads
+//     it to give provisioners Host, Port, User, SSHPublicKey, SSHPrivateKey;
+//   - "instance_id": PopulateProvisionHookData makes it {{ .ID }};
+//   - "generated_data": PopulateProvisionHookData merges this map (our
+//     SourceAMI, BuildRegion …) into the provisioners' build data.
+const (
+	stateUI            stateKey = "ui"
+	stateHook          stateKey = "hook"
+	stateError         stateKey = "error"
+	stateDebug         stateKey = "debug"
+	stateCommunicator  stateKey = "communicator"
+	stateCommConfig    stateKey = "communicator_config"
+	stateInstanceID    stateKey = "instance_id"
+	stateGeneratedData stateKey = "generated_data"
+)
+
+// Keys of our own, snake_case like the SDK's.
+const (
+	// stateSourceImage is the ec2types.Image the build instance starts from.
+	stateSourceImage stateKey = "source_image"
+	// stateVpcID, stateSubnetID and stateAvailabilityZone say where the
+	// build instance runs (strings; subnet may be "" in EC2-Classic-less
+	// default-VPC launches where EC2 picks it).
+	stateVpcID            stateKey = "vpc_id"
+	stateSubnetID         stateKey = "subnet_id"
+	stateAvailabilityZone stateKey = "availability_zone"
+	// stateKeyPairName is the temporary key pair's name (string).
+	stateKeyPairName stateKey = "key_pair_name"
+	// stateSecurityGroupIDs are the groups the instance is launched in
+	// ([]string): the temporary one or security_group_ids.
+	stateSecurityGroupIDs stateKey = "security_group_ids"
+	// stateInstance is the running build instance (ec2types.Instance) as
+	// last described, with its addresses.
+	stateInstance stateKey = "instance"
+	// stateSSHHost is the address communicator.StepConnect dials (string).
+	stateSSHHost stateKey = "ssh_host"
+)
+
+// statePut stores v under k.
+func statePut(s multistep.StateBag, k stateKey, v any) { s.Put(string(k), v) }
+
+// stateGet returns the value under k as a T; ok is false when it is absent
+// or of another type.
+func stateGet[T any](s multistep.StateBag, k stateKey) (T, bool) {
+	v, ok := s.Get(string(k)).(T)
+	return v, ok
+}
