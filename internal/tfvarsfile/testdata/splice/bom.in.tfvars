@@ -1,0 +1,2 @@
+﻿ami_id = "ami-00000000"
+region = "us-east-1"

@@ -1,0 +1,3 @@
+# Déploiement — ☃
+name = "café ☕"
+ami_id = "ami-00000000" # ✓
