@@ -1,0 +1,42 @@
+# Sourced by the localcloud scripts: shared helpers. Not run directly.
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/.." && pwd)
+
+die() { echo "localcloud: $*" >&2; exit 1; }
+
+# free_port prints a TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# abs_dir DIR creates DIR and prints its absolute path. cloud.env holds
+# unquoted values, so paths with spaces or quotes are refused up front.
+abs_dir() {
+	mkdir -p "$1" && (cd "$1" && pwd)
+}
+check_path() {
+	case "$1" in *[[:space:]\'\"\$\`\\]*) die "path '$1' contains spaces or quotes; use a simpler folder" ;; esac
+}
+
+# A SigV4-looking header: moto routes by the credential scope's service and
+# region, and sends unsigned POSTs to S3 instead of EC2.
+ec2_auth() {
+	echo "Authorization: AWS4-HMAC-SHA256 Credential=test/20200101/$1/ec2/aws4_request, SignedHeaders=host, Signature=0"
+}
+
+# set_env FILE KEY VALUE replaces or appends KEY=VALUE in FILE, atomically.
+set_env() {
+	local file=$1 key=$2 value=$3
+	{ [ -f "$file" ] && grep -v "^$key=" "$file"; echo "$key=$value"; } >"$file.tmp" || true
+	mv "$file.tmp" "$file"
+}
+
+# stop_pid PID NAME sends TERM, waits up to 10 s, then KILL. Only that PID.
+stop_pid() {
+	local pid=$1 name=$2 i
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+	kill "$pid" 2>/dev/null || true
+	for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+	echo "localcloud: $name (pid $pid) ignored TERM; killing it" >&2
+	kill -9 "$pid" 2>/dev/null || true
+}
