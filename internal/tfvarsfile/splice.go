@@ -3,7 +3,9 @@ package tfvarsfile
 import (
 	"bytes"
 	"fmt"
+	"slices"
 
+	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
@@ -12,38 +14,79 @@ import (
 // absent attribute is appended at the end in the file's own line-ending
 // style. src must parse and each existing target must be of the edit's kind,
 // otherwise Set returns an error wrapping ErrInvalid and src is not modified.
+// The file is parsed once, whatever the number of edits.
 func Set(src []byte, filename string, edits ...Edit) ([]byte, bool, error) {
-	out, changed := src, false
+	body, err := parse(src, filename)
+	if err != nil {
+		return src, false, err
+	}
+	nl := lineEnding(src)
+	var splices []splice
+	var appends []Edit
+	seen := map[string]bool{}
 	for _, e := range edits {
-		next, ch, err := set(out, filename, e)
-		if err != nil {
+		if !hclsyntax.ValidIdentifier(e.Name) || seen[e.Name] {
+			return src, false, fmt.Errorf("%q is not a valid Terraform variable name, or is given twice", e.Name)
+		}
+		seen[e.Name] = true
+		if err := representable(e); err != nil {
 			return src, false, err
 		}
-		out, changed = next, changed || ch
-	}
-	if changed {
-		if err := verify(out, filename, edits); err != nil {
+		old, attr, isSet, err := current(body, e.Name, e.Value)
+		switch {
+		case err != nil:
 			return src, false, err
+		case attr == nil:
+			appends = append(appends, e)
+		case !isSet || !old.Equal(e.Value):
+			r := attr.Expr.Range()
+			text := render(e.Value, indentOf(src, attr.NameRange.Start.Byte), nl)
+			splices = append(splices, splice{r.Start.Byte, r.End.Byte, text})
 		}
 	}
-	return out, changed, nil
+	if len(splices) == 0 && len(appends) == 0 {
+		return src, false, nil
+	}
+	return apply(src, splices, appends, nl), true, nil
 }
 
-// verify re-reads the edited source: never hand back something Terraform
-// cannot read, or a value that reads back differently (invalid UTF-8, text
-// that Unicode normalization changes).
-func verify(out []byte, filename string, edits []Edit) error {
-	body, err := parse(out, filename)
-	if err != nil {
-		return fmt.Errorf("internal error: the edited file would not parse, nothing written: %w", err)
+// splice replaces src[start:end] with text.
+type splice struct {
+	start, end int
+	text       string
+}
+
+// apply performs the splices (on distinct attributes, so they never
+// overlap) and then the appends.
+func apply(src []byte, splices []splice, appends []Edit, nl string) []byte {
+	slices.SortFunc(splices, func(a, b splice) int { return a.start - b.start })
+	out := make([]byte, 0, len(src)+256)
+	at := 0
+	for _, s := range splices {
+		out = append(append(out, src[at:s.start]...), s.text...)
+		at = s.end
 	}
-	for _, e := range edits {
-		got, _, _, err := current(body, e.Name, e.Value)
-		if err != nil || !got.Equal(e.Value) {
-			return fmt.Errorf("the value for %q cannot be written exactly as HCL (%+v reads back as %+v)", e.Name, e.Value, got)
+	out = append(out, src[at:]...)
+	for _, e := range appends {
+		out = appendAttr(out, e, nl)
+	}
+	return out
+}
+
+// representable refuses values that would read back differently from the
+// file (invalid UTF-8, text that Unicode normalization changes), by parsing
+// the rendered value alone: cheap, whatever the size of the file.
+func representable(e Edit) error {
+	text := render(e.Value, "", "\n")
+	expr, diags := hclsyntax.ParseExpression([]byte(text), e.Name, hcl.InitialPos)
+	if !diags.HasErrors() {
+		if v, d := expr.Value(nil); !d.HasErrors() {
+			if got, err := fromCty(v, e.Value.IsMap()); err == nil && got.Equal(e.Value) {
+				return nil
+			}
 		}
 	}
-	return nil
+	return fmt.Errorf("the value for %q cannot be written exactly as HCL: %q", e.Name, text)
 }
 
 // Get returns the value of the top-level attribute name in src, found=false
@@ -59,34 +102,6 @@ func Get(src []byte, filename, name string, wantMap bool) (v Value, found bool, 
 	}
 	v, _, found, err = current(body, name, want)
 	return v, found, err
-}
-
-func set(src []byte, filename string, e Edit) ([]byte, bool, error) {
-	if !hclsyntax.ValidIdentifier(e.Name) {
-		return nil, false, fmt.Errorf("%q is not a valid Terraform variable name", e.Name)
-	}
-	body, err := parse(src, filename)
-	if err != nil {
-		return nil, false, err
-	}
-	old, attr, isSet, err := current(body, e.Name, e.Value)
-	if err != nil {
-		return nil, false, err
-	}
-	nl := lineEnding(src)
-	if attr == nil {
-		return appendAttr(src, e, nl), true, nil
-	}
-	if isSet && old.Equal(e.Value) {
-		return src, false, nil
-	}
-	r := attr.Expr.Range()
-	text := render(e.Value, indentOf(src, attr.NameRange.Start.Byte), nl)
-	out := make([]byte, 0, len(src)+len(text))
-	out = append(out, src[:r.Start.Byte]...)
-	out = append(out, text...)
-	out = append(out, src[r.End.Byte:]...)
-	return out, true, nil
 }
 
 // appendAttr adds "name = value" as the last line. A file that does not end

@@ -1,0 +1,82 @@
+package tfvarsfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"log"
+	"os"
+	"path/filepath"
+	"syscall"
+)
+
+// writeAtomic replaces path with data so that a reader (or a crash) sees
+// either the old file or the new one, never a part: write a temporary file in
+// the same folder, fsync it, rename it over path, fsync the folder. The new
+// file keeps the old one's mode and owner (0644 and the caller's for a new
+// file).
+func writeAtomic(path string, data []byte) (err error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("creating a temporary file beside %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tmp.Close()
+			_ = os.Remove(tmp.Name())
+		}
+	}()
+	if err = keepModeAndOwner(tmp, path); err != nil {
+		return err
+	}
+	if _, err = tmp.Write(data); err != nil {
+		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("syncing %s: %w", tmp.Name(), err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("closing %s: %w", tmp.Name(), err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("replacing %s: %w", path, err)
+	}
+	return syncDir(dir)
+}
+
+// keepModeAndOwner gives tmp the mode and owner of the file it replaces.
+func keepModeAndOwner(tmp *os.File, path string) error {
+	mode, uid, gid := fs.FileMode(0o644), -1, -1
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			uid, gid = int(st.Uid), int(st.Gid)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("reading the mode of %s: %w", path, err)
+	}
+	if err := tmp.Chmod(mode); err != nil {
+		return fmt.Errorf("setting mode %v on %s: %w", mode, tmp.Name(), err)
+	}
+	if uid >= 0 && (uid != os.Getuid() || gid != os.Getgid()) {
+		if err := tmp.Chown(uid, gid); err != nil {
+			// Only root may give a file away; anyone else writes as themself.
+			log.Printf("[DEBUG] keeping owner %d:%d of %s: %v", uid, gid, path, err)
+		}
+	}
+	return nil
+}
+
+// syncDir makes the rename durable.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return fmt.Errorf("opening folder %s to sync it: %w", dir, err)
+	}
+	defer d.Close()
+	if err := d.Sync(); err != nil {
+		return fmt.Errorf("syncing folder %s: %w", dir, err)
+	}
+	return nil
+}
