@@ -61,7 +61,10 @@ func TestUpdateRefusesInvalidFilesUntouched(t *testing.T) {
 func TestUpdateMissingFolder(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "missing", "terraform.tfvars")
 	for _, err := range []error{
-		func() error { _, err := Update(context.Background(), path, Entry{Variable: "ami_id", Value: "ami-1"}, 0); return err }(),
+		func() error {
+			_, err := Update(context.Background(), path, Entry{Variable: "ami_id", Value: "ami-1"}, 0)
+			return err
+		}(),
 		Check(path, "ami_id", ""),
 	} {
 		if err == nil || !strings.Contains(err.Error(), "does not exist: create it or fix the path") || !errors.Is(err, ErrInvalid) {
