@@ -1,0 +1,159 @@
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// project is a throwaway copy of images/, instances/ and scripts/ with a
+// freshly generated key for the image's terraform user.
+type project struct {
+	dir, packer string
+	cloud       *localCloud
+	env         []string
+}
+
+// TestLoop is the seed's track: bake v1, apply, change scripts/setup.sh,
+// bake v2, apply — checking after each step what a user would check.
+func TestLoop(t *testing.T) {
+	start := time.Now()
+	repo := repoRoot(t)
+	if os.Geteuid() != 0 {
+		t.Fatal("the local build instance needs root (chroot and unshare in localcloud/new-instance.sh); run as root")
+	}
+	work := workDir(t)
+	p := setUp(t, repo, work)
+
+	v0 := p.readTfvars(t)
+	p.bake(t, "v1")
+	v1 := p.readTfvars(t)
+	ami1 := p.checkBake(t, v0, v1)
+
+	p.terraform(t, "init", "init", "-input=false", "-no-color")
+	p.terraform(t, "apply-v1", "apply", "-auto-approve", "-input=false", "-no-color")
+	web1 := p.outputs(t)
+	p.checkInstance(t, web1, ami1)
+
+	setup := filepath.Join(p.dir, "scripts", "setup.sh")
+	replaceInFile(t, setup, "\nAPP_VERSION=1\n", "\nAPP_VERSION=2\n")
+	p.cloud.newInstance(t)
+	p.bake(t, "v2")
+	v2 := p.readTfvars(t)
+	ami2 := p.checkBake(t, v1, v2)
+	p.checkInstanceRoot(t, "2")
+
+	p.terraform(t, "apply-v2", "apply", "-auto-approve", "-input=false", "-no-color")
+	web2 := p.outputs(t)
+	if web2.InstanceID == web1.InstanceID {
+		t.Fatalf("terraform apply kept instance %s; a new image must replace it", web1.InstanceID)
+	}
+	p.checkInstance(t, web2, ami2)
+	if old := p.instance(t, web1.InstanceID); old.State.Name != types.InstanceStateNameTerminated {
+		t.Errorf("the replaced instance %s is %s, want terminated", web1.InstanceID, old.State.Name)
+	}
+	p.checkNothingLeft(t, web2.InstanceID, ami1, ami2)
+	t.Logf("whole loop: %s", time.Since(start).Round(time.Second))
+}
+
+// workDir is a temp folder for the run; KEEP_E2E=1 keeps it (and the logs
+// of every command in it) after the test.
+func workDir(t *testing.T) string {
+	t.Helper()
+	work := t.TempDir()
+	if os.Getenv("KEEP_E2E") == "1" {
+		var err error
+		if work, err = os.MkdirTemp("", "immutable-e2e-"); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("KEEP_E2E=1: keeping %s", work)
+	}
+	logDir = work
+	return work
+}
+
+// setUp starts the local cloud, builds and installs the plugin, copies the
+// project and generates the user's key.
+func setUp(t *testing.T, repo, work string) *project {
+	t.Helper()
+	mustRun(t, repo, nil, "deps", filepath.Join(repo, "tools", "deps.sh"))
+	packer := strings.TrimSpace(mustRun(t, repo, nil, "packer.sh", filepath.Join(repo, "tools", "packer.sh")))
+	cloud := startCloud(t, repo, filepath.Join(work, "cloud"))
+	p := &project{dir: filepath.Join(work, "project"), packer: packer, cloud: cloud}
+	p.env = cloud.environ("PACKER_PLUGIN_PATH="+filepath.Join(work, "packer-plugins"), "CHECKPOINT_DISABLE=1",
+		"TF_IN_AUTOMATION=1", "PACKER_NO_COLOR=1")
+
+	plugin := filepath.Join(work, "packer-plugin-immutable")
+	mustRun(t, repo, nil, "go-build", "go", "build", "-o", plugin, ".")
+	mustRun(t, work, p.env, "plugin-install", packer, "plugins", "install", "--path", plugin,
+		"github.com/immutable-infrastructure/immutable")
+
+	for _, d := range []string{"images", "instances", "scripts"} {
+		copyTree(t, filepath.Join(repo, d), filepath.Join(p.dir, d))
+	}
+	if err := os.MkdirAll(filepath.Join(p.dir, "keys"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, p.dir, nil, "ssh-keygen", "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(p.dir, "keys", "terraform"))
+	mustRun(t, p.dir, p.env, "packer-init", packer, "init", "images/image.pkr.hcl")
+	return p
+}
+
+// bake runs packer build against the local cloud's build instance.
+func (p *project) bake(t *testing.T, name string) {
+	t.Helper()
+	p.cloud.load(t)
+	mustRun(t, p.dir, p.env, "bake-"+name, p.packer, "build", "-color=false",
+		"-var", "ssh_host="+p.cloud.env["SSH_HOST"], "-var", "ssh_port="+p.cloud.env["SSH_PORT"],
+		"-var", `ssh_source_cidrs=["127.0.0.1/32"]`, "images/image.pkr.hcl")
+}
+
+func (p *project) terraform(t *testing.T, log string, args ...string) {
+	t.Helper()
+	mustRun(t, filepath.Join(p.dir, "instances"), p.env, "terraform-"+log, "terraform", args...)
+}
+
+type webOutputs struct {
+	InstanceID, AMI, PublicIP string
+}
+
+func (p *project) outputs(t *testing.T) webOutputs {
+	t.Helper()
+	cmd := exec.Command("terraform", "output", "-json")
+	cmd.Dir, cmd.Env = filepath.Join(p.dir, "instances"), p.env
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("terraform output: %v", err)
+	}
+	var raw map[string]struct{ Value string }
+	if err := json.Unmarshal(out, &raw); err != nil {
+		t.Fatalf("terraform output -json: %v\n%s", err, out)
+	}
+	return webOutputs{InstanceID: raw["instance_id"].Value, AMI: raw["ami_id"].Value, PublicIP: raw["public_ip"].Value}
+}
+
+func (p *project) readTfvars(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(p.dir, "instances", "terraform.tfvars"))
+	if err != nil {
+		t.Fatalf("reading terraform.tfvars: %v", err)
+	}
+	return data
+}
+
+func replaceInFile(t *testing.T, path, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(data), old) {
+		t.Fatalf("%s: want %q in it (err %v)", path, old, err)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(data), old, new, 1)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+}

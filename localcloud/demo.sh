@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# `make demo`: the seed's track, offline. Bakes image v1, deploys it with
+# Terraform, changes scripts/setup.sh, bakes v2, shows the one-value tfvars
+# diff, redeploys (the instance is replaced) and rolls back — against a local
+# EC2 (moto) and a local sshd standing in for the build instance.
+#
+# Works on copies in a throwaway folder; the repository is never modified.
+# KEEP=1 keeps that folder (and prints where it is) for a look afterwards.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/immutable-demo.XXXXXX")
+cloud="$work/cloud"
+project="$work/project"
+started=$(date +%s)
+finish() {
+	local rc=$?
+	"$here/down.sh" "$cloud" >/dev/null 2>&1 || true
+	if [ "${KEEP:-}" = 1 ] || [ $rc -ne 0 ]; then echo "demo files kept in $work"; else rm -rf "$work"; fi
+	[ $rc -eq 0 ] || echo "DEMO FAILED (exit $rc) at: ${current_step:-start}; logs in $work" >&2
+}
+trap finish EXIT
+
+step_no=0
+step_started=0
+banner() {
+	[ "$step_started" = 0 ] || printf '    (%ss)\n' $(($(date +%s) - step_started))
+	step_no=$((step_no + 1))
+	current_step=$*
+	step_started=$(date +%s)
+	printf '\n\033[1m=== %d. %s\033[0m\n' "$step_no" "$*"
+}
+show() { printf '$ %s\n' "$*"; "$@"; }
+ec2() { "$here/ec2-show.py" "$@"; }
+tfout() { terraform -chdir="$project/instances" output -raw "$1"; }
+
+banner "Start the local cloud: EC2 API (moto) and a build instance (sshd in a throwaway Debian root)"
+"$here/up.sh" "$cloud"
+set -a
+# shellcheck disable=SC1091
+. "$cloud/cloud.env"
+set +a
+
+banner "Copy images/, instances/ and scripts/ into $project; generate the terraform user's key"
+mkdir -p "$project/keys"
+cp -r "$repo/images" "$repo/instances" "$repo/scripts" "$project/"
+rm -rf "$project/instances/.terraform" "$project/instances/terraform.tfstate"*
+ssh-keygen -q -t ed25519 -N '' -C terraform@demo -f "$project/keys/terraform"
+show cat "$project/instances/terraform.tfvars"
+
+banner "Install the plugin into an isolated PACKER_PLUGIN_PATH; packer init"
+packer=$("$repo/tools/packer.sh")
+plugin="$repo/packer-plugin-immutable"
+[ -x "$plugin" ] || { plugin="$work/packer-plugin-immutable"; (cd "$repo" && go build -o "$plugin" .); }
+export PACKER_PLUGIN_PATH="$work/packer-plugins"
+"$packer" plugins install --path "$plugin" github.com/immutable-infrastructure/immutable
+"$packer" init "$project/images/image.pkr.hcl"
+
+bake() {
+	local log="$work/bake-$1.log"
+	(cd "$project" && "$packer" build -color=false \
+		-var "ssh_host=$SSH_HOST" -var "ssh_port=$SSH_PORT" -var 'ssh_source_cidrs=["127.0.0.1/32"]' \
+		images/image.pkr.hcl) 2>&1 | tee "$log"
+	cp "$project/instances/terraform.tfvars" "$work/terraform.tfvars.$1"
+}
+apply() {
+	terraform -chdir="$project/instances" apply -auto-approve -input=false -no-color >"$work/apply-$1.log" 2>&1 \
+		|| { tail -n 30 "$work/apply-$1.log"; die "terraform apply failed (log above)"; }
+	grep -E 'must be replaced|forces replacement|Creating\.\.\.|Destroying\.\.\.|Apply complete' "$work/apply-$1.log" || true
+}
+
+banner "Bake image v1: packer build images/image.pkr.hcl"
+bake v1
+ec2 images keypairs groups
+show cat "$project/instances/terraform.tfvars"
+
+banner "Deploy v1: terraform init && terraform apply"
+terraform -chdir="$project/instances" init -input=false -no-color >"$work/init.log" 2>&1 \
+	|| { cat "$work/init.log"; die "terraform init failed"; }
+apply v1
+v1_instance=$(tfout instance_id)
+v1_ami=$(tfout ami_id)
+echo "instance $v1_instance runs image $v1_ami"
+
+banner "Change the image: bump APP_VERSION in scripts/setup.sh"
+sed -i 's/^APP_VERSION=1$/APP_VERSION=2/' "$project/scripts/setup.sh"
+diff -u "$repo/scripts/setup.sh" "$project/scripts/setup.sh" | sed "s|$work/||" || true
+
+banner "Bake image v2 on a fresh build instance"
+"$here/new-instance.sh" "$cloud" >/dev/null
+# shellcheck disable=SC1091
+. "$cloud/cloud.env"
+bake v2
+echo "the v2 build instance's root, captured in the image, serves app version $(cat "$INSTANCE_ROOT/opt/webapp/VERSION")"
+ec2 images
+
+banner "What changed in terraform.tfvars: one value"
+diff -u "$work/terraform.tfvars.v1" "$work/terraform.tfvars.v2" | sed "s|$work/||" || true
+
+banner "Redeploy: terraform apply replaces the instance (create before destroy)"
+apply v2
+v2_instance=$(tfout instance_id)
+v2_ami=$(tfout ami_id)
+echo "old: $v1_instance (image $v1_ami) is now $(ec2 state "$v1_instance")"
+echo "new: $v2_instance (image $v2_ami) is $(ec2 state "$v2_instance")"
+[ "$v1_instance" != "$v2_instance" ] || die "the instance was not replaced"
+
+banner "Roll back to v1: packer-plugin-immutable rollback, then terraform apply"
+if out=$("$plugin" rollback -file "$project/instances/terraform.tfvars" 2>&1); then
+	echo "$out"
+	diff -u "$work/terraform.tfvars.v2" "$project/instances/terraform.tfvars" | sed "s|$work/||" || true
+	apply rollback
+	echo "instance $(tfout instance_id) runs image $(tfout ami_id) again (v1 was $v1_ami)"
+elif grep -q 'Unknown command' <<<"$out"; then
+	echo "(this build of the plugin has no rollback subcommand yet; skipped)"
+else
+	echo "$out"
+	die "rollback failed"
+fi
+
+banner "Nothing left behind by the builds"
+ec2 instances keypairs groups
+
+printf '\ndemo complete in %ss\n' $(($(date +%s) - started))

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""Prints what the local EC2 endpoint holds, for the demo: our images, the
+instances, key pairs and security groups. Reads AWS_ENDPOINT_URL and
+AWS_REGION from the environment (source DIR/cloud.env first).
+
+Usage: ec2-show.py [images|instances|keypairs|groups|state INSTANCE_ID]...
+"""
+import os
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+
+NS = "{http://ec2.amazonaws.com/doc/2016-11-15/}"
+
+
+def call(action, **params):
+    region = os.environ.get("AWS_REGION", "us-east-1")
+    body = urllib.parse.urlencode({"Action": action, "Version": "2016-11-15", **params}).encode()
+    req = urllib.request.Request(os.environ["AWS_ENDPOINT_URL"] + "/", data=body, method="POST")
+    # moto picks the service and region from the credential scope.
+    req.add_header("Authorization", "AWS4-HMAC-SHA256 Credential=test/20200101/%s/ec2/aws4_request, "
+                   "SignedHeaders=host, Signature=0" % region)
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        root = ET.fromstring(resp.read())
+    for el in root.iter():  # moto's namespace URI varies by a trailing slash
+        el.tag = el.tag.split("}", 1)[-1]
+    return root
+
+
+def text(el, path):
+    found = el.find(path)
+    return found.text if found is not None and found.text else "-"
+
+
+def tags(el):
+    pairs = [(text(t, "key"), text(t, "value")) for t in el.findall("tagSet/item")]
+    return ", ".join("%s=%s" % p for p in sorted(pairs)) or "no tags"
+
+
+def images():
+    items = call("DescribeImages", **{"Owner.1": "self", "Filter.1.Name": "name",
+                                      "Filter.1.Value.1": "learn-terraform-packer-*"}).findall("imagesSet/item")
+    print("baked images (learn-terraform-packer-*): %d" % len(items))
+    for i in items:
+        print("  %s  %s  %s  [%s]" % (text(i, "imageId"), text(i, "name"), text(i, "imageState"), tags(i)))
+
+
+def instances():
+    items = call("DescribeInstances").findall("reservationSet/item/instancesSet/item")
+    print("instances: %d" % len(items))
+    for i in items:
+        print("  %s  %-10s  image %s  [%s]" % (text(i, "instanceId"), text(i, "instanceState/name"),
+                                            text(i, "imageId"), tags(i)))
+
+
+def keypairs():
+    items = call("DescribeKeyPairs").findall("keySet/item")
+    print("key pairs: %d%s" % (len(items), "".join("\n  " + text(k, "keyName") for k in items)))
+
+
+def groups():
+    items = call("DescribeSecurityGroups").findall("securityGroupInfo/item")
+    named = [text(g, "groupName") for g in items if text(g, "groupName") != "default"]
+    print("security groups (besides default): %d%s" % (len(named), "".join("\n  " + n for n in named)))
+
+
+def state(instance_id):
+    try:
+        items = call("DescribeInstances", **{"InstanceId.1": instance_id}).findall(
+            "reservationSet/item/instancesSet/item")
+    except urllib.error.HTTPError:  # InvalidInstanceID.NotFound
+        items = []
+    print(text(items[0], "instanceState/name") if items else "absent")
+
+
+def main(args):
+    shows = {"images": images, "instances": instances, "keypairs": keypairs, "groups": groups}
+    args = args or list(shows)
+    while args:
+        name = args.pop(0)
+        if name == "state":
+            state(args.pop(0))
+        elif name in shows:
+            shows[name]()
+        else:
+            sys.exit("ec2-show.py: unknown view %r (want %s or state ID)" % (name, "|".join(shows)))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
