@@ -1,0 +1,107 @@
+package ec2wait
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"math/rand/v2"
+	"time"
+)
+
+// ErrTimeout is returned (wrapped) when a wait runs out of time or attempts.
+var ErrTimeout = errors.New("timed out")
+
+// Poll reports whether the awaited state is reached. A non-nil error ends
+// the wait, except NotFound during the grace period and transient errors
+// (throttling, 5xx), which count as "not yet".
+type Poll func(ctx context.Context) (done bool, err error)
+
+// For polls until poll reports done, and returns how long that took. say
+// (may be nil) gets "Waiting for <what> ..." and, when done,
+// "<what>: done after 12.3s".
+func For(ctx context.Context, say func(string), what string, opts Options, poll Poll) (time.Duration, error) {
+	o := opts.withDefaults()
+	if say == nil {
+		say = func(string) {}
+	}
+	say(fmt.Sprintf("Waiting for %s ...", what))
+	start := o.now()
+	var deadline time.Time
+	if o.Timeout > 0 {
+		deadline = start.Add(o.Timeout)
+	}
+	delay := o.MinDelay
+	for attempt := 1; ; attempt++ {
+		done, err := poll(ctx)
+		elapsed := o.now().Sub(start)
+		if err != nil && ctx.Err() == nil && tolerable(err, elapsed, o) {
+			log.Printf("[DEBUG] waiting for %s: attempt %d: %v (retrying)", what, attempt, err)
+			err = nil
+			done = false
+		}
+		if err != nil {
+			return elapsed, fmt.Errorf("waiting for %s: %w", what, err)
+		}
+		if done {
+			say(fmt.Sprintf("%s: done after %s", what, round(elapsed)))
+			return elapsed, nil
+		}
+		if o.MaxAttempts > 0 && attempt >= o.MaxAttempts {
+			return elapsed, fmt.Errorf("waiting for %s: %w after %d attempts (%s); raise aws_polling max_attempts or AWS_MAX_ATTEMPTS", what, ErrTimeout, attempt, round(elapsed))
+		}
+		pause := o.jittered(delay)
+		if !deadline.IsZero() && o.now().Add(pause).After(deadline) {
+			return elapsed, fmt.Errorf("waiting for %s: %w after %s", what, ErrTimeout, round(elapsed))
+		}
+		if err := o.sleep(ctx, pause); err != nil {
+			return o.now().Sub(start), fmt.Errorf("waiting for %s: %w", what, err)
+		}
+		delay = min(time.Duration(float64(delay)*o.Factor), o.MaxDelay)
+	}
+}
+
+// tolerable reports whether err means "ask again" rather than "give up".
+func tolerable(err error, elapsed time.Duration, o Options) bool {
+	if IsTransient(err) {
+		return true
+	}
+	return IsNotFound(err) && o.NotFoundGrace > 0 && elapsed < o.NotFoundGrace
+}
+
+// jittered spreads d by ±Jitter.
+func (o Options) jittered(d time.Duration) time.Duration {
+	if o.Jitter <= 0 {
+		return d
+	}
+	r := rand.Float64
+	if o.rand != nil {
+		r = o.rand
+	}
+	return time.Duration(float64(d) * (1 + o.Jitter*(2*r()-1)))
+}
+
+// round keeps durations readable in the UI: 12.3s, 250ms.
+func round(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(100 * time.Millisecond)
+	}
+	return d.Round(time.Millisecond)
+}
+
+// Retry runs call until it succeeds, retrying NotFound errors (an ID created
+// moments ago and not visible yet) for up to NotFoundGrace and transient
+// errors with the same gentle backoff as For. Any other error is returned.
+func Retry(ctx context.Context, what string, opts Options, call func(context.Context) error) error {
+	o := opts
+	o.Timeout = -1
+	var last error
+	_, err := For(ctx, nil, what, o, func(ctx context.Context) (bool, error) {
+		last = call(ctx)
+		return last == nil, last
+	})
+	if err != nil && last != nil && errors.Is(err, last) {
+		return last
+	}
+	return err
+}
