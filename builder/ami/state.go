@@ -49,6 +49,10 @@ const (
 	stateInstance stateKey = "instance"
 	// stateSSHHost is the address communicator.StepConnect dials (string).
 	stateSSHHost stateKey = "ssh_host"
+	// stateAMIs maps region to the AMI ID made there (map[string]string):
+	// put by StepCreateImage, extended by StepCopyImages, read by the
+	// modify and tag steps and the artifact.
+	stateAMIs stateKey = "amis"
 )
 
 // statePut stores v under k.

@@ -1,0 +1,104 @@
+package ami
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"maps"
+	"slices"
+	"strings"
+
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+	registryimage "github.com/hashicorp/packer-plugin-sdk/packer/registry/image"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
+)
+
+// Artifact is the result of a build: one AMI per region.
+type Artifact struct {
+	// Amis maps region to AMI ID.
+	Amis map[string]string
+	// BuilderIdValue is BuilderID; post-processors check it.
+	BuilderIdValue string
+	// StateData holds "generated_data" (SourceAMI, BuildRegion …) and the
+	// HCP Packer registry images.
+	StateData map[string]any
+	// Clients makes EC2 clients for Destroy.
+	Clients clientFor[deleteImageEC2]
+}
+
+// newArtifact builds the artifact from the build's state, or returns nil
+// when no AMI was made (skip_create_ami), so Packer reports no artifact.
+func newArtifact(state multistep.StateBag, clients clientFor[deleteImageEC2]) *Artifact {
+	amis, _ := stateGet[map[string]string](state, stateAMIs)
+	if len(amis) == 0 {
+		return nil
+	}
+	data, _ := stateGet[map[string]any](state, stateGeneratedData)
+	a := &Artifact{Amis: maps.Clone(amis), BuilderIdValue: BuilderID, Clients: clients,
+		StateData: map[string]any{"generated_data": data}}
+	src, _ := stateGet[ec2types.Image](state, stateSourceImage)
+	a.StateData[registryimage.ArtifactStateURI] = a.registryImages(src.ImageId, data)
+	return a
+}
+
+func (a *Artifact) BuilderId() string { return a.BuilderIdValue }
+
+// Files is nil: an AMI lives in EC2, not on disk.
+func (a *Artifact) Files() []string { return nil }
+
+// Id is "region:ami-id" pairs sorted by region and comma-joined, as
+// amazon-ebs, so tools that parse its artifact IDs keep working.
+func (a *Artifact) Id() string {
+	parts := make([]string, 0, len(a.Amis))
+	for _, r := range slices.Sorted(maps.Keys(a.Amis)) {
+		parts = append(parts, r+":"+a.Amis[r])
+	}
+	return strings.Join(parts, ",")
+}
+
+func (a *Artifact) String() string {
+	lines := make([]string, 0, len(a.Amis))
+	for _, r := range slices.Sorted(maps.Keys(a.Amis)) {
+		lines = append(lines, fmt.Sprintf("%s: %s", r, a.Amis[r]))
+	}
+	return "AMIs were created:\n" + strings.Join(lines, "\n") + "\n"
+}
+
+func (a *Artifact) State(name string) any { return a.StateData[name] }
+
+// registryImages is the HCP Packer registry metadata: one image per region
+// with the source image and the generated data as labels.
+func (a *Artifact) registryImages(sourceID *string, data map[string]any) []*registryimage.Image {
+	var images []*registryimage.Image
+	for _, r := range slices.Sorted(maps.Keys(a.Amis)) {
+		img := &registryimage.Image{ImageID: a.Amis[r], ProviderName: "aws", ProviderRegion: r, Labels: map[string]string{}}
+		if sourceID != nil {
+			img.SourceImageID = *sourceID
+		}
+		if err := registryimage.SetLabels(data)(img); err != nil {
+			log.Printf("[DEBUG] registry labels: %v", err)
+		}
+		images = append(images, img)
+	}
+	return images
+}
+
+// Destroy deregisters every AMI and deletes its snapshots, in every region.
+func (a *Artifact) Destroy() error {
+	ctx := context.Background()
+	var errs []error
+	for _, r := range slices.Sorted(maps.Keys(a.Amis)) {
+		log.Printf("[DEBUG] destroying AMI %s in %s", a.Amis[r], r)
+		c, err := a.Clients(ctx, r)
+		if err == nil {
+			err = deleteImage(ctx, c, a.Amis[r], true, ec2wait.Options{})
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("destroying AMI %s in %s: %w", a.Amis[r], r, err))
+		}
+	}
+	return errors.Join(errs...)
+}

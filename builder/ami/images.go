@@ -1,0 +1,158 @@
+package ami
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
+)
+
+// describeImagesEC2 is the one call every image step uses to look an AMI up.
+type describeImagesEC2 interface {
+	DescribeImages(context.Context, *ec2.DescribeImagesInput, ...func(*ec2.Options)) (*ec2.DescribeImagesOutput, error)
+}
+
+// deleteImageEC2 is what removing an AMI and its snapshots takes.
+type deleteImageEC2 interface {
+	describeImagesEC2
+	DeregisterImage(context.Context, *ec2.DeregisterImageInput, ...func(*ec2.Options)) (*ec2.DeregisterImageOutput, error)
+	DeleteSnapshot(context.Context, *ec2.DeleteSnapshotInput, ...func(*ec2.Options)) (*ec2.DeleteSnapshotOutput, error)
+}
+
+// cleanupNotFoundGrace bounds how long Cleanup waits for a just-created
+// image to become visible before concluding it is gone.
+const cleanupNotFoundGrace = 30 * time.Second
+
+// errImageFailed is returned when EC2 reports an image as failed.
+var errImageFailed = errors.New("image creation failed")
+
+// describeImage returns the image with id; NotFound is passed through so
+// waiters can treat it as "not visible yet".
+func describeImage(ctx context.Context, c describeImagesEC2, id string) (ec2types.Image, error) {
+	out, err := c.DescribeImages(ctx, &ec2.DescribeImagesInput{ImageIds: []string{id}})
+	if err != nil {
+		return ec2types.Image{}, err
+	}
+	for _, img := range out.Images {
+		if img.ImageId != nil && *img.ImageId == id {
+			return img, nil
+		}
+	}
+	// An empty answer is what EC2 gives for a moment after a create, and
+	// for deregistered images: report it as the NotFound it means.
+	return ec2types.Image{}, &smithy.GenericAPIError{Code: "InvalidAMIID.NotFound", Message: "image " + id + " not found"}
+}
+
+// waitImageAvailable waits until image id in region is available and
+// returns it as last described.
+func waitImageAvailable(ctx context.Context, c describeImagesEC2, say func(string), region, id string, opts ec2wait.Options) (ec2types.Image, error) {
+	var img ec2types.Image
+	_, err := ec2wait.For(ctx, say, fmt.Sprintf("AMI %s in %s to become available", id, region), opts,
+		func(ctx context.Context) (bool, error) {
+			var err error
+			img, err = describeImage(ctx, c, id)
+			if err != nil {
+				return false, err
+			}
+			switch img.State {
+			case ec2types.ImageStateAvailable:
+				return true, nil
+			case ec2types.ImageStateFailed, ec2types.ImageStateError, ec2types.ImageStateInvalid, ec2types.ImageStateDeregistered:
+				return false, fmt.Errorf("%w: %s is %s: %s", errImageFailed, id, img.State, imageStateReason(img))
+			}
+			return false, nil
+		})
+	return img, err
+}
+
+func imageStateReason(img ec2types.Image) string {
+	if img.StateReason != nil && img.StateReason.Message != nil {
+		return *img.StateReason.Message
+	}
+	return "no reason given"
+}
+
+// imageSnapshots lists the EBS snapshots an image's block devices use.
+func imageSnapshots(img ec2types.Image) []string {
+	var ids []string
+	for _, m := range img.BlockDeviceMappings {
+		if m.Ebs != nil && m.Ebs.SnapshotId != nil {
+			ids = append(ids, *m.Ebs.SnapshotId)
+		}
+	}
+	return ids
+}
+
+// deleteImage deregisters image id and deletes its snapshots. An image
+// that is already gone is not an error. Snapshots are read before the
+// deregistration; afterwards the image can no longer be described.
+func deleteImage(ctx context.Context, c deleteImageEC2, id string, withSnapshots bool, opts ec2wait.Options) error {
+	var img ec2types.Image
+	err := ec2wait.Retry(ctx, "describing "+id, opts, func(ctx context.Context) error {
+		var err error
+		img, err = describeImage(ctx, c, id)
+		return err
+	})
+	if ec2wait.IsNotFound(err) {
+		log.Printf("[DEBUG] image %s already gone", id)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("describing image %s: %w", id, err)
+	}
+	if _, err := c.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: &id}); err != nil && !ec2wait.IsNotFound(err) {
+		return fmt.Errorf("deregistering image %s: %w", id, err)
+	}
+	if !withSnapshots {
+		return nil
+	}
+	var errs []error
+	for _, snap := range imageSnapshots(img) {
+		_, err := c.DeleteSnapshot(ctx, &ec2.DeleteSnapshotInput{SnapshotId: &snap})
+		if err != nil && !ec2wait.IsNotFound(err) {
+			errs = append(errs, fmt.Errorf("deleting snapshot %s of image %s: %w", snap, id, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// buildFailed reports whether the build was cancelled or halted: only then
+// do image steps remove what they made.
+func buildFailed(state multistep.StateBag) bool {
+	_, cancelled := state.GetOk(multistep.StateCancelled)
+	_, halted := state.GetOk(multistep.StateHalted)
+	return cancelled || halted
+}
+
+// removeImages is the Cleanup of every step that creates AMIs: it deletes
+// each remembered image and names whatever could not be deleted.
+// The grace for NotFound stays: an image created a moment ago (the build
+// was cancelled right after CreateImage) may not be visible yet.
+func removeImages(state multistep.StateBag, clients clientFor[deleteImageEC2], images map[string]string, opts ec2wait.Options) {
+	ctx, cancel := cleanupContext()
+	defer cancel()
+	if opts.NotFoundGrace == 0 || opts.NotFoundGrace > cleanupNotFoundGrace {
+		opts.NotFoundGrace = cleanupNotFoundGrace
+	}
+	for _, region := range slices.Sorted(maps.Keys(images)) {
+		id := images[region]
+		uiOf(state).Say(fmt.Sprintf("Deregistering AMI %s in %s and deleting its snapshots ...", id, region))
+		c, err := clients(ctx, region)
+		if err == nil {
+			err = deleteImage(ctx, c, id, true, opts)
+		}
+		if err != nil {
+			leftBehind(state, "AMI", id, fmt.Sprintf("aws ec2 deregister-image --region %s --image-id %s (then delete its snapshots: aws ec2 describe-snapshots --region %s --filters Name=description,Values='*%s*')", region, id, region, id), err)
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package ami
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"sync"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
+)
+
+type copyImagesEC2 interface {
+	deleteImageEC2
+	CopyImage(context.Context, *ec2.CopyImageInput, ...func(*ec2.Options)) (*ec2.CopyImageOutput, error)
+}
+
+// StepCopyImages copies the build region's AMI to every ami_regions region
+// in parallel and waits for all copies together. Like StepCreateImage it
+// remembers each copy as soon as CopyImage returns, so Cleanup removes
+// copies whose wait failed, was cancelled, or that finished before a later
+// step failed. Uses: stateAMIs. Puts: stateAMIs with every region.
+type StepCopyImages struct {
+	Clients      clientFor[copyImagesEC2]
+	SourceRegion string
+	Regions      []string // without the source region
+	Name         string
+	Description  string
+	Encrypt      bool
+	RegionKMS    map[string]string
+	Tags         map[string]string // put on each copy at creation (build UUID)
+	Ctx          interpolate.Context
+	Polling      ec2wait.Options
+
+	mu     sync.Mutex
+	copies map[string]string // region -> AMI this step created
+}
+
+func (s *StepCopyImages) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
+	amis, _ := stateGet[map[string]string](state, stateAMIs)
+	src := amis[s.SourceRegion]
+	if len(s.Regions) == 0 || src == "" {
+		return multistep.ActionContinue
+	}
+	desc, err := newRenderer(state, s.Ctx)("ami_description", s.Description)
+	if err != nil {
+		return halt(state, err)
+	}
+	uiOf(state).Say(fmt.Sprintf("Copying AMI %s to %v ...", src, s.Regions))
+	errs := make([]error, len(s.Regions))
+	var wg sync.WaitGroup
+	for i, region := range s.Regions {
+		wg.Go(func() { errs[i] = s.copyTo(ctx, state, region, src, desc) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return halt(state, err)
+	}
+	all := maps.Clone(amis)
+	maps.Copy(all, s.copies)
+	statePut(state, stateAMIs, all)
+	return multistep.ActionContinue
+}
+
+// copyTo makes and awaits one copy.
+func (s *StepCopyImages) copyTo(ctx context.Context, state multistep.StateBag, region, src, desc string) error {
+	c, err := s.Clients(ctx, region)
+	if err != nil {
+		return fmt.Errorf("copying AMI %s to %s: %w", src, region, err)
+	}
+	in := &ec2.CopyImageInput{
+		SourceImageId: aws.String(src), SourceRegion: aws.String(s.SourceRegion),
+		Name: aws.String(s.Name), Description: optional(desc),
+		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeImage),
+	}
+	if s.Encrypt {
+		in.Encrypted, in.KmsKeyId = aws.Bool(true), optional(s.RegionKMS[region])
+	}
+	out, err := c.CopyImage(ctx, in)
+	if err != nil {
+		return fmt.Errorf("copying AMI %s to %s: %w", src, region, err)
+	}
+	id := aws.ToString(out.ImageId)
+	s.remember(region, id)
+	uiOf(state).Say(fmt.Sprintf("AMI copy in %s: %s", region, id))
+	_, err = waitImageAvailable(ctx, c, uiOf(state).Say, region, id, s.Polling)
+	return err
+}
+
+func (s *StepCopyImages) remember(region, id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.copies == nil {
+		s.copies = map[string]string{}
+	}
+	s.copies[region] = id
+}
+
+// Cleanup removes every copy this step made when the build failed or was
+// cancelled.
+func (s *StepCopyImages) Cleanup(state multistep.StateBag) {
+	s.mu.Lock()
+	copies := maps.Clone(s.copies)
+	s.mu.Unlock()
+	if !buildFailed(state) || len(copies) == 0 {
+		return
+	}
+	removeImages(state, func(ctx context.Context, r string) (deleteImageEC2, error) { return s.Clients(ctx, r) }, copies, s.Polling)
+}

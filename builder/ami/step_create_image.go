@@ -1,0 +1,139 @@
+package ami
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/google/uuid"
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
+)
+
+type createImageEC2 interface {
+	deleteImageEC2
+	CreateImage(context.Context, *ec2.CreateImageInput, ...func(*ec2.Options)) (*ec2.CreateImageOutput, error)
+	CopyImage(context.Context, *ec2.CopyImageInput, ...func(*ec2.Options)) (*ec2.CopyImageOutput, error)
+}
+
+// StepCreateImage makes the AMI from the stopped build instance and waits
+// until it is available. With encrypt_boot it then copies the image
+// encrypted in the same region and removes the unencrypted intermediate (as
+// amazon-ebs does: CreateImage cannot change a volume's encryption). Every
+// AMI is remembered the moment EC2 returns its ID, before any wait, so a
+// failed or cancelled build never leaves one registered (amazon-ebs
+// remembers it only after the wait, packer#10248).
+// Uses: stateInstanceID, stateGeneratedData. Puts: stateAMIs {Region: id}.
+type StepCreateImage struct {
+	EC2         createImageEC2
+	Region      string
+	Name        string
+	Description string // rendered with the generated data
+	Mappings    []BlockDevice
+	Tags        map[string]string // put on the image at creation (build UUID)
+	Encrypt     bool
+	KmsKeyID    string
+	Ctx         interpolate.Context
+	Polling     ec2wait.Options
+
+	images []string // AMIs this step created and has not removed yet
+}
+
+func (s *StepCreateImage) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
+	desc, err := newRenderer(state, s.Ctx)("ami_description", s.Description)
+	if err != nil {
+		return halt(state, err)
+	}
+	name := s.Name
+	if s.Encrypt {
+		name = "immutable-unencrypted-" + uuid.NewString() // the final name goes to the encrypted copy
+	}
+	id, err := s.create(ctx, state, name, desc)
+	if err != nil {
+		return halt(state, err)
+	}
+	if s.Encrypt {
+		if id, err = s.encrypt(ctx, state, id, desc); err != nil {
+			return halt(state, err)
+		}
+	}
+	statePut(state, stateAMIs, map[string]string{s.Region: id})
+	return multistep.ActionContinue
+}
+
+// create calls CreateImage and waits for the image.
+func (s *StepCreateImage) create(ctx context.Context, state multistep.StateBag, name, desc string) (string, error) {
+	instanceID, _ := stateGet[string](state, stateInstanceID)
+	uiOf(state).Say(fmt.Sprintf("Creating AMI %s from instance %s ...", name, instanceID))
+	out, err := s.EC2.CreateImage(ctx, &ec2.CreateImageInput{
+		InstanceId:          aws.String(instanceID),
+		Name:                aws.String(name),
+		Description:         optional(desc),
+		BlockDeviceMappings: BuildBlockDeviceMappings(s.Mappings),
+		TagSpecifications:   tagSpecs(s.Tags, ec2types.ResourceTypeImage),
+	})
+	if err != nil {
+		return "", fmt.Errorf("creating AMI %s from instance %s: %w", name, instanceID, err)
+	}
+	id := aws.ToString(out.ImageId)
+	s.images = append(s.images, id)
+	uiOf(state).Say(fmt.Sprintf("AMI: %s", id))
+	if _, err := waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+// encrypt copies image src encrypted in the build region, waits for the
+// copy and removes src.
+func (s *StepCreateImage) encrypt(ctx context.Context, state multistep.StateBag, src, desc string) (string, error) {
+	uiOf(state).Say(fmt.Sprintf("Copying AMI %s with an encrypted boot volume ...", src))
+	out, err := s.EC2.CopyImage(ctx, &ec2.CopyImageInput{
+		SourceImageId: aws.String(src), SourceRegion: aws.String(s.Region),
+		Name: aws.String(s.Name), Description: optional(desc),
+		Encrypted: aws.Bool(true), KmsKeyId: optional(s.KmsKeyID),
+		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeImage),
+	})
+	if err != nil {
+		return "", fmt.Errorf("copying AMI %s encrypted: %w", src, err)
+	}
+	id := aws.ToString(out.ImageId)
+	s.images = append(s.images, id)
+	uiOf(state).Say(fmt.Sprintf("Encrypted AMI: %s", id))
+	if _, err := waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling); err != nil {
+		return "", err
+	}
+	uiOf(state).Say(fmt.Sprintf("Deregistering the unencrypted intermediate AMI %s ...", src))
+	if err := deleteImage(ctx, s.EC2, src, true, s.Polling); err != nil {
+		return "", fmt.Errorf("removing the unencrypted intermediate AMI: %w", err)
+	}
+	s.images = slices.DeleteFunc(s.images, func(i string) bool { return i == src })
+	return id, nil
+}
+
+// Cleanup removes this step's AMIs (and snapshots) when the build failed or
+// was cancelled, including one whose wait never finished.
+func (s *StepCreateImage) Cleanup(state multistep.StateBag) {
+	if !buildFailed(state) || len(s.images) == 0 {
+		return
+	}
+	log.Printf("[DEBUG] build failed or cancelled: removing AMIs %v", s.images)
+	for _, id := range s.images {
+		removeImages(state, func(context.Context, string) (deleteImageEC2, error) { return s.EC2, nil },
+			map[string]string{s.Region: id}, s.Polling)
+	}
+}
+
+// optional is nil for "", so EC2 gets no empty parameter.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return aws.String(s)
+}

@@ -1,0 +1,113 @@
+package ami
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
+)
+
+type modifyImageEC2 interface {
+	describeImagesEC2
+	ModifyImageAttribute(context.Context, *ec2.ModifyImageAttributeInput, ...func(*ec2.Options)) (*ec2.ModifyImageAttributeOutput, error)
+	EnableImageDeprecation(context.Context, *ec2.EnableImageDeprecationInput, ...func(*ec2.Options)) (*ec2.EnableImageDeprecationOutput, error)
+}
+
+// StepModifyImage sets the attributes CreateImage cannot: imds_support,
+// launch permissions (ami_users, ami_groups) and deprecate_at, on the AMI in
+// every region. Nothing to undo: the images themselves are removed by the
+// steps that made them. Uses: stateAMIs.
+type StepModifyImage struct {
+	Clients     clientFor[modifyImageEC2]
+	IMDSSupport string // "v2.0" or "none"
+	Users       []string
+	Groups      []string
+	DeprecateAt string // RFC 3339, validated by Prepare
+	Polling     ec2wait.Options
+}
+
+func (s *StepModifyImage) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
+	amis, _ := stateGet[map[string]string](state, stateAMIs)
+	for _, region := range slices.Sorted(maps.Keys(amis)) {
+		if err := s.modify(ctx, state, region, amis[region]); err != nil {
+			return halt(state, err)
+		}
+	}
+	return multistep.ActionContinue
+}
+
+func (s *StepModifyImage) modify(ctx context.Context, state multistep.StateBag, region, id string) error {
+	c, err := s.Clients(ctx, region)
+	if err != nil {
+		return err
+	}
+	retry := func(what string, call func(context.Context) error) error {
+		if err := ec2wait.Retry(ctx, what, s.Polling, call); err != nil {
+			return fmt.Errorf("%s of AMI %s in %s: %w", what, id, region, err)
+		}
+		return nil
+	}
+	if s.IMDSSupport == "v2.0" {
+		if err := retry("setting imds_support", func(ctx context.Context) error { return s.requireIMDSv2(ctx, c, id) }); err != nil {
+			return err
+		}
+	}
+	if perm := launchPermission(s.Users, s.Groups); perm != nil {
+		uiOf(state).Say(fmt.Sprintf("Sharing AMI %s in %s with users %v, groups %v ...", id, region, s.Users, s.Groups))
+		if err := retry("setting launch permissions", func(ctx context.Context) error {
+			_, err := c.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{ImageId: &id, LaunchPermission: perm})
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	if s.DeprecateAt == "" {
+		return nil
+	}
+	at, _ := time.Parse(time.RFC3339, s.DeprecateAt)
+	return retry("setting deprecate_at", func(ctx context.Context) error {
+		_, err := c.EnableImageDeprecation(ctx, &ec2.EnableImageDeprecationInput{ImageId: &id, DeprecateAt: &at})
+		return err
+	})
+}
+
+// requireIMDSv2 sets ImdsSupport v2.0 unless the image has it already (a
+// copy may inherit it, and EC2 refuses to change it once set).
+func (s *StepModifyImage) requireIMDSv2(ctx context.Context, c modifyImageEC2, id string) error {
+	img, err := describeImage(ctx, c, id)
+	if err != nil {
+		return err
+	}
+	if img.ImdsSupport == ec2types.ImdsSupportValuesV20 {
+		return nil
+	}
+	_, err = c.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{
+		ImageId: &id, ImdsSupport: &ec2types.AttributeValue{Value: aws.String("v2.0")},
+	})
+	return err
+}
+
+// launchPermission is the permission change sharing the image, or nil.
+func launchPermission(users, groups []string) *ec2types.LaunchPermissionModifications {
+	var add []ec2types.LaunchPermission
+	for _, u := range users {
+		add = append(add, ec2types.LaunchPermission{UserId: aws.String(u)})
+	}
+	for _, g := range groups {
+		add = append(add, ec2types.LaunchPermission{Group: ec2types.PermissionGroup(g)})
+	}
+	if len(add) == 0 {
+		return nil
+	}
+	return &ec2types.LaunchPermissionModifications{Add: add}
+}
+
+func (s *StepModifyImage) Cleanup(multistep.StateBag) {}

@@ -1,0 +1,96 @@
+package ami
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
+)
+
+type tagImagesEC2 interface {
+	describeImagesEC2
+	CreateTags(context.Context, *ec2.CreateTagsInput, ...func(*ec2.Options)) (*ec2.CreateTagsOutput, error)
+}
+
+// StepTagImages puts tags on the AMI in every region and on its snapshots,
+// snapshot_tags on the snapshots only, after rendering their values with
+// the generated data ({{ .SourceAMI }}, {{ .BuildRegion }} ...). The build
+// UUID tag (BuildTags) goes everywhere too. Uses: stateAMIs,
+// stateGeneratedData.
+type StepTagImages struct {
+	Clients      clientFor[tagImagesEC2]
+	Tags         map[string]string
+	SnapshotTags map[string]string
+	BuildTags    map[string]string
+	Ctx          interpolate.Context
+	Polling      ec2wait.Options
+}
+
+func (s *StepTagImages) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
+	r := newRenderer(state, s.Ctx)
+	tags, err := r.renderMap("tags", s.Tags)
+	if err != nil {
+		return halt(state, err)
+	}
+	snapTags, err := r.renderMap("snapshot_tags", s.SnapshotTags)
+	if err != nil {
+		return halt(state, err)
+	}
+	imageTags := mergeTags(s.BuildTags, tags)
+	snapshotTags := mergeTags(imageTags, snapTags)
+	amis, _ := stateGet[map[string]string](state, stateAMIs)
+	for _, region := range slices.Sorted(maps.Keys(amis)) {
+		if err := s.tag(ctx, state, region, amis[region], imageTags, snapshotTags); err != nil {
+			return halt(state, err)
+		}
+	}
+	return multistep.ActionContinue
+}
+
+func (s *StepTagImages) tag(ctx context.Context, state multistep.StateBag, region, id string, imageTags, snapTags map[string]string) error {
+	c, err := s.Clients(ctx, region)
+	if err != nil {
+		return err
+	}
+	var img ec2types.Image
+	err = ec2wait.Retry(ctx, "describing "+id, s.Polling, func(ctx context.Context) (err error) {
+		img, err = describeImage(ctx, c, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("tagging AMI %s in %s: %w", id, region, err)
+	}
+	snaps := imageSnapshots(img)
+	uiOf(state).Say(fmt.Sprintf("Tagging AMI %s and snapshots %v in %s ...", id, snaps, region))
+	if err := s.createTags(ctx, c, []string{id}, imageTags); err != nil {
+		return fmt.Errorf("tagging AMI %s in %s: %w", id, region, err)
+	}
+	if len(snaps) == 0 {
+		return nil
+	}
+	if err := s.createTags(ctx, c, snaps, snapTags); err != nil {
+		return fmt.Errorf("tagging snapshots %v of AMI %s in %s: %w", snaps, id, region, err)
+	}
+	return nil
+}
+
+// createTags retries NotFound: a snapshot made seconds ago may not be
+// visible to CreateTags yet.
+func (s *StepTagImages) createTags(ctx context.Context, c tagImagesEC2, ids []string, tags map[string]string) error {
+	if len(tags) == 0 {
+		return nil
+	}
+	return ec2wait.Retry(ctx, "tagging", s.Polling, func(ctx context.Context) error {
+		_, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: ids, Tags: ec2Tags(tags)})
+		return err
+	})
+}
+
+func (s *StepTagImages) Cleanup(multistep.StateBag) {}
