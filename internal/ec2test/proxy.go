@@ -1,0 +1,198 @@
+package ec2test
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Faults says what the proxy does to the EC2 calls passing through it. The
+// zero value forwards everything unchanged.
+type Faults struct {
+	// ThrottleFraction of calls (0..1) get 503 RequestLimitExceeded.
+	ThrottleFraction float64
+	// ErrorFraction of calls (0..1) get 500 InternalError.
+	ErrorFraction float64
+	// HideNewFor: an image or instance ID created through the proxy is
+	// answered with InvalidAMIID.NotFound / InvalidInstanceID.NotFound by
+	// calls naming it, for this long after its creation (EC2's eventual
+	// consistency).
+	HideNewFor time.Duration
+	// ImagesPendingFor: DescribeImages shows images created through the
+	// proxy as "pending" for this long (moto makes them available at once).
+	ImagesPendingFor time.Duration
+	// FailImages: after ImagesPendingFor, such images show "failed" instead
+	// of "available".
+	FailImages bool
+}
+
+// Request is one EC2 call as the proxy saw it.
+type Request struct {
+	Action string
+	Region string
+	Params url.Values
+	At     time.Time
+}
+
+// Proxy is a reverse proxy in front of moto that records every EC2 Query
+// request and injects the faults real EC2 shows and moto does not. It also
+// answers EnableImageDeprecation, which moto 5.2.1 does not implement, so
+// tests can assert on the request. Stopped when the test ends.
+type Proxy struct {
+	URL    string
+	target string
+	moto   *Moto
+
+	mu       sync.Mutex
+	faults   Faults
+	requests []Request
+	created  map[string]time.Time // image/instance ID -> creation time
+	rng      *rand.Rand
+}
+
+// StartProxy starts a proxy in front of m on a free loopback port.
+func StartProxy(t testing.TB, m *Moto) *Proxy {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("proxy listen: %v", err)
+	}
+	p := &Proxy{URL: "http://" + l.Addr().String(), target: m.URL, moto: m,
+		created: map[string]time.Time{}, rng: rand.New(rand.NewPCG(1, 2))}
+	srv := &http.Server{Handler: p}
+	go func() { _ = srv.Serve(l) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return p
+}
+
+// SetFaults replaces the faults injected from now on.
+func (p *Proxy) SetFaults(f Faults) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.faults = f
+}
+
+// Requests returns the calls seen so far, optionally only those of the
+// given actions.
+func (p *Proxy) Requests(actions ...string) []Request {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []Request
+	for _, r := range p.requests {
+		if len(actions) == 0 || contains(actions, r.Action) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Reset forgets recorded requests and created IDs.
+func (p *Proxy) Reset() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.requests, p.created = nil, map[string]time.Time{}
+}
+
+// Env is Moto.Env with the endpoint pointing at the proxy.
+func (p *Proxy) Env() []string {
+	env := p.moto.Env()
+	for i, kv := range env {
+		if strings.HasPrefix(kv, "AWS_ENDPOINT_URL=") {
+			env[i] = "AWS_ENDPOINT_URL=" + p.URL
+		}
+	}
+	return env
+}
+
+// SetEnv applies Env to the current test process.
+func (p *Proxy) SetEnv(t *testing.T) {
+	t.Helper()
+	for _, kv := range p.Env() {
+		k, v, _ := strings.Cut(kv, "=")
+		t.Setenv(k, v)
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+var credentialRegion = regexp.MustCompile(`Credential=[^/]+/\d+/([^/]+)/`)
+
+func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	params, _ := url.ParseQuery(string(body))
+	action := params.Get("Action")
+	if action == "" {
+		p.forward(w, r, body, nil)
+		return
+	}
+	region := ""
+	if m := credentialRegion.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+		region = m[1]
+	}
+	p.mu.Lock()
+	p.requests = append(p.requests, Request{Action: action, Region: region, Params: params, At: time.Now()})
+	status, code := p.injectLocked(action, params)
+	p.mu.Unlock()
+	switch {
+	case code != "":
+		writeError(w, status, code)
+	case action == "EnableImageDeprecation":
+		writeXML(w, http.StatusOK, fmt.Sprintf("<%[1]sResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>proxy</requestId><return>true</return></%[1]sResponse>", action))
+	default:
+		p.forward(w, r, body, &action)
+	}
+}
+
+// forward sends the request to moto and relays (and maybe rewrites) the
+// answer.
+func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, body []byte, action *string) {
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
+	if err != nil {
+		writeError(w, http.StatusBadGateway, "ProxyError")
+		return
+	}
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		writeError(w, http.StatusBadGateway, "ProxyError")
+		return
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if action != nil && resp.StatusCode == http.StatusOK {
+		out = p.afterResponse(*action, out)
+	}
+	for k, vs := range resp.Header {
+		if k != "Content-Length" {
+			w.Header()[k] = vs
+		}
+	}
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(out)
+}
+
+func writeError(w http.ResponseWriter, status int, code string) {
+	writeXML(w, status, fmt.Sprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>%s</Code><Message>injected by ec2test proxy</Message></Error></Errors><RequestID>proxy</RequestID></Response>", code))
+}
+
+func writeXML(w http.ResponseWriter, status int, body string) {
+	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, body)
+}

@@ -1,0 +1,94 @@
+package ec2test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+var (
+	newImageID    = regexp.MustCompile(`<imageId>(ami-[0-9a-f]+)</imageId>`)
+	newInstanceID = regexp.MustCompile(`<instanceId>(i-[0-9a-f]+)</instanceId>`)
+	imageItem     = regexp.MustCompile(`(?s)<imageId>(ami-[0-9a-f]+)</imageId>(.*?)<imageState>available</imageState>`)
+)
+
+// injectLocked picks the fault for one call: an HTTP status and EC2 error
+// code, or "" to forward it. p.mu is held.
+func (p *Proxy) injectLocked(action string, params url.Values) (int, string) {
+	f := p.faults
+	if f.ThrottleFraction > 0 && p.rng.Float64() < f.ThrottleFraction {
+		return http.StatusServiceUnavailable, "RequestLimitExceeded"
+	}
+	if f.ErrorFraction > 0 && p.rng.Float64() < f.ErrorFraction {
+		return http.StatusInternalServerError, "InternalError"
+	}
+	if f.HideNewFor <= 0 {
+		return 0, ""
+	}
+	for key, vs := range params {
+		if key == "Action" || key == "Version" {
+			continue
+		}
+		for _, v := range vs {
+			if t, ok := p.created[v]; ok && time.Since(t) < f.HideNewFor {
+				return http.StatusBadRequest, notFoundCode(v)
+			}
+		}
+	}
+	return 0, ""
+}
+
+func notFoundCode(id string) string {
+	if strings.HasPrefix(id, "i-") {
+		return "InvalidInstanceID.NotFound"
+	}
+	return "InvalidAMIID.NotFound"
+}
+
+// afterResponse notes the IDs a create returned and holds new images'
+// state back.
+func (p *Proxy) afterResponse(action string, body []byte) []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch action {
+	case "CreateImage", "CopyImage", "RegisterImage":
+		for _, m := range newImageID.FindAllSubmatch(body, -1) {
+			p.created[string(m[1])] = time.Now()
+		}
+	case "RunInstances":
+		for _, m := range newInstanceID.FindAllSubmatch(body, -1) {
+			p.created[string(m[1])] = time.Now()
+		}
+	case "DescribeImages":
+		return p.holdImagesLocked(body)
+	}
+	return body
+}
+
+// holdImagesLocked rewrites "available" to "pending" (or "failed") for
+// images created less than ImagesPendingFor ago.
+func (p *Proxy) holdImagesLocked(body []byte) []byte {
+	f := p.faults
+	if f.ImagesPendingFor <= 0 {
+		return body
+	}
+	return imageItem.ReplaceAllFunc(body, func(item []byte) []byte {
+		m := imageItem.FindSubmatch(item)
+		t, ok := p.created[string(m[1])]
+		if !ok {
+			return item
+		}
+		state := ""
+		switch {
+		case time.Since(t) < f.ImagesPendingFor:
+			state = "pending"
+		case f.FailImages:
+			state = "failed"
+		default:
+			return item
+		}
+		return []byte("<imageId>" + string(m[1]) + "</imageId>" + string(m[2]) + "<imageState>" + state + "</imageState>")
+	})
+}
