@@ -1,0 +1,71 @@
+// Package roottest gives tests a throwaway Debian root (unpacked from the
+// tarball tools/debian-root.sh caches) and a packersdk.Communicator that
+// runs commands in it with chroot, so provisioners run for real without
+// touching the host.
+package roottest
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Root unpacks a fresh Debian bookworm root into a temporary folder that
+// is removed after the test, and returns its path.
+func Root(t testing.TB) string {
+	t.Helper()
+	tarball := rootTarball(t)
+	dir := t.TempDir()
+	out, err := exec.Command("tar", "-xpf", tarball, "--numeric-owner", "-C", dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("unpacking %s: %v\n%s", tarball, err, out)
+	}
+	// apt inside the root resolves the mirror with the host's resolver.
+	if data, err := os.ReadFile("/etc/resolv.conf"); err == nil {
+		_ = os.WriteFile(filepath.Join(dir, "etc/resolv.conf"), data, 0o644)
+	}
+	// sudo warns when it cannot resolve the host name; the chroot shares it.
+	if host, err := os.Hostname(); err == nil {
+		f, err := os.OpenFile(filepath.Join(dir, "etc/hosts"), os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)
+		if err == nil {
+			_, _ = f.WriteString("127.0.1.1 " + host + "\n")
+			f.Close()
+		}
+	}
+	return dir
+}
+
+// rootTarball runs tools/debian-root.sh, which builds the tarball once.
+func rootTarball(t testing.TB) string {
+	t.Helper()
+	script := filepath.Join(repoRoot(t), "tools", "debian-root.sh")
+	cmd := exec.Command(script)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("%s: %v", script, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// repoRoot is the folder holding go.mod, found upwards from the test's
+// working directory.
+func repoRoot(t testing.TB) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found above the working directory")
+		}
+		dir = parent
+	}
+}

@@ -1,0 +1,101 @@
+// Package setup is the immutable-setup provisioner: it renders one POSIX sh
+// program from a declarative configuration (packages, groups, users, files,
+// scripts, image tests, sealing), uploads it and runs it once.
+package setup
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log"
+
+	"github.com/hashicorp/hcl/v2/hcldec"
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+)
+
+// Provisioner implements packersdk.Provisioner.
+type Provisioner struct {
+	config Config
+}
+
+var _ packersdk.Provisioner = (*Provisioner)(nil)
+
+// ConfigSpec returns the HCL2 spec generated from Config.
+func (p *Provisioner) ConfigSpec() hcldec.ObjectSpec { return p.config.FlatMapstructure().HCL2Spec() }
+
+// Prepare decodes and validates the configuration, reporting every
+// problem at once.
+func (p *Provisioner) Prepare(raws ...interface{}) error {
+	err := config.Decode(&p.config, &config.DecodeOpts{
+		PluginType:         "immutable-setup",
+		Interpolate:        true,
+		InterpolateContext: &p.config.ctx,
+		InterpolateFilter:  &interpolate.RenderFilter{Exclude: []string{"execute_command"}},
+	}, raws...)
+	if err != nil {
+		return fmt.Errorf("decoding the immutable-setup configuration: %w", err)
+	}
+	p.config.applyDefaults()
+	return p.config.validate()
+}
+
+// Provision renders the program, uploads it with the files and scripts it
+// needs into a private folder, runs it with execute_command and removes
+// the folder again.
+func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packersdk.Communicator, generatedData map[string]interface{}) error {
+	in := planInput{RunDir: p.config.RemoteFolder + "/immutable-setup-" + randomSuffix()}
+	if key, ok := generatedData["SSHPublicKey"].(string); ok {
+		in.TempKey = key
+	}
+	for _, u := range p.config.Users {
+		keys, err := userKeys(u)
+		if err != nil {
+			return err
+		}
+		in.UserKeys = append(in.UserKeys, keys)
+	}
+	pl := buildPlan(&p.config, in)
+	program, err := pl.render()
+	if err != nil {
+		return err
+	}
+	command, err := p.executeCommand(pl.RunDir+"/setup.sh", generatedData)
+	if err != nil {
+		return err
+	}
+	r := &runner{ui: ui, comm: comm, plan: pl}
+	defer r.removeRunDir()
+	ui.Say(fmt.Sprintf("Running the setup program: %d steps", len(pl.Steps)))
+	log.Printf("[DEBUG] immutable-setup: program for %s:\n%s", pl.RunDir, program)
+	if err := r.stage(ctx, program); err != nil {
+		return err
+	}
+	return r.run(ctx, command)
+}
+
+// executeCommand renders execute_command with the program's path and the
+// environment variables.
+func (p *Provisioner) executeCommand(path string, generatedData map[string]interface{}) (string, error) {
+	data := map[string]interface{}{}
+	for k, v := range generatedData {
+		data[k] = v
+	}
+	data["Path"] = path
+	data["Vars"] = envVars(p.config.PackerBuildName, p.config.PackerBuilderType, p.config.EnvironmentVars, p.config.Env)
+	ictx := p.config.ctx
+	ictx.Data = data
+	command, err := interpolate.Render(p.config.ExecuteCommand, &ictx)
+	if err != nil {
+		return "", fmt.Errorf("execute_command: %w", err)
+	}
+	return command, nil
+}
+
+func randomSuffix() string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,96 @@
+package setup
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"strings"
+
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+)
+
+// runner stages and runs one plan through a communicator.
+type runner struct {
+	ui   packersdk.Ui
+	comm packersdk.Communicator
+	plan plan
+}
+
+// stage creates the private run folder and uploads the program, the
+// scripts and the files into it.
+func (r *runner) stage(ctx context.Context, program string) error {
+	mkdir := "umask 077 && mkdir -p " + shellQuote(r.plan.RunDir)
+	if code, out, err := r.quiet(ctx, mkdir); err != nil || code != 0 {
+		return fmt.Errorf("creating %s on the machine (exit code %d: %s): %w", r.plan.RunDir, code, out, err)
+	}
+	for _, u := range r.plan.Uploads {
+		if err := r.upload(u); err != nil {
+			return err
+		}
+	}
+	return r.upload(upload{Name: "setup.sh", Content: []byte(program)})
+}
+
+func (r *runner) upload(u upload) error {
+	remote := r.plan.RunDir + "/" + u.Name
+	var src io.Reader = bytes.NewReader(u.Content)
+	if u.Local != "" {
+		f, err := os.Open(u.Local)
+		if err != nil {
+			return fmt.Errorf("opening %s: %w", u.Local, err)
+		}
+		defer f.Close()
+		src = f
+	}
+	log.Printf("[DEBUG] immutable-setup: uploading %s", remote)
+	if err := r.comm.Upload(remote, src, nil); err != nil {
+		return fmt.Errorf("uploading %s to %s: %w", describe(u), remote, err)
+	}
+	return nil
+}
+
+func describe(u upload) string {
+	if u.Local != "" {
+		return u.Local
+	}
+	return u.Name
+}
+
+// run executes the program, streaming its output to the UI, and turns a
+// failure into an error naming the step, its exit code and its output.
+func (r *runner) run(ctx context.Context, command string) error {
+	out := newOutput(r.ui, r.plan)
+	cmd := &packersdk.RemoteCmd{Command: command, Stdout: out.stdout(), Stderr: out.stderr()}
+	if err := r.comm.Start(ctx, cmd); err != nil {
+		return fmt.Errorf("starting the setup program: %w", err)
+	}
+	code := cmd.Wait()
+	out.flush()
+	if code == 0 {
+		return nil
+	}
+	return out.failure(code)
+}
+
+// removeRunDir deletes the run folder; a failure is only reported, since
+// the image is built either way.
+func (r *runner) removeRunDir() {
+	rm := fmt.Sprintf("rm -rf %[1]s || sudo -n rm -rf %[1]s", shellQuote(r.plan.RunDir))
+	if code, out, err := r.quiet(context.Background(), rm); err != nil || code != 0 {
+		r.ui.Error(fmt.Sprintf("could not remove %s from the machine (exit code %d, %v): %s", r.plan.RunDir, code, err, out))
+	}
+}
+
+// quiet runs a helper command and returns its exit code and output.
+func (r *runner) quiet(ctx context.Context, command string) (int, string, error) {
+	var buf bytes.Buffer
+	cmd := &packersdk.RemoteCmd{Command: command, Stdout: &buf, Stderr: &buf}
+	if err := r.comm.Start(ctx, cmd); err != nil {
+		return -1, "", err
+	}
+	code := cmd.Wait()
+	return code, strings.TrimSpace(buf.String()), nil
+}
