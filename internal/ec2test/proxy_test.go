@@ -17,7 +17,7 @@ import (
 // fault is visible.
 func proxyClient(p *Proxy) *ec2.Client {
 	return ec2.New(ec2.Options{Region: DefaultRegion, BaseEndpoint: aws.String(p.URL),
-		Credentials: credentials.NewStaticCredentialsProvider("test", "test", ""),
+		Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
 		RetryMaxAttempts: 1})
 }
 
