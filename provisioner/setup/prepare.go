@@ -55,7 +55,9 @@ func (c *Config) validate() error {
 		}
 	}
 	for i, g := range c.Groups {
-		if !accountName.MatchString(g.Name) {
+		if g.Name == "" {
+			add("group[%d].name: required; set name = \"hashicorp\"", i)
+		} else if !accountName.MatchString(g.Name) {
 			add("group[%d].name: %q is not a valid group name; use lower-case letters, digits, '_', '-' or '.', starting with a letter", i, g.Name)
 		}
 	}
@@ -89,7 +91,9 @@ func (c *Config) validate() error {
 }
 
 func validateUser(add func(string, ...any), i int, u User) {
-	if !accountName.MatchString(u.Name) {
+	if u.Name == "" {
+		add("user[%d].name: required; set name = \"terraform\" (the login name)", i)
+	} else if !accountName.MatchString(u.Name) {
 		add("user[%d].name: %q is not a valid user name; use lower-case letters, digits, '_', '-' or '.', starting with a letter", i, u.Name)
 	}
 	for _, g := range u.Groups {
