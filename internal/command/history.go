@@ -1,0 +1,89 @@
+package command
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/tfvarsfile"
+)
+
+const historyAbout = `Lists the image IDs written into the tfvars file (by builds, rollbacks
+and promotions), oldest first, from the history file beside it
+(PATH.history.jsonl). The current value is marked with *.`
+
+func runHistory(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("history", flag.ContinueOnError)
+	file := fs.String("file", "", "tfvars file (required), e.g. instances/terraform.tfvars")
+	variable := fs.String("variable", "ami_id", "variable whose history to show")
+	if code, done := parse(fs, historyAbout, args, stdout, stderr); done {
+		return code
+	}
+	if *file == "" {
+		return usageError(fs, historyAbout, stderr, "-file is required")
+	}
+	entries, err := tfvarsfile.ReadHistory(*file)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	current, _, err := tfvarsfile.Read(*file, *variable, false)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	entries = forVariable(entries, *variable)
+	if len(entries) == 0 {
+		fmt.Fprintf(stdout, "No history of %s in %s (%s). Current value: %q\n",
+			*variable, *file, tfvarsfile.HistoryPath(*file), current.String)
+		return exitOK
+	}
+	printHistory(stdout, entries, current.String)
+	return exitOK
+}
+
+// forVariable keeps the entries that set variable.
+func forVariable(entries []tfvarsfile.Entry, variable string) []tfvarsfile.Entry {
+	var out []tfvarsfile.Entry
+	for _, e := range entries {
+		if e.Variable == variable {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func printHistory(w io.Writer, entries []tfvarsfile.Entry, current string) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tTIME\tACTION\tIMAGE\tREGIONS\tBUILD\tSOURCE AMI\tFROM / RUN")
+	last := -1
+	for i, e := range entries {
+		if e.Value == current {
+			last = i
+		}
+	}
+	for i, e := range entries {
+		mark := ""
+		if i == last {
+			mark = "*"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", mark, e.Time.Format("2006-01-02T15:04:05Z07:00"),
+			e.Action, e.Value, regions(e.Images), dash(e.Build), dash(e.SourceAMI), dash(e.From+e.RunUUID))
+	}
+	_ = tw.Flush()
+}
+
+// regions lists an entry's regions, e.g. "us-east-1,us-west-2" (the IDs per
+// region are in the history file).
+func regions(images map[string]string) string {
+	return dash(strings.Join(slices.Sorted(maps.Keys(images)), ","))
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,73 @@
+package command
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/tfvarsfile"
+)
+
+const promoteAbout = `Copies the current image ID (and, with -map-variable, the map of region
+to image ID) from one environment's tfvars file to another's, and records
+the promotion in the target's history. Then run terraform apply there.`
+
+func runPromote(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("promote", flag.ContinueOnError)
+	w := writeFlags(fs)
+	from := fs.String("from", "", "tfvars file to copy from (required), e.g. staging.tfvars")
+	to := fs.String("to", "", "tfvars file to write (required), e.g. prod.tfvars")
+	if code, done := parse(fs, promoteAbout, args, stdout, stderr); done {
+		return code
+	}
+	if *from == "" || *to == "" {
+		return usageError(fs, promoteAbout, stderr, "-from and -to are both required")
+	}
+	entry, err := promotion(*from, w)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	old, _, err := tfvarsfile.Read(*to, w.variable, false)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	return w.write(stdout, stderr, *to, entry, old.String)
+}
+
+// promotion reads what to promote from the source file: the variable's
+// value, the map variable's value when asked for, and the provenance of
+// that value from the source's history.
+func promotion(from string, w *writeOpts) (tfvarsfile.Entry, error) {
+	v, found, err := tfvarsfile.Read(from, w.variable, false)
+	if err != nil {
+		return tfvarsfile.Entry{}, err
+	}
+	if !found {
+		return tfvarsfile.Entry{}, fmt.Errorf("%s has no %s to promote", from, w.variable)
+	}
+	e := tfvarsfile.Entry{Action: tfvarsfile.ActionPromote, Value: v.String}
+	if abs, err := filepath.Abs(from); err == nil {
+		e.From = abs
+	}
+	history, err := tfvarsfile.ReadHistory(from)
+	if err != nil {
+		return tfvarsfile.Entry{}, err
+	}
+	for _, h := range forVariable(history, w.variable) {
+		if h.Value == v.String {
+			e.Images, e.Build, e.SourceAMI = h.Images, h.Build, h.SourceAMI
+		}
+	}
+	if w.mapVariable != "" {
+		m, found, err := tfvarsfile.Read(from, w.mapVariable, true)
+		if err != nil {
+			return tfvarsfile.Entry{}, err
+		}
+		if !found {
+			return tfvarsfile.Entry{}, fmt.Errorf("%s has no %s to promote", from, w.mapVariable)
+		}
+		e.Images = m.Map
+	}
+	return e, nil
+}
