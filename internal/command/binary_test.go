@@ -1,0 +1,78 @@
+package command
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// pluginBinary builds the real plugin binary (main.go included) once per
+// test run, so the tests below prove main.go's wiring: our subcommands are
+// handled, the plugin protocol is not disturbed.
+func pluginBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "packer-plugin-immutable")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	build.Dir = filepath.Join("..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building the plugin binary: %v\n%s", err, out)
+	}
+	return bin
+}
+
+func runBinary(t *testing.T, bin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return code, out.String(), errOut.String()
+}
+
+func TestBinary(t *testing.T) {
+	bin := pluginBinary(t)
+
+	code, out, _ := runBinary(t, bin, "describe")
+	if code != 0 || !strings.Contains(out, `"post_processors":["tfvars"]`) {
+		t.Errorf("describe (plugin protocol) broken: %d %q", code, out)
+	}
+	if code, out, _ := runBinary(t, bin, "rollback", "-h"); code != 0 || !strings.Contains(out, "Usage: packer-plugin-immutable rollback") {
+		t.Errorf("rollback -h: %d %q", code, out)
+	}
+	if code, _, errOut := runBinary(t, bin, "promote"); code != 2 || !strings.Contains(errOut, "-from and -to are both required") {
+		t.Errorf("promote without flags: %d %q", code, errOut)
+	}
+
+	path := built(t, v1, v2)
+	code, out, errOut := runBinary(t, bin, "rollback", "-file", path)
+	if code != 0 || value(t, path, "ami_id") != v1 {
+		t.Fatalf("rollback: %d %s %s", code, out, errOut)
+	}
+	if code, out, _ := runBinary(t, bin, "history", "-file", path); code != 0 || !strings.Contains(out, "*  ") || strings.Count(out, "\n") != 4 {
+		t.Errorf("history: %d\n%s", code, out)
+	}
+	prod := filepath.Join(filepath.Dir(path), "prod.tfvars")
+	if code, _, errOut := runBinary(t, bin, "promote", "-from", path, "-to", prod); code != 0 || value(t, prod, "ami_id") != v1 {
+		t.Errorf("promote: %d %s", code, errOut)
+	}
+
+	broken := []byte("ami_id = \"" + v1 + "\"\nami_id = \"" + v2 + "\"\n")
+	if err := os.WriteFile(prod, broken, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runBinary(t, bin, "promote", "-from", path, "-to", prod)
+	if got, _ := os.ReadFile(prod); code != 1 || !strings.Contains(errOut, `appears twice`) || !bytes.Equal(got, broken) {
+		t.Errorf("promote onto a broken file: %d %q, file %q", code, errOut, got)
+	}
+}
