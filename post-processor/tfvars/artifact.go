@@ -33,15 +33,32 @@ func parseImages(id string) (map[string]string, error) {
 }
 
 // generatedData returns the builder's generated data (BuildRegion,
-// SourceAMI …), or nil when the artifact carries none.
+// SourceAMI …) as strings, empty when the artifact carries none. In-process
+// it is a map[string]interface{}; through Packer's plugin RPC (msgpack) it
+// arrives as map[interface{}]interface{}, as Packer core itself reads it.
 func generatedData(a packersdk.Artifact) map[string]string {
 	out := map[string]string{}
+	put := func(k, v interface{}) {
+		key, ok := k.(string)
+		switch val := v.(type) {
+		case string:
+			if ok {
+				out[key] = val
+			}
+		case []byte:
+			if ok {
+				out[key] = string(val)
+			}
+		}
+	}
 	switch gd := a.State("generated_data").(type) {
 	case map[string]interface{}:
 		for k, v := range gd {
-			if s, ok := v.(string); ok {
-				out[k] = s
-			}
+			put(k, v)
+		}
+	case map[interface{}]interface{}:
+		for k, v := range gd {
+			put(k, v)
 		}
 	case map[string]string:
 		maps.Copy(out, gd)

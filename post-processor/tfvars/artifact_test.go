@@ -54,3 +54,21 @@ func TestBuildRegion(t *testing.T) {
 		}
 	}
 }
+
+// Through Packer's plugin RPC, generated data arrives as
+// map[interface{}]interface{}; in-process as map[string]interface{}.
+func TestGeneratedDataShapes(t *testing.T) {
+	for _, gd := range []interface{}{
+		map[string]interface{}{"BuildRegion": "us-west-2", "SourceAMI": "ami-1", "Other": 3},
+		map[interface{}]interface{}{"BuildRegion": "us-west-2", "SourceAMI": []byte("ami-1"), 4: "x"},
+		map[string]string{"BuildRegion": "us-west-2", "SourceAMI": "ami-1"},
+	} {
+		got := generatedData(&ebsArtifact{generated: gd})
+		if got["BuildRegion"] != "us-west-2" || got["SourceAMI"] != "ami-1" {
+			t.Errorf("generatedData(%#v) = %v", gd, got)
+		}
+	}
+	if got := generatedData(&ebsArtifact{}); len(got) != 0 {
+		t.Errorf("no generated data: %v", got)
+	}
+}

@@ -18,7 +18,7 @@ import (
 // post-processor must work with it as well as with immutable-ami's.
 type ebsArtifact struct {
 	amis      string
-	generated map[string]interface{}
+	generated interface{}
 	destroyed bool
 }
 
