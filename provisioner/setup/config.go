@@ -44,8 +44,8 @@ type Config struct {
 	Env map[string]string `mapstructure:"env"`
 	// The command that runs the uploaded setup program. `{{.Path}}` is the
 	// program's remote path and `{{.Vars}}` the environment variables.
-	// Defaults to `sudo env {{.Vars}} /bin/sh {{.Path}}`, so the program runs
-	// as root.
+	// Defaults to `sudo -n env {{.Vars}} /bin/sh {{.Path}}`, so the program
+	// runs as root (and fails at once if sudo would ask for a password).
 	ExecuteCommand string `mapstructure:"execute_command"`
 	// Remote folder in which a private working directory is created for the
 	// program, the scripts and the files; removed afterwards. Defaults to

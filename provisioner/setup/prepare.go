@@ -9,7 +9,8 @@ import (
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 )
 
-const defaultExecuteCommand = "sudo env {{.Vars}} /bin/sh {{.Path}}"
+// sudo -n fails at once, with a message, where a password would be asked.
+const defaultExecuteCommand = "sudo -n env {{.Vars}} /bin/sh {{.Path}}"
 
 var (
 	// POSIX portable names, as useradd and groupadd accept them by default.

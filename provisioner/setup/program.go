@@ -33,9 +33,13 @@ type plan struct {
 //go:embed program.tmpl
 var programSource string
 
+//go:embed helpers.sh
+var helpersSource string
+
 var programTemplate = template.Must(template.New("program").Funcs(template.FuncMap{
-	"quote": shellQuote,
-	"inc":   func(i int) int { return i + 1 },
+	"quote":   shellQuote,
+	"inc":     func(i int) int { return i + 1 },
+	"helpers": func() string { return helpersSource },
 }).Parse(programSource))
 
 // render writes the POSIX sh program for the plan.

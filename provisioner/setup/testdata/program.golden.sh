@@ -11,6 +11,9 @@ total=9
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 
+# Helpers of the setup program (embedded into program.tmpl). Each one
+# checks before it changes, so running a step twice changes nothing.
+
 say() { printf '%s\n' "$*"; }
 
 pkg_manager() {
@@ -107,7 +110,7 @@ check_sudoers() {
 		say "visudo not found: install the sudo package (packages = [\"sudo\"])" >&2
 		return 1
 	fi
-	visudo -c -f "$work/$1" >/dev/null || { say "visudo rejected the sudoers rules for $1; nothing was installed" >&2; return 1; }
+	visudo -c -f "$work/$1" >/dev/null || { say "visudo rejected the sudoers rules in $1; nothing was installed" >&2; return 1; }
 }
 
 # precheck_sudoers runs before anything changes; when sudo is not installed

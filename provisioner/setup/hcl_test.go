@@ -1,0 +1,66 @@
+package setup
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// TestTemplateBlock decodes the block recommended for images/image.pkr.hcl
+// with the generated HCL spec, as Packer does, and prepares it: the block
+// shapes (user { name = ... }) and every attribute name are checked.
+func TestTemplateBlock(t *testing.T) {
+	dir := t.TempDir()
+	images := filepath.Join(dir, "images")
+	for path, content := range map[string]string{
+		"tf-packer.pub":    userKey + "\n",
+		"scripts/setup.sh": "#!/bin/sh\necho app\n",
+		"images/README":    "the template folder\n",
+	} {
+		p := filepath.Join(dir, path)
+		_ = os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file, diags := hclparse.NewParser().ParseHCLFile("testdata/image-provisioner.pkr.hcl")
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var p Provisioner
+	ectx := &hcl.EvalContext{Variables: map[string]cty.Value{
+		"path": cty.ObjectVal(map[string]cty.Value{"root": cty.StringVal(images)}),
+	}}
+	val, diags := hcldec.Decode(file.Body, hcldec.ObjectSpec(p.ConfigSpec()), ectx)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if err := p.Prepare(val); err != nil {
+		t.Fatalf("Prepare: %v", err)
+	}
+	c := p.config
+	if len(c.Packages) != 6 || !c.Upgrade || len(c.Groups) != 1 || !c.Groups[0].System || len(c.Verify) != 3 {
+		t.Errorf("decoded config %+v", c)
+	}
+	u := c.Users[0]
+	if u.Name != "terraform" || !u.SudoNopasswd || u.Shell != "/bin/bash" || !strings.HasSuffix(u.AuthorizedKeyFiles[0], "tf-packer.pub") {
+		t.Errorf("decoded user %+v", u)
+	}
+	pl := buildPlan(&c, planInput{RunDir: "/tmp/x", UserKeys: [][]string{{userKey}}})
+	var names []string
+	for _, s := range pl.Steps {
+		names = append(names, s.Name)
+	}
+	want := "check sudoers rules|upgrade and packages|group hashicorp|user terraform|script setup.sh|" +
+		"verify terraform can sudo without a password|verify terraform's key is installed, 600 and owned by terraform|" +
+		"verify the tools are installed|seal"
+	if got := strings.Join(names, "|"); got != want {
+		t.Errorf("steps:\n%s\nwant:\n%s", got, want)
+	}
+}
