@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/google/uuid"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 
@@ -75,6 +76,7 @@ func (s *StepCopyImages) copyTo(ctx context.Context, state multistep.StateBag, r
 		return fmt.Errorf("copying AMI %s to %s: %w", src, region, err)
 	}
 	in := &ec2.CopyImageInput{
+		ClientToken:   aws.String(uuid.NewString()), // SDK retries must not copy twice
 		SourceImageId: aws.String(src), SourceRegion: aws.String(s.SourceRegion),
 		Name: aws.String(s.Name), Description: optional(desc),
 		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeImage),
@@ -82,7 +84,9 @@ func (s *StepCopyImages) copyTo(ctx context.Context, state multistep.StateBag, r
 	if s.Encrypt {
 		in.Encrypted, in.KmsKeyId = aws.Bool(true), optional(s.RegionKMS[region])
 	}
-	out, err := c.CopyImage(ctx, in)
+	cctx, cancel := uninterruptible(ctx)
+	defer cancel()
+	out, err := c.CopyImage(cctx, in)
 	if err != nil {
 		return fmt.Errorf("copying AMI %s to %s: %w", src, region, err)
 	}

@@ -71,7 +71,9 @@ func (s *StepCreateImage) Run(ctx context.Context, state multistep.StateBag) mul
 func (s *StepCreateImage) create(ctx context.Context, state multistep.StateBag, name, desc string) (string, error) {
 	instanceID, _ := stateGet[string](state, stateInstanceID)
 	uiOf(state).Say(fmt.Sprintf("Creating AMI %s from instance %s ...", name, instanceID))
-	out, err := s.EC2.CreateImage(ctx, &ec2.CreateImageInput{
+	cctx, cancel := uninterruptible(ctx)
+	defer cancel()
+	out, err := s.EC2.CreateImage(cctx, &ec2.CreateImageInput{
 		InstanceId:          aws.String(instanceID),
 		Name:                aws.String(name),
 		Description:         optional(desc),
@@ -94,7 +96,10 @@ func (s *StepCreateImage) create(ctx context.Context, state multistep.StateBag, 
 // copy and removes src.
 func (s *StepCreateImage) encrypt(ctx context.Context, state multistep.StateBag, src, desc string) (string, error) {
 	uiOf(state).Say(fmt.Sprintf("Copying AMI %s with an encrypted boot volume ...", src))
-	out, err := s.EC2.CopyImage(ctx, &ec2.CopyImageInput{
+	cctx, cancel := uninterruptible(ctx)
+	defer cancel()
+	out, err := s.EC2.CopyImage(cctx, &ec2.CopyImageInput{
+		ClientToken:   aws.String(uuid.NewString()), // SDK retries must not copy twice
 		SourceImageId: aws.String(src), SourceRegion: aws.String(s.Region),
 		Name: aws.String(s.Name), Description: optional(desc),
 		Encrypted: aws.Bool(true), KmsKeyId: optional(s.KmsKeyID),

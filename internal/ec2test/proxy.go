@@ -33,6 +33,9 @@ type Faults struct {
 	// FailImages: after ImagesPendingFor, such images show "failed" instead
 	// of "available".
 	FailImages bool
+	// HoldOnly limits ImagesPendingFor to images made by these actions
+	// (e.g. "CopyImage"); empty means every image.
+	HoldOnly []string
 }
 
 // Request is one EC2 call as the proxy saw it.
@@ -56,6 +59,7 @@ type Proxy struct {
 	faults   Faults
 	requests []Request
 	created  map[string]time.Time // image/instance ID -> creation time
+	madeBy   map[string]string    // image/instance ID -> creating action
 	rng      *rand.Rand
 }
 
@@ -67,7 +71,7 @@ func StartProxy(t testing.TB, m *Moto) *Proxy {
 		t.Fatalf("proxy listen: %v", err)
 	}
 	p := &Proxy{URL: "http://" + l.Addr().String(), target: m.URL, moto: m,
-		created: map[string]time.Time{}, rng: rand.New(rand.NewPCG(1, 2))}
+		created: map[string]time.Time{}, madeBy: map[string]string{}, rng: rand.New(rand.NewPCG(1, 2))}
 	srv := &http.Server{Handler: p}
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
@@ -99,7 +103,7 @@ func (p *Proxy) Requests(actions ...string) []Request {
 func (p *Proxy) Reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.requests, p.created = nil, map[string]time.Time{}
+	p.requests, p.created, p.madeBy = nil, map[string]time.Time{}, map[string]string{}
 }
 
 // Env is Moto.Env with the endpoint pointing at the proxy.

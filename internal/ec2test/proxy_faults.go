@@ -56,6 +56,7 @@ func (p *Proxy) afterResponse(action string, body []byte) []byte {
 	case "CreateImage", "CopyImage", "RegisterImage":
 		for _, m := range newImageID.FindAllSubmatch(body, -1) {
 			p.created[string(m[1])] = time.Now()
+			p.madeBy[string(m[1])] = action
 		}
 	case "RunInstances":
 		for _, m := range newInstanceID.FindAllSubmatch(body, -1) {
@@ -77,7 +78,7 @@ func (p *Proxy) holdImagesLocked(body []byte) []byte {
 	return imageItem.ReplaceAllFunc(body, func(item []byte) []byte {
 		m := imageItem.FindSubmatch(item)
 		t, ok := p.created[string(m[1])]
-		if !ok {
+		if !ok || (len(f.HoldOnly) > 0 && !contains(f.HoldOnly, p.madeBy[string(m[1])])) {
 			return item
 		}
 		state := ""
