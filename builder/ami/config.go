@@ -1,0 +1,92 @@
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type Config
+//go:generate go tool packer-sdc struct-markdown
+
+package ami
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/packer-plugin-sdk/common"
+	"github.com/hashicorp/packer-plugin-sdk/communicator"
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+)
+
+// BuilderID identifies artifacts of this builder to post-processors.
+const BuilderID = "immutable.ami"
+
+// Config is the whole `source "immutable-ami"` block. The embedded structs'
+// attributes all sit at the top level of the block, as in amazon-ebs.
+type Config struct {
+	common.PackerConfig `mapstructure:",squash"`
+	AccessConfig        `mapstructure:",squash"`
+	RunConfig           `mapstructure:",squash"`
+	AMIConfig           `mapstructure:",squash"`
+	// How waits for the instance and images poll. See PollingConfig.
+	PollingConfig *PollingConfig `mapstructure:"aws_polling" required:"false"`
+	// The SSH settings (ssh_username, ssh_host, ssh_port, ssh_timeout …)
+	// of Packer's communicator.
+	Comm communicator.Config `mapstructure:",squash"`
+
+	ctx interpolate.Context
+}
+
+// templatedLater are attributes rendered at build time, once the source
+// image is known, so `{{ .SourceAMI }}` and friends resolve.
+var templatedLater = []string{"ami_description", "run_tags", "tags", "snapshot_tags"}
+
+// Prepare decodes raws into c, fills defaults and validates everything,
+// returning every problem at once.
+func (c *Config) Prepare(raws ...any) ([]string, error) {
+	err := config.Decode(c, &config.DecodeOpts{
+		PluginType:         BuilderID,
+		Interpolate:        true,
+		InterpolateContext: &c.ctx,
+		InterpolateFilter:  &interpolate.RenderFilter{Exclude: templatedLater},
+	}, raws...)
+	if err != nil {
+		return nil, err
+	}
+	var errs *packersdk.MultiError
+	add := func(es []error) { errs = packersdk.MultiErrorAppend(errs, es...) }
+	add(c.AccessConfig.Prepare())
+	add(c.RunConfig.Prepare())
+	add(c.AMIConfig.Prepare(&c.ctx))
+	if c.PollingConfig != nil {
+		add(c.PollingConfig.Prepare())
+	}
+	add(c.prepareComm())
+	if errs != nil && len(errs.Errors) > 0 {
+		return nil, errs
+	}
+	return nil, nil
+}
+
+// prepareComm validates the communicator. Only SSH makes sense for a Linux
+// image; the temporary key pair is ed25519 (RSA/SHA-1 is refused by
+// Ubuntu 22.04's sshd, packer#11733).
+func (c *Config) prepareComm() []error {
+	if c.Comm.Type == "" {
+		c.Comm.Type = "ssh"
+	}
+	if c.Comm.Type != "ssh" {
+		return []error{fmt.Errorf("communicator %q is not supported: immutable-ami connects with ssh", c.Comm.Type)}
+	}
+	c.Comm.SSHTemporaryKeyPairType = "ed25519"
+	var errs []error
+	for _, e := range c.Comm.Prepare(&c.ctx) {
+		errs = append(errs, fmt.Errorf("%w", e))
+	}
+	return errs
+}
+
+// usesTemporaryKey reports whether the build creates its own key pair: it
+// does unless the template brings a private key, agent or password.
+func (c *Config) usesTemporaryKey() bool {
+	return c.Comm.SSHPrivateKeyFile == "" && !c.Comm.SSHAgentAuth && c.Comm.SSHPassword == ""
+}
+
+// InterpolateContext is the template context for attributes rendered at
+// build time (tags, description); callers set Data to the generated data.
+func (c *Config) InterpolateContext() interpolate.Context { return c.ctx }

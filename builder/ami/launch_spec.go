@@ -1,0 +1,123 @@
+package ami
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+)
+
+// LaunchSpec is what the template says about the build instance itself;
+// the network, key and image come from earlier steps through the state.
+type LaunchSpec struct {
+	InstanceType       string
+	RunTags            map[string]string
+	Tags               map[string]string // the build's base tags
+	BlockDevices       []BlockDevice
+	AssociatePublicIP  *bool
+	IAMInstanceProfile string
+	UserData           string
+	UserDataFile       string
+	Metadata           MetadataOptions
+	ShutdownBehavior   string
+	SSHInterface       string
+	// SSHHost (ssh_host) wins over SSHInterface when set.
+	SSHHost string
+	// Ctx renders run_tags with the generated data (SourceAMI …).
+	Ctx interpolate.Context
+}
+
+// input builds the RunInstances request.
+func (l LaunchSpec) input(state multistep.StateBag) (*ec2.RunInstancesInput, error) {
+	img, ok := stateGet[ec2types.Image](state, stateSourceImage)
+	if !ok {
+		return nil, errors.New("internal error: no source image in state")
+	}
+	tags, err := l.tags(state)
+	if err != nil {
+		return nil, err
+	}
+	userData, err := l.userData()
+	if err != nil {
+		return nil, err
+	}
+	in := &ec2.RunInstancesInput{
+		ImageId:                           img.ImageId,
+		InstanceType:                      ec2types.InstanceType(l.InstanceType),
+		MinCount:                          aws.Int32(1),
+		MaxCount:                          aws.Int32(1),
+		UserData:                          userData,
+		BlockDeviceMappings:               BuildBlockDeviceMappings(l.BlockDevices),
+		MetadataOptions:                   l.Metadata.request(),
+		InstanceInitiatedShutdownBehavior: ec2types.ShutdownBehavior(l.ShutdownBehavior),
+		TagSpecifications:                 tagSpecs(tags, ec2types.ResourceTypeInstance, ec2types.ResourceTypeVolume),
+	}
+	if key, _ := stateGet[string](state, stateKeyPairName); key != "" {
+		in.KeyName = aws.String(key)
+	}
+	if l.IAMInstanceProfile != "" {
+		in.IamInstanceProfile = &ec2types.IamInstanceProfileSpecification{Name: aws.String(l.IAMInstanceProfile)}
+	}
+	l.network(state, in)
+	return in, nil
+}
+
+// network places the instance. associate_public_ip_address can only be
+// said on a network interface, which then carries subnet and groups too.
+func (l LaunchSpec) network(state multistep.StateBag, in *ec2.RunInstancesInput) {
+	subnet, _ := stateGet[string](state, stateSubnetID)
+	groups, _ := stateGet[[]string](state, stateSecurityGroupIDs)
+	if l.AssociatePublicIP == nil {
+		in.SubnetId = aws.String(subnet)
+		in.SecurityGroupIds = groups
+		return
+	}
+	in.NetworkInterfaces = []ec2types.InstanceNetworkInterfaceSpecification{{
+		DeviceIndex:              aws.Int32(0),
+		SubnetId:                 aws.String(subnet),
+		Groups:                   groups,
+		AssociatePublicIpAddress: l.AssociatePublicIP,
+		DeleteOnTermination:      aws.Bool(true),
+	}}
+}
+
+// tags are the base tags plus run_tags rendered with the generated data.
+func (l LaunchSpec) tags(state multistep.StateBag) (map[string]string, error) {
+	rendered, err := newRenderer(state, l.Ctx).renderMap("run_tags", l.RunTags)
+	if err != nil {
+		return nil, err
+	}
+	return mergeTags(rendered, l.Tags), nil
+}
+
+func (l LaunchSpec) userData() (*string, error) {
+	data := []byte(l.UserData)
+	if l.UserDataFile != "" {
+		var err error
+		if data, err = os.ReadFile(l.UserDataFile); err != nil {
+			return nil, fmt.Errorf("reading user_data_file: %w", err)
+		}
+	}
+	if len(data) == 0 {
+		return nil, nil
+	}
+	return aws.String(base64.StdEncoding.EncodeToString(data)), nil
+}
+
+func (m MetadataOptions) request() *ec2types.InstanceMetadataOptionsRequest {
+	r := &ec2types.InstanceMetadataOptionsRequest{
+		HttpEndpoint:         ec2types.InstanceMetadataEndpointState(m.HTTPEndpoint),
+		HttpTokens:           ec2types.HttpTokensState(m.HTTPTokens),
+		InstanceMetadataTags: ec2types.InstanceMetadataTagsState(m.InstanceMetadataTags),
+	}
+	if m.HTTPPutResponseHopLimit != 0 {
+		r.HttpPutResponseHopLimit = aws.Int32(m.HTTPPutResponseHopLimit)
+	}
+	return r
+}

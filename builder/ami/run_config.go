@@ -1,0 +1,124 @@
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type AMIFilter,SubnetFilter,SecurityGroupFilter,MetadataOptions
+//go:generate go tool packer-sdc struct-markdown
+
+package ami
+
+// RunConfig says how the temporary build instance is launched: from which
+// image, with which type, in which network, reachable from where.
+type RunConfig struct {
+	// The ID of the AMI to start from, e.g. `ami-0123456789abcdef0`. Set
+	// this or source_ami_filter, not both.
+	SourceAMI string `mapstructure:"source_ami" required:"false"`
+	// Look the source AMI up by filters instead of an ID. Set this or
+	// source_ami, not both. See AMIFilter.
+	SourceAMIFilter AMIFilter `mapstructure:"source_ami_filter" required:"false"`
+	// The EC2 instance type of the build instance, e.g. `t3.micro`.
+	InstanceType string `mapstructure:"instance_type" required:"true"`
+	// Tags for the build instance and its volumes (the AMI's are tags).
+	// Values may use `{{ .SourceAMI }}`, `{{ .BuildRegion }}` etc.
+	RunTags map[string]string `mapstructure:"run_tags" required:"false"`
+	// Volumes of the build instance. delete_on_termination defaults to
+	// true, so no volume outlives the build.
+	LaunchMappings []BlockDevice `mapstructure:"launch_block_device_mappings" required:"false"`
+	// The VPC to launch in. Default: the subnet's VPC, else the region's
+	// default VPC. A non-default VPC needs subnet_id or subnet_filter too.
+	VpcID string `mapstructure:"vpc_id" required:"false"`
+	// The subnet to launch in. Default: a subnet of the default VPC chosen by
+	// EC2, or the one subnet_filter finds.
+	SubnetID string `mapstructure:"subnet_id" required:"false"`
+	// Find the subnet by filters instead of an ID. See SubnetFilter.
+	SubnetFilter SubnetFilter `mapstructure:"subnet_filter" required:"false"`
+	// Give the instance a public IPv4 address (true) or not (false).
+	// Default: the subnet's own setting.
+	AssociatePublicIPAddress *bool `mapstructure:"associate_public_ip_address" required:"false"`
+	// Existing security groups to launch in, instead of a temporary group.
+	// They must allow SSH from this machine.
+	SecurityGroupIDs []string `mapstructure:"security_group_ids" required:"false"`
+	// Find existing security groups by filters instead of IDs.
+	SecurityGroupFilter SecurityGroupFilter `mapstructure:"security_group_filter" required:"false"`
+	// CIDR blocks the temporary security group accepts SSH from. Default:
+	// only this machine's public IPv4 address (/32), detected at build time
+	// from public_ip_detection_url. Use `["0.0.0.0/0"]` to open SSH to the
+	// world deliberately.
+	TemporarySGSourceCidrs []string `mapstructure:"temporary_security_group_source_cidrs" required:"false"`
+	// The URL answering with this machine's public IPv4 address in plain
+	// text, used when temporary_security_group_source_cidrs is not set.
+	// Default `https://checkip.amazonaws.com`.
+	PublicIPDetectionURL string `mapstructure:"public_ip_detection_url" required:"false"`
+	// The name of an existing IAM instance profile for the build instance.
+	IAMInstanceProfile string `mapstructure:"iam_instance_profile" required:"false"`
+	// User data for the build instance, as plain text (it is base64-encoded
+	// for EC2). Conflicts with user_data_file.
+	UserData string `mapstructure:"user_data" required:"false"`
+	// A file whose contents are the user data. Conflicts with user_data.
+	UserDataFile string `mapstructure:"user_data_file" required:"false"`
+	// Which address of the instance to SSH to: `public_ip`, `private_ip`,
+	// `public_dns` or `private_dns`. Default: the public IP, else the
+	// private IP. ssh_host, when set, wins over all of them.
+	SSHInterface string `mapstructure:"ssh_interface" required:"false"`
+	// The instance metadata service settings of the build instance. Default:
+	// tokens required (IMDSv2 only), unlike amazon-ebs.
+	Metadata MetadataOptions `mapstructure:"metadata_options" required:"false"`
+	// What an OS-level shutdown does to the build instance: `stop`
+	// (default) or `terminate`.
+	InstanceInitiatedShutdownBehavior string `mapstructure:"shutdown_behavior" required:"false"`
+}
+
+// AMIFilter finds an AMI by DescribeImages filters, as amazon-ebs'
+// source_ami_filter:
+//
+// ```hcl
+//
+//	source_ami_filter {
+//	  filters = {
+//	    name                = "ubuntu/images/*ubuntu-jammy-22.04-amd64-server-*"
+//	    root-device-type    = "ebs"
+//	    virtualization-type = "hvm"
+//	  }
+//	  owners      = ["099720109477"]
+//	  most_recent = true
+//	}
+//
+// ```
+type AMIFilter struct {
+	// DescribeImages filters, name to value (wildcards `*` allowed).
+	Filters map[string]string `mapstructure:"filters" required:"false"`
+	// Account IDs or aliases (`self`, `amazon`) owning the image. Strongly
+	// advised: without owners anyone's image with a matching name qualifies.
+	Owners []string `mapstructure:"owners" required:"false"`
+	// With several matches, take the newest (by creation date, then name)
+	// instead of failing.
+	MostRecent bool `mapstructure:"most_recent" required:"false"`
+}
+
+// Empty reports whether no filter was given.
+func (f AMIFilter) Empty() bool { return len(f.Filters) == 0 && len(f.Owners) == 0 }
+
+// SubnetFilter finds the subnet to launch in by DescribeSubnets filters.
+type SubnetFilter struct {
+	// DescribeSubnets filters, name to value, e.g. `{ "tag:Class" = "build" }`.
+	Filters map[string]string `mapstructure:"filters" required:"false"`
+	// With several matches, take the one with the most free IP addresses
+	// instead of failing.
+	MostFree bool `mapstructure:"most_free" required:"false"`
+	// With several matches, take one at random instead of failing.
+	Random bool `mapstructure:"random" required:"false"`
+}
+
+// SecurityGroupFilter finds existing security groups by filters.
+type SecurityGroupFilter struct {
+	// DescribeSecurityGroups filters, name to value.
+	Filters map[string]string `mapstructure:"filters" required:"false"`
+}
+
+// MetadataOptions configures the build instance's metadata service.
+type MetadataOptions struct {
+	// `enabled` (default) or `disabled`.
+	HTTPEndpoint string `mapstructure:"http_endpoint" required:"false"`
+	// `required` (default: IMDSv2 only) or `optional` (IMDSv1 allowed).
+	HTTPTokens string `mapstructure:"http_tokens" required:"false"`
+	// Hops a metadata response may travel, 1 to 64. Default: EC2's (1).
+	HTTPPutResponseHopLimit int32 `mapstructure:"http_put_response_hop_limit" required:"false"`
+	// `enabled` or `disabled` (default): instance tags in the metadata.
+	InstanceMetadataTags string `mapstructure:"instance_metadata_tags" required:"false"`
+}

@@ -1,0 +1,63 @@
+package ami
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// ec2Filters turns a filters map into EC2 filters, sorted by name.
+func ec2Filters(m map[string]string) []ec2types.Filter {
+	var out []ec2types.Filter
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, ec2types.Filter{Name: aws.String(k), Values: []string{m[k]}})
+	}
+	return out
+}
+
+// chooseImage picks the one image a lookup means: the only match, or with
+// most_recent the newest by creation date, ties broken by the greater name
+// (Canonical names end in the build date).
+func chooseImage(images []ec2types.Image, f AMIFilter) (ec2types.Image, error) {
+	switch {
+	case len(images) == 0:
+		return ec2types.Image{}, fmt.Errorf("no image matched source_ami_filter (filters %v, owners %v): "+
+			"check the name pattern and owners, and that the image exists in this region", f.Filters, f.Owners)
+	case len(images) == 1:
+		return images[0], nil
+	case !f.MostRecent:
+		return ec2types.Image{}, fmt.Errorf("source_ami_filter matched %d images (e.g. %s, %s): "+
+			"set most_recent = true or narrow the filters", len(images),
+			aws.ToString(images[0].ImageId), aws.ToString(images[1].ImageId))
+	}
+	return slices.MaxFunc(images, func(a, b ec2types.Image) int {
+		if c := strings.Compare(aws.ToString(a.CreationDate), aws.ToString(b.CreationDate)); c != 0 {
+			return c
+		}
+		return strings.Compare(aws.ToString(a.Name), aws.ToString(b.Name))
+	}), nil
+}
+
+// compatible reports why an instance type cannot boot an image, if it cannot.
+func compatible(img ec2types.Image, it ec2types.InstanceTypeInfo) error {
+	id, typ := aws.ToString(img.ImageId), string(it.InstanceType)
+	if it.ProcessorInfo != nil && len(it.ProcessorInfo.SupportedArchitectures) > 0 {
+		arch := ec2types.ArchitectureType(img.Architecture)
+		if !slices.Contains(it.ProcessorInfo.SupportedArchitectures, arch) {
+			return fmt.Errorf("source AMI %s is %s but instance_type %s runs %v: choose a matching instance_type or source image",
+				id, img.Architecture, typ, it.ProcessorInfo.SupportedArchitectures)
+		}
+	}
+	if len(it.SupportedVirtualizationTypes) > 0 && img.VirtualizationType != "" {
+		virt := ec2types.VirtualizationType(img.VirtualizationType)
+		if !slices.Contains(it.SupportedVirtualizationTypes, virt) {
+			return fmt.Errorf("source AMI %s uses %s virtualization but instance_type %s supports only %v: choose an hvm image or another instance_type",
+				id, img.VirtualizationType, typ, it.SupportedVirtualizationTypes)
+		}
+	}
+	return nil
+}

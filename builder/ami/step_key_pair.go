@@ -1,0 +1,115 @@
+package ami
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
+	"fmt"
+	"log"
+	"os"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/packer-plugin-sdk/communicator"
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+	"golang.org/x/crypto/ssh"
+)
+
+type keyPairEC2 interface {
+	ImportKeyPair(context.Context, *ec2.ImportKeyPairInput, ...func(*ec2.Options)) (*ec2.ImportKeyPairOutput, error)
+	DeleteKeyPair(context.Context, *ec2.DeleteKeyPairInput, ...func(*ec2.Options)) (*ec2.DeleteKeyPairOutput, error)
+}
+
+// StepKeyPair creates the temporary ed25519 key pair: the private key stays
+// in memory (Comm.SSHPrivateKey, masked in logs) and is written to disk
+// only in -debug mode, so the user can SSH in while the build is paused.
+// With ssh_private_key_file, ssh_agent_auth or ssh_password it creates
+// nothing and passes on ssh_keypair_name, if any.
+// Uses: nothing. Puts: stateKeyPairName ("" for none).
+type StepKeyPair struct {
+	EC2       keyPairEC2
+	Comm      *communicator.Config
+	Temporary bool
+	Name      string
+	Region    string
+	Tags      map[string]string
+	// DebugKeyPath, when set (-debug), is where the private key is written.
+	DebugKeyPath string
+
+	created   string
+	wroteFile bool
+}
+
+func (s *StepKeyPair) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
+	if !s.Temporary {
+		statePut(state, stateKeyPairName, s.Comm.SSHKeyPairName)
+		return multistep.ActionContinue
+	}
+	uiOf(state).Say(fmt.Sprintf("Creating temporary ed25519 key pair %s ...", s.Name))
+	private, public, err := newED25519Key(s.Name)
+	if err != nil {
+		return halt(state, fmt.Errorf("generating the temporary SSH key: %w", err))
+	}
+	packersdk.LogSecretFilter.Set(string(private))
+	_, err = s.EC2.ImportKeyPair(ctx, &ec2.ImportKeyPairInput{
+		KeyName:           aws.String(s.Name),
+		PublicKeyMaterial: public,
+		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeKeyPair),
+	})
+	if err != nil {
+		return halt(state, fmt.Errorf("importing temporary key pair %s: %w", s.Name, err))
+	}
+	s.created = s.Name
+	s.Comm.SSHPrivateKey, s.Comm.SSHPublicKey = private, public
+	s.Comm.SSHTemporaryKeyPairName = s.Name
+	statePut(state, stateKeyPairName, s.Name)
+	if s.DebugKeyPath != "" {
+		if err := os.WriteFile(s.DebugKeyPath, private, 0o600); err != nil {
+			return halt(state, fmt.Errorf("writing the debug SSH key to %s: %w", s.DebugKeyPath, err))
+		}
+		s.wroteFile = true
+		uiOf(state).Message(fmt.Sprintf("Debug mode: temporary SSH private key saved to %s (deleted at the end)", s.DebugKeyPath))
+	}
+	return multistep.ActionContinue
+}
+
+func (s *StepKeyPair) Cleanup(state multistep.StateBag) {
+	if s.wroteFile {
+		if err := os.Remove(s.DebugKeyPath); err != nil {
+			log.Printf("[WARN] removing debug key %s: %v", s.DebugKeyPath, err)
+		}
+	}
+	if s.created == "" {
+		return
+	}
+	ctx, cancel := cleanupContext()
+	defer cancel()
+	uiOf(state).Say(fmt.Sprintf("Deleting temporary key pair %s ...", s.created))
+	if _, err := s.EC2.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String(s.created)}); err != nil {
+		leftBehind(state, "key pair", s.created,
+			fmt.Sprintf("aws ec2 delete-key-pair --region %s --key-name %s", s.Region, s.created), err)
+		return
+	}
+	s.created = ""
+}
+
+// newED25519Key returns an OpenSSH private key (PEM) and its public key in
+// authorized_keys form, with comment as the key's comment.
+func newED25519Key(comment string) (private, public []byte, err error) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	block, err := ssh.MarshalPrivateKey(priv, comment)
+	if err != nil {
+		return nil, nil, err
+	}
+	sshPub, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		return nil, nil, err
+	}
+	return pem.EncodeToMemory(block), ssh.MarshalAuthorizedKey(sshPub), nil
+}

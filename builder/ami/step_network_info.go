@@ -1,0 +1,126 @@
+package ami
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+)
+
+type networkInfoEC2 interface {
+	DescribeVpcs(context.Context, *ec2.DescribeVpcsInput, ...func(*ec2.Options)) (*ec2.DescribeVpcsOutput, error)
+	DescribeSubnets(context.Context, *ec2.DescribeSubnetsInput, ...func(*ec2.Options)) (*ec2.DescribeSubnetsOutput, error)
+	DescribeInstanceTypeOfferings(context.Context, *ec2.DescribeInstanceTypeOfferingsInput, ...func(*ec2.Options)) (*ec2.DescribeInstanceTypeOfferingsOutput, error)
+}
+
+// StepNetworkInfo decides where the build instance runs: subnet_id,
+// subnet_filter, or a subnet of vpc_id / the default VPC in a zone that
+// offers instance_type. It fails before launch on a subnet outside vpc_id,
+// a zone without instance_type, or a region without a default VPC.
+// Uses: nothing. Puts: stateVpcID, stateSubnetID, stateAvailabilityZone.
+type StepNetworkInfo struct {
+	EC2          networkInfoEC2
+	VpcID        string
+	SubnetID     string
+	SubnetFilter SubnetFilter
+	InstanceType string
+}
+
+func (s *StepNetworkInfo) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
+	zones, err := s.offeringZones(ctx)
+	if err != nil {
+		return halt(state, err)
+	}
+	subnet, err := s.subnet(ctx, zones)
+	if err != nil {
+		return halt(state, err)
+	}
+	zone := aws.ToString(subnet.AvailabilityZone)
+	if !zones[zone] {
+		return halt(state, fmt.Errorf("instance_type %s is not offered in %s, the zone of subnet %s: "+
+			"choose a subnet in one of %v, or another instance_type", s.InstanceType, zone, aws.ToString(subnet.SubnetId), sortedKeys(zones)))
+	}
+	uiOf(state).Say(fmt.Sprintf("Launching in subnet %s (%s, %s)", aws.ToString(subnet.SubnetId), aws.ToString(subnet.VpcId), zone))
+	statePut(state, stateVpcID, aws.ToString(subnet.VpcId))
+	statePut(state, stateSubnetID, aws.ToString(subnet.SubnetId))
+	statePut(state, stateAvailabilityZone, zone)
+	return multistep.ActionContinue
+}
+
+// offeringZones lists the zones of the region offering the instance type.
+func (s *StepNetworkInfo) offeringZones(ctx context.Context) (map[string]bool, error) {
+	zones := map[string]bool{}
+	p := ec2.NewDescribeInstanceTypeOfferingsPaginator(s.EC2, &ec2.DescribeInstanceTypeOfferingsInput{
+		LocationType: ec2types.LocationTypeAvailabilityZone,
+		Filters:      []ec2types.Filter{{Name: aws.String("instance-type"), Values: []string{s.InstanceType}}},
+	})
+	for p.HasMorePages() {
+		out, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("listing the zones offering instance_type %s: %w", s.InstanceType, err)
+		}
+		for _, o := range out.InstanceTypeOfferings {
+			zones[aws.ToString(o.Location)] = true
+		}
+	}
+	if len(zones) == 0 {
+		return nil, fmt.Errorf("instance_type %q is not offered in any zone of this region: check its spelling or choose another", s.InstanceType)
+	}
+	return zones, nil
+}
+
+// subnet finds the subnet to launch in, by ID, by filter, or in the VPC.
+func (s *StepNetworkInfo) subnet(ctx context.Context, zones map[string]bool) (ec2types.Subnet, error) {
+	if s.SubnetID != "" {
+		return s.subnetByID(ctx)
+	}
+	if len(s.SubnetFilter.Filters) > 0 {
+		return s.subnetByFilter(ctx)
+	}
+	vpc, err := s.vpc(ctx)
+	if err != nil {
+		return ec2types.Subnet{}, err
+	}
+	subnets, err := s.describeSubnets(ctx, []ec2types.Filter{{Name: aws.String("vpc-id"), Values: []string{vpc}}})
+	if err != nil {
+		return ec2types.Subnet{}, err
+	}
+	return pickSubnetInZones(subnets, zones, vpc, s.InstanceType)
+}
+
+func (s *StepNetworkInfo) subnetByID(ctx context.Context) (ec2types.Subnet, error) {
+	out, err := s.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{s.SubnetID}})
+	if err != nil || len(out.Subnets) == 0 {
+		return ec2types.Subnet{}, fmt.Errorf("subnet_id %s not found in this region: %w", s.SubnetID, orNotFound(err))
+	}
+	sn := out.Subnets[0]
+	if s.VpcID != "" && aws.ToString(sn.VpcId) != s.VpcID {
+		return sn, fmt.Errorf("subnet_id %s is in VPC %s, not in vpc_id %s: fix one of them (or drop vpc_id)", s.SubnetID, aws.ToString(sn.VpcId), s.VpcID)
+	}
+	return sn, nil
+}
+
+func (s *StepNetworkInfo) subnetByFilter(ctx context.Context) (ec2types.Subnet, error) {
+	filters := ec2Filters(s.SubnetFilter.Filters)
+	if s.VpcID != "" {
+		filters = append(filters, ec2types.Filter{Name: aws.String("vpc-id"), Values: []string{s.VpcID}})
+	}
+	subnets, err := s.describeSubnets(ctx, filters)
+	if err != nil {
+		return ec2types.Subnet{}, err
+	}
+	return chooseSubnet(subnets, s.SubnetFilter)
+}
+
+func (s *StepNetworkInfo) describeSubnets(ctx context.Context, filters []ec2types.Filter) ([]ec2types.Subnet, error) {
+	out, err := s.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{Filters: filters})
+	if err != nil {
+		return nil, fmt.Errorf("listing subnets: %w", err)
+	}
+	return out.Subnets, nil
+}
+
+func (s *StepNetworkInfo) Cleanup(multistep.StateBag) {}

@@ -1,0 +1,62 @@
+package ami
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+)
+
+// StepRemoveTempKey deletes the temporary public key from the SSH user's
+// ~/.ssh/authorized_keys before the image is taken, so instances launched
+// from it do not trust a key that only this build knew (amazon-ebs leaves
+// it unless ssh_clear_authorized_keys). Lines are matched on the key's
+// base64 body, whatever comment cloud-init gave them; a missing file (keys
+// served by AuthorizedKeysCommand) is fine.
+// Uses: stateCommunicator. Puts: nothing.
+type StepRemoveTempKey struct {
+	// PublicKey is the temporary key in authorized_keys form; empty when
+	// the build used the template's own key.
+	PublicKey func() []byte
+}
+
+func (s *StepRemoveTempKey) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
+	body := keyBody(s.PublicKey())
+	if body == "" {
+		return multistep.ActionContinue
+	}
+	comm, ok := stateGet[packersdk.Communicator](state, stateCommunicator)
+	if !ok {
+		return multistep.ActionContinue
+	}
+	uiOf(state).Say("Removing the temporary SSH key from ~/.ssh/authorized_keys ...")
+	cmd := &packersdk.RemoteCmd{Command: removeKeyCommand(body)}
+	if err := cmd.RunWithUi(ctx, comm, uiOf(state)); err != nil {
+		return halt(state, fmt.Errorf("removing the temporary key from authorized_keys: %w", err))
+	}
+	if cmd.ExitStatus() != 0 {
+		return halt(state, fmt.Errorf("removing the temporary key from authorized_keys: exit status %d", cmd.ExitStatus()))
+	}
+	return multistep.ActionContinue
+}
+
+func (s *StepRemoveTempKey) Cleanup(multistep.StateBag) {}
+
+// keyBody is the base64 field of an authorized_keys line.
+func keyBody(authorizedKey []byte) string {
+	fields := strings.Fields(string(authorizedKey))
+	if len(fields) < 2 {
+		return ""
+	}
+	return fields[1]
+}
+
+// removeKeyCommand rewrites authorized_keys without the lines holding body,
+// in place (cat >), so the file keeps its owner and mode. The body is
+// base64 (A-Z a-z 0-9 + / =): safe inside single quotes.
+func removeKeyCommand(body string) string {
+	return fmt.Sprintf(`f="$HOME/.ssh/authorized_keys"; [ -f "$f" ] || exit 0; `+
+		`t=$(mktemp) && { grep -vF '%s' "$f" > "$t" || true; } && cat "$t" > "$f" && rm -f "$t"`, body)
+}

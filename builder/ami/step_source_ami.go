@@ -1,0 +1,84 @@
+package ami
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+	"github.com/hashicorp/packer-plugin-sdk/packerbuilderdata"
+)
+
+type sourceAMIEC2 interface {
+	DescribeImages(context.Context, *ec2.DescribeImagesInput, ...func(*ec2.Options)) (*ec2.DescribeImagesOutput, error)
+	DescribeInstanceTypes(context.Context, *ec2.DescribeInstanceTypesInput, ...func(*ec2.Options)) (*ec2.DescribeInstanceTypesOutput, error)
+}
+
+// StepSourceAMI finds the image the build starts from (source_ami or
+// source_ami_filter) and checks that instance_type can run it.
+// Uses: nothing. Puts: stateSourceImage and the generated data SourceAMI,
+// SourceAMIName, SourceAMIOwner, SourceAMICreationDate.
+type StepSourceAMI struct {
+	EC2          sourceAMIEC2
+	SourceAMI    string
+	Filter       AMIFilter
+	InstanceType string
+}
+
+func (s *StepSourceAMI) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
+	img, err := s.find(ctx)
+	if err != nil {
+		return halt(state, err)
+	}
+	uiOf(state).Say(fmt.Sprintf("Source AMI: %s (%s)", aws.ToString(img.ImageId), aws.ToString(img.Name)))
+	if err := s.checkInstanceType(ctx, img); err != nil {
+		return halt(state, err)
+	}
+	statePut(state, stateSourceImage, img)
+	gd := packerbuilderdata.GeneratedData{State: state}
+	gd.Put("SourceAMI", aws.ToString(img.ImageId))
+	gd.Put("SourceAMIName", aws.ToString(img.Name))
+	gd.Put("SourceAMIOwner", aws.ToString(img.OwnerId))
+	gd.Put("SourceAMICreationDate", aws.ToString(img.CreationDate))
+	return multistep.ActionContinue
+}
+
+func (s *StepSourceAMI) find(ctx context.Context) (ec2types.Image, error) {
+	in := &ec2.DescribeImagesInput{}
+	if s.SourceAMI != "" {
+		in.ImageIds = []string{s.SourceAMI}
+	} else {
+		in.Owners = s.Filter.Owners
+		in.Filters = ec2Filters(s.Filter.Filters)
+	}
+	out, err := s.EC2.DescribeImages(ctx, in)
+	if err != nil {
+		if s.SourceAMI != "" {
+			return ec2types.Image{}, fmt.Errorf("source_ami %s: %w", s.SourceAMI, err)
+		}
+		return ec2types.Image{}, fmt.Errorf("looking up source_ami_filter: %w", err)
+	}
+	if s.SourceAMI != "" && len(out.Images) == 0 {
+		return ec2types.Image{}, fmt.Errorf("source_ami %s does not exist in this region or is not shared with this account", s.SourceAMI)
+	}
+	return chooseImage(out.Images, s.Filter)
+}
+
+// checkInstanceType refuses an image the instance type cannot boot
+// (arm64 image on an x86_64 type, paravirtual on a Nitro type …).
+func (s *StepSourceAMI) checkInstanceType(ctx context.Context, img ec2types.Image) error {
+	out, err := s.EC2.DescribeInstanceTypes(ctx, &ec2.DescribeInstanceTypesInput{
+		InstanceTypes: []ec2types.InstanceType{ec2types.InstanceType(s.InstanceType)},
+	})
+	if err != nil {
+		return fmt.Errorf("instance_type %q: %w", s.InstanceType, err)
+	}
+	if len(out.InstanceTypes) == 0 {
+		return fmt.Errorf("instance_type %q is not offered in this region", s.InstanceType)
+	}
+	return compatible(img, out.InstanceTypes[0])
+}
+
+func (s *StepSourceAMI) Cleanup(multistep.StateBag) {}

@@ -1,0 +1,46 @@
+package ami
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+)
+
+// cleanupTimeout bounds one step's Cleanup. Cleanups run after the build's
+// context may have been cancelled (Ctrl-C), so each derives its own context
+// from context.Background().
+const cleanupTimeout = 10 * time.Minute
+
+// cleanupContext is the context a Cleanup makes its EC2 calls with.
+func cleanupContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), cleanupTimeout)
+}
+
+// halt records err as the build's error, shows it, and stops the build.
+func halt(state multistep.StateBag, err error) multistep.StepAction {
+	statePut(state, stateError, err)
+	if ui, ok := stateGet[packersdk.Ui](state, stateUI); ok {
+		ui.Error(err.Error())
+	}
+	return multistep.ActionHalt
+}
+
+// uiOf returns the build's UI (the runner always puts one).
+func uiOf(state multistep.StateBag) packersdk.Ui {
+	u, _ := stateGet[packersdk.Ui](state, stateUI)
+	return u
+}
+
+// leftBehind tells the user exactly what a failed cleanup left and how to
+// remove it by hand.
+func leftBehind(state multistep.StateBag, what, id, command string, err error) {
+	msg := fmt.Sprintf("could not delete %s %s: %v\nDelete it by hand: %s", what, id, err, command)
+	log.Printf("[ERROR] %s", msg)
+	if u := uiOf(state); u != nil {
+		u.Error(msg)
+	}
+}
