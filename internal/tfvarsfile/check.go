@@ -54,8 +54,8 @@ func CheckDeclared(dir, name string, wantMap bool) error {
 			names = append(names, n)
 		}
 		slices.Sort(names)
-		return fmt.Errorf("%w: the module in %s declares no variable %q (it declares: %s): fix the name or add variable %q to the module",
-			ErrInvalid, dir, name, strings.Join(names, ", "), name)
+		return fmt.Errorf("the module in %s declares no variable %q (it declares: %s): fix the name or add variable %q to the module",
+			dir, name, strings.Join(names, ", "), name)
 	}
 	ty, err := variableType(name, expr)
 	if err != nil {
@@ -66,8 +66,8 @@ func CheckDeclared(dir, name string, wantMap bool) error {
 		want, kind = mapTypes, "map(string)"
 	}
 	if !slices.ContainsFunc(want, ty.Equals) {
-		return fmt.Errorf("%w: variable %q in %s has type %s, but an image ID needs %s: change its type to %s",
-			ErrInvalid, name, dir, ty.FriendlyNameForConstraint(), kind, kind)
+		return fmt.Errorf("variable %q in %s has type %s, but an image ID needs %s: change its type to %s",
+			name, dir, ty.FriendlyNameForConstraint(), kind, kind)
 	}
 	return nil
 }
@@ -77,7 +77,7 @@ func CheckDeclared(dir, name string, wantMap bool) error {
 func declaredVariables(dir string) (map[string]hcl.Expression, error) {
 	files, err := filepath.Glob(filepath.Join(dir, "*.tf"))
 	if err != nil || len(files) == 0 {
-		return nil, fmt.Errorf("%w: no Terraform files (*.tf) in module folder %s: fix module_dir", ErrInvalid, dir)
+		return nil, fmt.Errorf("no Terraform files (*.tf) in module folder %s: fix module_dir", dir)
 	}
 	fileSchema := &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "variable", LabelNames: []string{"name"}}}}
 	varSchema := &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "type"}}}
@@ -85,7 +85,7 @@ func declaredVariables(dir string) (map[string]hcl.Expression, error) {
 	for _, file := range files {
 		f, diags := parser.ParseHCLFile(file)
 		if diags.HasErrors() {
-			return nil, fmt.Errorf("%w: parsing %s: %s", ErrInvalid, file, diags.Error())
+			return nil, fmt.Errorf("parsing the module file %s: %s", file, diags.Error())
 		}
 		content, _, _ := f.Body.PartialContent(fileSchema)
 		for _, b := range content.Blocks {
@@ -106,7 +106,7 @@ func variableType(name string, expr hcl.Expression) (cty.Type, error) {
 	}
 	ty, _, diags := typeexpr.TypeConstraintWithDefaults(expr)
 	if diags.HasErrors() {
-		return cty.NilType, fmt.Errorf("%w: type of variable %q at %s: %s", ErrInvalid, name, expr.Range(), diags.Error())
+		return cty.NilType, fmt.Errorf("type of variable %q at %s: %s", name, expr.Range(), diags.Error())
 	}
 	return ty, nil
 }
