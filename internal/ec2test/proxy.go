@@ -33,6 +33,13 @@ type Faults struct {
 	// FailImages: after ImagesPendingFor, such images show "failed" instead
 	// of "available".
 	FailImages bool
+	// InstancesPendingFor, StoppingFor, TerminatingFor: DescribeInstances
+	// shows an instance "pending" this long after RunInstances, "stopping"
+	// after StopInstances, "shutting-down" after TerminateInstances (moto
+	// changes states at once), so waits take as long as on a real region.
+	InstancesPendingFor time.Duration
+	StoppingFor         time.Duration
+	TerminatingFor      time.Duration
 	// HoldOnly limits ImagesPendingFor to images made by these actions
 	// (e.g. "CopyImage"); empty means every image.
 	HoldOnly []string
@@ -60,6 +67,8 @@ type Proxy struct {
 	requests []Request
 	created  map[string]time.Time // image/instance ID -> creation time
 	madeBy   map[string]string    // image/instance ID -> creating action
+	stopped  map[string]time.Time // instance ID -> StopInstances time
+	ended    map[string]time.Time // instance ID -> TerminateInstances time
 	rng      *rand.Rand
 }
 
@@ -71,7 +80,8 @@ func StartProxy(t testing.TB, m *Moto) *Proxy {
 		t.Fatalf("proxy listen: %v", err)
 	}
 	p := &Proxy{URL: "http://" + l.Addr().String(), target: m.URL, moto: m,
-		created: map[string]time.Time{}, madeBy: map[string]string{}, rng: rand.New(rand.NewPCG(1, 2))}
+		created: map[string]time.Time{}, madeBy: map[string]string{},
+		stopped: map[string]time.Time{}, ended: map[string]time.Time{}, rng: rand.New(rand.NewPCG(1, 2))}
 	srv := &http.Server{Handler: p}
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })
@@ -104,6 +114,7 @@ func (p *Proxy) Reset() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.requests, p.created, p.madeBy = nil, map[string]time.Time{}, map[string]string{}
+	p.stopped, p.ended = map[string]time.Time{}, map[string]time.Time{}
 }
 
 // Env is Moto.Env with the endpoint pointing at the proxy.
@@ -152,6 +163,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.requests = append(p.requests, Request{Action: action, Region: region, Params: params, At: time.Now()})
 	status, code := p.injectLocked(action, params)
+	if code == "" {
+		p.noteLocked(action, params)
+	}
 	p.mu.Unlock()
 	switch {
 	case code != "":

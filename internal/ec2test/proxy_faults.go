@@ -64,8 +64,58 @@ func (p *Proxy) afterResponse(action string, body []byte) []byte {
 		}
 	case "DescribeImages":
 		return p.holdImagesLocked(body)
+	case "DescribeInstances":
+		return p.holdInstancesLocked(body)
 	}
 	return body
+}
+
+// noteLocked remembers when instances were asked to stop or terminate.
+func (p *Proxy) noteLocked(action string, params url.Values) {
+	var m map[string]time.Time
+	switch action {
+	case "StopInstances":
+		m = p.stopped
+	case "TerminateInstances":
+		m = p.ended
+	default:
+		return
+	}
+	for k, vs := range params {
+		if strings.HasPrefix(k, "InstanceId.") {
+			for _, v := range vs {
+				m[v] = time.Now()
+			}
+		}
+	}
+}
+
+var instanceItem = regexp.MustCompile(`(?s)<instanceId>(i-[0-9a-f]+)</instanceId>(.{0,400}?)<instanceState><code>\d+</code><name>([a-z-]+)</name></instanceState>`)
+
+// holdInstancesLocked shows instances in their transitional state for as
+// long as the faults say.
+func (p *Proxy) holdInstancesLocked(body []byte) []byte {
+	f := p.faults
+	since := func(m map[string]time.Time, id string, d time.Duration) bool {
+		t, ok := m[id]
+		return ok && time.Since(t) < d
+	}
+	return instanceItem.ReplaceAllFunc(body, func(item []byte) []byte {
+		m := instanceItem.FindSubmatch(item)
+		id, state := string(m[1]), string(m[3])
+		code, name := "", ""
+		switch {
+		case state == "running" && since(p.created, id, f.InstancesPendingFor):
+			code, name = "0", "pending"
+		case state == "stopped" && since(p.stopped, id, f.StoppingFor):
+			code, name = "64", "stopping"
+		case state == "terminated" && since(p.ended, id, f.TerminatingFor):
+			code, name = "32", "shutting-down"
+		default:
+			return item
+		}
+		return []byte("<instanceId>" + id + "</instanceId>" + string(m[2]) + "<instanceState><code>" + code + "</code><name>" + name + "</name></instanceState>")
+	})
 }
 
 // holdImagesLocked rewrites "available" to "pending" (or "failed") for

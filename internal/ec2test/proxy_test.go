@@ -102,3 +102,49 @@ func imageState(t *testing.T, c *ec2.Client, id string) types.ImageState {
 	}
 	return out.Images[0].State
 }
+
+// TestProxyHoldsInstanceStates: pending after launch, stopping after stop,
+// shutting-down after terminate, for as long as asked.
+func TestProxyHoldsInstanceStates(t *testing.T) {
+	m := Start(t)
+	p := StartProxy(t, m)
+	c := proxyClient(p)
+	ctx := context.Background()
+	p.SetFaults(Faults{InstancesPendingFor: time.Hour, StoppingFor: time.Hour, TerminatingFor: time.Hour})
+	run, err := c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String(seedImage(t, c)), MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := *run.Instances[0].InstanceId
+	steps := []struct {
+		do   func() error
+		want types.InstanceStateName
+	}{
+		{func() error { return nil }, types.InstanceStateNamePending},
+		{func() error {
+			_, err := c.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{id}})
+			return err
+		}, types.InstanceStateNameStopping},
+		{func() error {
+			_, err := c.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{id}})
+			return err
+		}, types.InstanceStateNameShuttingDown},
+	}
+	for _, s := range steps {
+		if err := s.do(); err != nil {
+			t.Fatal(err)
+		}
+		out, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := out.Reservations[0].Instances[0].State.Name; got != s.want {
+			t.Errorf("state = %s, want %s", got, s.want)
+		}
+	}
+	p.SetFaults(Faults{})
+	out, _ := m.EC2(t, DefaultRegion).DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
+	if got := out.Reservations[0].Instances[0].State.Name; got != types.InstanceStateNameTerminated {
+		t.Errorf("moto's own state = %s, want terminated", got)
+	}
+}
