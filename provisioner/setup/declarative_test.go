@@ -64,6 +64,7 @@ func dirtyRoot(t *testing.T, root string) {
 // a real Debian root, inspects the root, then runs it again and proves the
 // second run changed nothing.
 func TestDeclarativeSetupInDebianRoot(t *testing.T) {
+	t.Parallel()
 	root := roottest.Root(t)
 	dirtyRoot(t, root)
 	raw := declarativeConfig(t)

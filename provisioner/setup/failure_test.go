@@ -11,6 +11,7 @@ import (
 // anything changes (the root is identical afterwards), and a failing image
 // test fails the build naming the check and showing its output.
 func TestFailuresInDebianRoot(t *testing.T) {
+	t.Parallel()
 	root := roottest.Root(t)
 	before := roottest.Snapshot(t, root)
 	_, err := provision(t, root, map[string]interface{}{
@@ -54,6 +55,7 @@ func TestFailuresInDebianRoot(t *testing.T) {
 // TestSeedScriptUnchanged runs a script written like the seed's setup.sh
 // (sudo on every line, a key uploaded to /tmp beforehand) through script.
 func TestSeedScriptUnchanged(t *testing.T) {
+	t.Parallel()
 	root := roottest.Root(t)
 	comm := &roottest.Comm{Dir: root}
 	if err := comm.Upload("/tmp/tf-packer.pub", strings.NewReader(userKey+"\n"), nil); err != nil {

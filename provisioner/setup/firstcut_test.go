@@ -11,6 +11,7 @@ import (
 // Debian root through the default execute_command (sudo), then a failing
 // inline command, and checks the error names the step and exit code.
 func TestScriptsInlineAndFailures(t *testing.T) {
+	t.Parallel()
 	root := roottest.Root(t)
 	out, err := provision(t, root, map[string]interface{}{
 		"scripts":          []string{"testdata/hello.sh"},

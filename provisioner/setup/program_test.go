@@ -77,3 +77,15 @@ func golden(t *testing.T, name, got string) {
 		t.Errorf("%s differs from the rendered program (go test -update rewrites it after review):\n%s", path, got)
 	}
 }
+
+// BenchmarkRenderProgram measures building and rendering the program for
+// the seed-like configuration (done once per build).
+func BenchmarkRenderProgram(b *testing.B) {
+	c := seedLikeConfig()
+	in := planInput{RunDir: "/tmp/x", UserKeys: [][]string{{"ssh-ed25519 AAAAkey"}}}
+	for b.Loop() {
+		if _, err := buildPlan(c, in).render(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
