@@ -78,6 +78,12 @@ func TestNoOrphansWhenALaterStepFails(t *testing.T) {
 // proxy has seen n calls of action, i.e. during the wait that follows.
 func (f *imageFixture) runCancelledAfter(t *testing.T, action string, n int) {
 	t.Helper()
+	f.runCancelledAfterWith(t, action, n, func(ctx context.Context) { f.run(t, ctx) })
+}
+
+// runCancelledAfterWith is runCancelledAfter for any list of steps.
+func (f *imageFixture) runCancelledAfterWith(t *testing.T, action string, n int, run func(context.Context)) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -87,7 +93,7 @@ func (f *imageFixture) runCancelledAfter(t *testing.T, action string, n int) {
 		cancel()
 	}()
 	done := make(chan struct{})
-	go func() { f.run(t, ctx); close(done) }()
+	go func() { run(ctx); close(done) }()
 	select {
 	case <-done:
 	case <-time.After(2 * time.Minute):

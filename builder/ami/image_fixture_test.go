@@ -34,7 +34,7 @@ type imageFixture struct {
 
 const fixtureUUID = "11111111-2222-3333-4444-555555555555"
 
-func newImageFixture(t *testing.T, cfg AMIConfig) *imageFixture {
+func newImageFixture(t testing.TB, cfg AMIConfig) *imageFixture {
 	t.Helper()
 	m := ec2test.Start(t)
 	p := ec2test.StartProxy(t, m)
@@ -70,7 +70,7 @@ func newImageFixture(t *testing.T, cfg AMIConfig) *imageFixture {
 	return f
 }
 
-func seedImageID(t *testing.T, c *ec2.Client) string {
+func seedImageID(t testing.TB, c *ec2.Client) string {
 	t.Helper()
 	out, err := c.DescribeImages(context.Background(), &ec2.DescribeImagesInput{Owners: []string{"099720109477"}})
 	if err != nil || len(out.Images) == 0 {
@@ -80,7 +80,7 @@ func seedImageID(t *testing.T, c *ec2.Client) string {
 }
 
 // run runs the image steps (and their cleanups) as Builder.Run would.
-func (f *imageFixture) run(t *testing.T, ctx context.Context) {
+func (f *imageFixture) run(t testing.TB, ctx context.Context) {
 	t.Helper()
 	client, err := f.b.config.EC2(ctx, ec2test.DefaultRegion)
 	if err != nil {
@@ -97,7 +97,7 @@ func (f *imageFixture) failed() error {
 }
 
 // ownImages lists the AMIs of this account in region, straight from moto.
-func (f *imageFixture) ownImages(t *testing.T, region string) []ec2types.Image {
+func (f *imageFixture) ownImages(t testing.TB, region string) []ec2types.Image {
 	t.Helper()
 	out, err := f.moto.EC2(t, region).DescribeImages(context.Background(), &ec2.DescribeImagesInput{Owners: []string{"self"}})
 	if err != nil {
@@ -112,7 +112,7 @@ func (f *imageFixture) ownImages(t *testing.T, region string) []ec2types.Image {
 	return imgs
 }
 
-func (f *imageFixture) ownImageIDs(t *testing.T, region string) []string {
+func (f *imageFixture) ownImageIDs(t testing.TB, region string) []string {
 	var ids []string
 	for _, img := range f.ownImages(t, region) {
 		ids = append(ids, aws.ToString(img.ImageId))
@@ -121,7 +121,7 @@ func (f *imageFixture) ownImageIDs(t *testing.T, region string) []string {
 }
 
 // ownSnapshots lists the snapshot IDs of this account in region.
-func (f *imageFixture) ownSnapshots(t *testing.T, region string) []string {
+func (f *imageFixture) ownSnapshots(t testing.TB, region string) []string {
 	t.Helper()
 	out, err := f.moto.EC2(t, region).DescribeSnapshots(context.Background(), &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}})
 	if err != nil {
@@ -139,7 +139,7 @@ func (f *imageFixture) ownSnapshots(t *testing.T, region string) []string {
 
 // assertNothingLeft checks no AMI or snapshot of this account remains in
 // any of the regions.
-func (f *imageFixture) assertNothingLeft(t *testing.T, regions ...string) {
+func (f *imageFixture) assertNothingLeft(t testing.TB, regions ...string) {
 	t.Helper()
 	for _, r := range regions {
 		if imgs := f.ownImages(t, r); len(imgs) != 0 {

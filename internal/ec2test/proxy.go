@@ -129,7 +129,7 @@ func (p *Proxy) Env() []string {
 }
 
 // SetEnv applies Env to the current test process.
-func (p *Proxy) SetEnv(t *testing.T) {
+func (p *Proxy) SetEnv(t testing.TB) {
 	t.Helper()
 	for _, kv := range p.Env() {
 		k, v, _ := strings.Cut(kv, "=")

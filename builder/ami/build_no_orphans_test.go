@@ -1,0 +1,144 @@
+package ami
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/hashicorp/packer-plugin-sdk/communicator"
+	"github.com/hashicorp/packer-plugin-sdk/multistep"
+	"github.com/hashicorp/packer-plugin-sdk/multistep/commonsteps"
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
+)
+
+// wholeBuild runs the builder's real launch and image steps against moto
+// through the proxy, without the SSH hop (connect, provision, remove
+// temporary key: moto runs no sshd; the end-to-end suite covers those).
+type wholeBuild struct {
+	*imageFixture
+	uuid string
+}
+
+func newWholeBuild(t testing.TB, extra map[string]any) *wholeBuild {
+	t.Helper()
+	f := newImageFixture(t, AMIConfig{AMIName: "placeholder"})
+	raw := map[string]any{
+		"region": ec2test.DefaultRegion, "source_ami": f.src, "instance_type": "t2.micro",
+		"ssh_username": "ubuntu", "ami_name": "web-whole", "ami_regions": []string{"us-west-2"},
+		"temporary_security_group_source_cidrs": []string{"203.0.113.7/32"},
+		"tags": map[string]string{"Name": "web"},
+	}
+	for k, v := range extra {
+		raw[k] = v
+	}
+	// The image fixture's stand-in instance is not needed here.
+	standIn, _ := stateGet[string](f.state, stateInstanceID)
+	if _, err := f.moto.EC2(t, ec2test.DefaultRegion).TerminateInstances(context.Background(),
+		&ec2.TerminateInstancesInput{InstanceIds: []string{standIn}}); err != nil {
+		t.Fatal(err)
+	}
+	f.b = &Builder{}
+	if _, _, err := f.b.Prepare(raw); err != nil {
+		t.Fatalf("Prepare: %v", err)
+	}
+	f.state = new(multistep.BasicStateBag)
+	statePut(f.state, stateUI, packersdk.Ui(f.ui))
+	return &wholeBuild{imageFixture: f, uuid: "whole-build-uuid"}
+}
+
+// steps is Builder.Run's list minus the SSH hop.
+func (w *wholeBuild) steps(t testing.TB, ctx context.Context) []multistep.Step {
+	client, err := w.b.config.EC2(ctx, ec2test.DefaultRegion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []multistep.Step
+	for _, s := range append(w.b.steps(client, w.uuid), w.b.imageSteps(client, w.uuid)...) {
+		switch s.(type) {
+		case *communicator.StepConnect, *commonsteps.StepProvision, *StepRemoveTempKey:
+			continue
+		}
+		steps = append(steps, s)
+	}
+	return steps
+}
+
+func (w *wholeBuild) run(t testing.TB, ctx context.Context) {
+	(&multistep.BasicRunner{Steps: w.steps(t, ctx)}).Run(ctx, w.state)
+}
+
+// assertNoTemporaries checks that no instance runs and no key pair,
+// non-default security group or volume is left in the build region.
+func (w *wholeBuild) assertNoTemporaries(t testing.TB) {
+	t.Helper()
+	c := w.moto.EC2(t, ec2test.DefaultRegion)
+	ctx := context.Background()
+	out, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range out.Reservations {
+		for _, i := range r.Instances {
+			if i.State.Name != "terminated" {
+				t.Errorf("build instance %s left %s", aws.ToString(i.InstanceId), i.State.Name)
+			}
+		}
+	}
+	keys, _ := c.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{})
+	groups, _ := c.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{})
+	vols, _ := c.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{})
+	if len(keys.KeyPairs) != 0 {
+		t.Errorf("%d key pairs left", len(keys.KeyPairs))
+	}
+	for _, g := range groups.SecurityGroups {
+		if aws.ToString(g.GroupName) != "default" {
+			t.Errorf("security group %s (%s) left", aws.ToString(g.GroupId), aws.ToString(g.GroupName))
+		}
+	}
+	for _, v := range vols.Volumes {
+		t.Errorf("volume %s left (%s)", aws.ToString(v.VolumeId), v.State)
+	}
+}
+
+// TestWholeBuildCancelledDuringImageWaitLeavesNothing: Ctrl-C while the
+// AMI is pending; afterwards no AMI, snapshot, instance, key pair, group
+// or volume of the build exists.
+func TestWholeBuildCancelledDuringImageWaitLeavesNothing(t *testing.T) {
+	w := newWholeBuild(t, nil)
+	w.proxy.SetFaults(ec2test.Faults{ImagesPendingFor: time.Hour})
+	w.runCancelledAfterWith(t, "CreateImage", 1, func(ctx context.Context) { w.run(t, ctx) })
+	w.assertNothingLeft(t, allRegions...)
+	w.assertNoTemporaries(t)
+}
+
+// TestWholeBuildFailingDuringCopyWaitLeavesNothing: the region copy fails.
+func TestWholeBuildFailingDuringCopyWaitLeavesNothing(t *testing.T) {
+	w := newWholeBuild(t, nil)
+	w.proxy.SetFaults(ec2test.Faults{ImagesPendingFor: time.Second, FailImages: true, HoldOnly: []string{"CopyImage"}})
+	w.run(t, context.Background())
+	if w.failed() == nil {
+		t.Fatal("build succeeded, want the copy to fail")
+	}
+	w.assertNothingLeft(t, allRegions...)
+	w.assertNoTemporaries(t)
+}
+
+// TestWholeBuildSucceedsOnFlakyEC2 and leaves only the AMIs.
+func TestWholeBuildSucceedsOnFlakyEC2(t *testing.T) {
+	w := newWholeBuild(t, nil)
+	w.proxy.SetFaults(ec2test.Faults{ThrottleFraction: 0.25, HideNewFor: 3 * time.Second})
+	w.run(t, context.Background())
+	if err := w.failed(); err != nil {
+		t.Fatalf("build failed: %v\n%s", err, w.out)
+	}
+	for _, r := range []string{"us-east-1", "us-west-2"} {
+		if n := len(w.ownImages(t, r)); n != 1 {
+			t.Errorf("%s: %d AMIs, want 1", r, n)
+		}
+	}
+	w.assertNoTemporaries(t)
+}
