@@ -24,8 +24,8 @@ apt_get() {
 		grep -qE 'Could not get lock|Unable to lock|Unable to acquire' "$work/apt.log" || return "$rc"
 		tries=$((tries + 1))
 		[ "$tries" -lt 20 ] || return "$rc"
-		say "apt is locked by another process; retrying in 10s ($tries/20)"
-		sleep 10
+		say "apt is locked by another process; retrying in ${apt_retry_delay:-10}s ($tries/20)"
+		sleep "${apt_retry_delay:-10}"
 	done
 }
 

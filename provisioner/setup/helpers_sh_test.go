@@ -1,0 +1,88 @@
+package setup
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// shellWithStubs runs script after sourcing helpers.sh, with PATH holding
+// only stub commands (name -> sh body), so package manager paths that this
+// machine cannot run for real are exercised: dnf, and apt under lock
+// contention. It returns the output and the calls the stubs logged.
+func shellWithStubs(t *testing.T, stubs map[string]string, script string) (string, string, error) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "bin")
+	if err := os.Mkdir(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	calls := filepath.Join(dir, "calls")
+	for name, body := range stubs {
+		if strings.HasPrefix(body, "/") { // a real tool the helper needs
+			if err := os.Symlink(body, filepath.Join(bin, name)); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		body = strings.ReplaceAll(body, "@CALLS@", shellQuote(calls))
+		stub := "#!/bin/sh\necho \"" + name + " $*\" >>" + shellQuote(calls) + "\n" + body + "\n"
+		if err := os.WriteFile(filepath.Join(bin, name), []byte(stub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sh, _ := exec.LookPath("sh")
+	cmd := exec.Command(sh, "-c", "work="+shellQuote(dir)+"; apt_retry_delay=0; . ./helpers.sh; "+script)
+	cmd.Env = []string{"PATH=" + bin}
+	out, err := cmd.CombinedOutput()
+	logged, _ := os.ReadFile(calls)
+	return string(out), string(logged), err
+}
+
+func TestEnsurePackagesWithDnf(t *testing.T) {
+	_, calls, err := shellWithStubs(t, map[string]string{
+		"dnf": "exit 0",
+		"rpm": `[ "$2" = git ]`, // git is installed, curl is not
+	}, "set -e; ensure_packages 1 curl git")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "rpm -q curl\nrpm -q git\ndnf -y upgrade\ndnf -y install curl\n"
+	if calls != want {
+		t.Errorf("calls:\n%s\nwant:\n%s", calls, want)
+	}
+}
+
+func TestEnsurePackagesSkipsInstalled(t *testing.T) {
+	out, calls, err := shellWithStubs(t, map[string]string{
+		"yum": "exit 0",
+		"rpm": "exit 0",
+	}, "set -e; ensure_packages 0 curl git")
+	if err != nil || !strings.Contains(out, "already installed: curl git") || strings.Contains(calls, "yum") {
+		t.Errorf("err %v, output %q, calls %q", err, out, calls)
+	}
+}
+
+// TestAptLockRetried: apt-get fails twice because another process holds the
+// lock (as cloud-init does right after boot); the helper retries and the
+// step succeeds. A failure for another reason is returned at once.
+func TestAptLockRetried(t *testing.T) {
+	lockedTwice := `n=$(grep -c '^apt-get' @CALLS@)
+if [ "$n" -le 2 ]; then echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 42 (apt-get)"; exit 100; fi
+echo "apt-get did: $*"`
+	out, calls, err := shellWithStubs(t, map[string]string{"apt-get": lockedTwice, "grep": "/usr/bin/grep", "cat": "/usr/bin/cat", "sleep": "/usr/bin/sleep"},
+		"set -e; apt_get update")
+	if err != nil {
+		t.Fatalf("apt_get gave up: %v\n%s", err, out)
+	}
+	if got := strings.Count(calls, "apt-get "); got != 3 || strings.Count(out, "apt is locked by another process") != 2 {
+		t.Errorf("want 3 attempts and 2 retry messages; calls:\n%s\noutput:\n%s", calls, out)
+	}
+
+	out, calls, err = shellWithStubs(t, map[string]string{"apt-get": "echo 'E: Unable to locate package nope'; exit 100",
+		"grep": "/usr/bin/grep", "cat": "/usr/bin/cat", "sleep": "/usr/bin/sleep"}, "apt_get install nope")
+	if err == nil || strings.Count(calls, "apt-get ") != 1 || !strings.Contains(out, "Unable to locate package nope") {
+		t.Errorf("a real apt failure should be returned at once: err %v, calls %q, output %q", err, calls, out)
+	}
+}
