@@ -110,22 +110,32 @@ run "$tmp/install.log" "$packer" plugins install --path "$binary" "$SOURCE"
 installed=$PACKER_PLUGIN_PATH/$SOURCE/$artifact$exe
 [ -x "$installed" ] || die "packer installed no $installed: $(find "$PACKER_PLUGIN_PATH" -type f)"
 ok "installed as $SOURCE v$version"
+# Templates are validated in a copy of the layout they are written for:
+# images/ beside instances/ and scripts/, and the key a user generates.
+project=$tmp/project
+mkdir -p "$project/images" "$project/instances" "$project/keys"
+cp -R scripts "$project/scripts"
+cp instances/*.tf instances/*.tfvars "$project/instances/"
+ssh-keygen -q -t ed25519 -N '' -C release-check -f "$project/keys/terraform"
 # Any download attempt now fails at once instead of reaching the network.
 export HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 NO_PROXY=
-# validate_template FILE [ARGS...]: init and validate FILE from its folder,
-# as a user would run them.
+# validate_template FILE: init and validate FILE from images/, as a user would.
 validate_template() {
-	local file=$1 dir; shift
-	dir=$(dirname "$file")
-	(cd "$dir" && run "$tmp/init.log" "$packer" init "$(basename "$file")")
-	grep -q "$SOURCE" "$tmp/init.log" && die "packer init tried to install $SOURCE for $file: $(cat "$tmp/init.log")"
-	(cd "$dir" && run "$tmp/validate.log" "$packer" validate "$@" "$(basename "$file")")
-	ok "$file"
+	local name
+	name=$(basename "$1")
+	cp "$1" "$project/images/$name"
+	(cd "$project/images" && run "$tmp/init.log" "$packer" init "$name")
+	if grep -q "Installed plugin" "$tmp/init.log"; then
+		die "packer init downloaded a plugin for $1 instead of using the installed one: $(cat "$tmp/init.log")"
+	fi
+	(cd "$project/images" && run "$tmp/validate.log" "$packer" validate "$name")
+	rm "$project/images/$name"
+	ok "$1"
 }
 validate_template images/image.pkr.hcl
 for example in docs/examples/*.pkr.hcl; do
-	grep -rqF "@include '../docs/examples/$(basename "$example")'" docs \
-		|| die "$example is not shown on any docs page (@include '../docs/examples/$(basename "$example")')"
+	include="@include '../docs/examples/$(basename "$example")'"
+	grep -rqF "$include" docs || die "$example is shown on no docs page: add $include to one"
 	validate_template "$example"
 done
 
