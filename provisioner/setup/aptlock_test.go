@@ -1,0 +1,48 @@
+package setup
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/roottest"
+)
+
+// TestAptLockInDebianRoot holds apt's lists lock in a real Debian root (as
+// cloud-init's apt run does right after boot) for two seconds: apt-get
+// update fails at once with "Could not get lock", the program retries, and
+// the package is installed.
+func TestAptLockInDebianRoot(t *testing.T) {
+	t.Parallel()
+	root := roottest.Root(t)
+	lock, err := os.OpenFile(filepath.Join(root, "var/lib/apt/lists/lock"), os.O_RDWR|os.O_CREATE, 0o640)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	// apt takes fcntl locks; this one is held by the test process.
+	if err := syscall.FcntlFlock(lock.Fd(), syscall.F_SETLK, &syscall.Flock_t{Type: syscall.F_WRLCK}); err != nil {
+		t.Fatal(err)
+	}
+	time.AfterFunc(2*time.Second, func() {
+		_ = syscall.FcntlFlock(lock.Fd(), syscall.F_SETLK, &syscall.Flock_t{Type: syscall.F_UNLCK})
+	})
+	out, err := provision(t, root, map[string]interface{}{
+		"packages": []string{"tree"},
+		// The retry delay (10 s by default) is shortened for the test.
+		"environment_vars": []string{"apt_retry_delay=1"},
+		"seal":             false,
+	}, nil)
+	if err != nil {
+		t.Fatalf("Provision: %v", err)
+	}
+	if !strings.Contains(out, "Could not get lock") || !strings.Contains(out, "apt is locked by another process; retrying") {
+		t.Errorf("no lock contention seen or no retry:\n%s", out)
+	}
+	if _, err := os.Stat(filepath.Join(root, "usr/bin/tree")); err != nil {
+		t.Errorf("tree not installed after the lock was released: %v", err)
+	}
+}
