@@ -90,7 +90,10 @@ func setUp(t *testing.T, repo, work string) *project {
 		"TF_IN_AUTOMATION=1", "PACKER_NO_COLOR=1")
 
 	plugin := filepath.Join(work, "packer-plugin-immutable")
-	mustRun(t, repo, nil, "go-build", "go", "build", "-o", plugin, ".")
+	// A release build (no -dev suffix): `packer init` then finds it installed
+	// for required_plugins' ">= 0.1.0" instead of trying to download it.
+	mustRun(t, repo, nil, "go-build", "go", "build", "-o", plugin,
+		"-ldflags", "-X github.com/immutable-infrastructure/packer-plugin-immutable/version.VersionPrerelease=", ".")
 	mustRun(t, work, p.env, "plugin-install", packer, "plugins", "install", "--path", plugin,
 		"github.com/immutable-infrastructure/immutable")
 

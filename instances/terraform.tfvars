@@ -1,5 +1,6 @@
 region = "us-east-1"
 
-# Placeholder: `packer build images/image.pkr.hcl` rewrites this value with the
-# image it bakes (post-processor immutable-tfvars); nothing else here changes.
+# The image to deploy. `packer build images/image.pkr.hcl` rewrites this value
+# with each image it bakes (post-processor immutable-tfvars); until the first
+# build it is a placeholder.
 ami_id = "ami-0123456789abcdef0"

@@ -24,12 +24,21 @@ trap finish EXIT
 
 step_no=0
 step_started=0
+timings=()
+bold='' plain=''
+[ -t 1 ] && bold=$'\033[1m' plain=$'\033[0m'
+end_step() {
+	[ "$step_started" = 0 ] && return
+	local took=$(($(date +%s) - step_started))
+	printf '    (%ss)\n' "$took"
+	timings+=("$(printf '%4ss  %d. %s' "$took" "$step_no" "$current_step")")
+}
 banner() {
-	[ "$step_started" = 0 ] || printf '    (%ss)\n' $(($(date +%s) - step_started))
+	end_step
 	step_no=$((step_no + 1))
 	current_step=$*
 	step_started=$(date +%s)
-	printf '\n\033[1m=== %d. %s\033[0m\n' "$step_no" "$*"
+	printf '\n%s=== %d. %s%s\n' "$bold" "$step_no" "$*" "$plain"
 }
 show() { printf '$ %s\n' "$*"; "$@"; }
 ec2() { "$here/ec2-show.py" "$@"; }
@@ -51,8 +60,11 @@ show cat "$project/instances/terraform.tfvars"
 
 banner "Install the plugin into an isolated PACKER_PLUGIN_PATH; packer init"
 packer=$("$repo/tools/packer.sh")
-plugin="$repo/packer-plugin-immutable"
-[ -x "$plugin" ] || { plugin="$work/packer-plugin-immutable"; (cd "$repo" && go build -o "$plugin" .); }
+# Built as a release (no -dev suffix) so that `packer init` finds it installed
+# and satisfies required_plugins' ">= 0.1.0" instead of trying to download it.
+plugin="$work/packer-plugin-immutable"
+(cd "$repo" && go build -ldflags "-X $(go list -m)/version.VersionPrerelease=" -o "$plugin" .)
+"$plugin" describe
 export PACKER_PLUGIN_PATH="$work/packer-plugins"
 "$packer" plugins install --path "$plugin" github.com/immutable-infrastructure/immutable
 "$packer" init "$project/images/image.pkr.hcl"
@@ -122,4 +134,6 @@ fi
 banner "Nothing left behind by the builds"
 ec2 instances keypairs groups
 
-printf '\ndemo complete in %ss\n' $(($(date +%s) - started))
+end_step
+printf '\n%sdemo complete in %ss%s\n' "$bold" $(($(date +%s) - started)) "$plain"
+printf '%s\n' "${timings[@]}"
