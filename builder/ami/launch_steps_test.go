@@ -187,3 +187,35 @@ func TestStepRunInstance(t *testing.T) {
 		t.Errorf("failed termination does not say what to remove:\n%s", out.String())
 	}
 }
+
+type fakeRegions struct{ regions []ec2types.Region }
+
+func (f fakeRegions) DescribeRegions(context.Context, *ec2.DescribeRegionsInput, ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error) {
+	return &ec2.DescribeRegionsOutput{Regions: f.regions}, nil
+}
+
+func (f fakeRegions) DescribeImages(context.Context, *ec2.DescribeImagesInput, ...func(*ec2.Options)) (*ec2.DescribeImagesOutput, error) {
+	return &ec2.DescribeImagesOutput{}, nil
+}
+
+// TestStepPreValidateRegion: a region EC2 does not list, or one the account
+// has not opted in to, stops the build with the reason.
+func TestStepPreValidateRegion(t *testing.T) {
+	regions := fakeRegions{[]ec2types.Region{
+		{RegionName: aws.String("us-east-1"), OptInStatus: aws.String("opt-in-not-required")},
+		{RegionName: aws.String("af-south-1"), OptInStatus: aws.String("not-opted-in")},
+	}}
+	for region, want := range map[string]string{
+		"us-east-1":  "",
+		"us-east-9":  `region "us-east-9" is not an EC2 region; set region to one of: af-south-1, us-east-1`,
+		"af-south-1": `region "af-south-1" is not enabled for this account`,
+	} {
+		var out bytes.Buffer
+		state := testState(&out)
+		action := (&StepPreValidate{EC2: regions, Region: region, AMIName: "x"}).Run(context.Background(), state)
+		err, _ := stateGet[error](state, stateError)
+		if (want == "") != (action == multistep.ActionContinue) || (err != nil && !strings.Contains(err.Error(), want)) {
+			t.Errorf("%s: action %v, err %v; want %q", region, action, err, want)
+		}
+	}
+}

@@ -12,6 +12,9 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 )
 
+// regionCheckAttempts bounds the first call of a build, the region check.
+const regionCheckAttempts = 3
+
 type preValidateEC2 interface {
 	DescribeRegions(context.Context, *ec2.DescribeRegionsInput, ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error)
 	DescribeImages(context.Context, *ec2.DescribeImagesInput, ...func(*ec2.Options)) (*ec2.DescribeImagesOutput, error)
@@ -44,13 +47,20 @@ func (s *StepPreValidate) Run(ctx context.Context, state multistep.StateBag) mul
 }
 
 func (s *StepPreValidate) checkRegion(ctx context.Context) error {
-	out, err := s.EC2.DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)})
+	// Few attempts: a misspelt region's endpoint does not exist (no such
+	// host), and retrying that for minutes helps nobody.
+	out, err := s.EC2.DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)},
+		func(o *ec2.Options) { o.RetryMaxAttempts = regionCheckAttempts })
 	if err != nil {
 		return fmt.Errorf("cannot reach EC2 in region %q (is region spelled right, and are credentials set?): %w", s.Region, err)
 	}
 	var names []string
 	for _, r := range out.Regions {
-		names = append(names, aws.ToString(r.RegionName))
+		name := aws.ToString(r.RegionName)
+		if name == s.Region && aws.ToString(r.OptInStatus) == "not-opted-in" {
+			return fmt.Errorf("region %q is not enabled for this account: enable it (AWS console, Account, AWS Regions) or choose another region", s.Region)
+		}
+		names = append(names, name)
 	}
 	if !slices.Contains(names, s.Region) {
 		slices.Sort(names)
