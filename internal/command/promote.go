@@ -57,6 +57,9 @@ func promotion(from string, w *writeOpts) (tfvarsfile.Entry, error) {
 	for _, h := range forVariable(history, w.variable) {
 		if h.Value == v.String {
 			e.Images, e.Build, e.SourceAMI = h.Images, h.Build, h.SourceAMI
+			if w.mapVariable == "" {
+				w.mapVariable = h.MapVariable // promote the region map the build wrote too
+			}
 		}
 	}
 	if w.mapVariable != "" {

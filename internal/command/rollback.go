@@ -43,6 +43,11 @@ func runRollback(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, fmt.Errorf("%s in %s: %w", w.variable, *file, err))
 	}
+	if w.mapVariable == "" {
+		// The build that wrote this image also wrote its region map: restore
+		// both, or ami_ids would keep naming the image rolled back from.
+		w.mapVariable = target.MapVariable
+	}
 	entry := tfvarsfile.Entry{Action: tfvarsfile.ActionRollback, Value: target.Value, Images: target.Images,
 		Build: target.Build, SourceAMI: target.SourceAMI}
 	return w.write(stdout, stderr, *file, entry, current.String)
@@ -94,7 +99,7 @@ type writeOpts struct {
 func writeFlags(fs *flag.FlagSet) *writeOpts {
 	w := &writeOpts{}
 	fs.StringVar(&w.variable, "variable", "ami_id", "variable holding the image ID")
-	fs.StringVar(&w.mapVariable, "map-variable", "", "variable holding the map of region to image ID, e.g. ami_ids (optional)")
+	fs.StringVar(&w.mapVariable, "map-variable", "", "variable holding the map of region to image ID, e.g. ami_ids (default: the one the history records)")
 	fs.StringVar(&w.moduleDir, "module-dir", "", "Terraform module that must declare the variables, e.g. instances (optional)")
 	fs.IntVar(&w.keep, "keep-history", tfvarsfile.DefaultKeepHistory, "history entries to keep")
 	return w
