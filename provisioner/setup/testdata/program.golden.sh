@@ -10,6 +10,8 @@ run_dir='/tmp/immutable-setup-golden'
 total=9
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
+# A lost connection or an interrupt still removes the work folder.
+trap 'exit 129' HUP INT TERM
 
 # Helpers of the setup program (embedded into program.tmpl). Each one
 # checks before it changes, so running a step twice changes nothing.
