@@ -30,7 +30,7 @@ func newWholeBuild(t testing.TB, extra map[string]any) *wholeBuild {
 		"region": ec2test.DefaultRegion, "source_ami": f.src, "instance_type": "t2.micro",
 		"ssh_username": "ubuntu", "ami_name": "web-whole", "ami_regions": []string{"us-west-2"},
 		"temporary_security_group_source_cidrs": []string{"203.0.113.7/32"},
-		"tags": map[string]string{"Name": "web"},
+		"tags":                                  map[string]string{"Name": "web"},
 	}
 	for k, v := range extra {
 		raw[k] = v

@@ -34,7 +34,7 @@ func (b *Builder) imageSteps(client *ec2.Client, buildUUID string) []multistep.S
 	}
 	return append(steps,
 		&StepCreateImage{EC2: client, Region: c.RawRegion, Name: c.AMIName, Description: c.AMIDescription,
-			Mappings: c.AMIMappings, Tags: buildTags, Encrypt: c.AMIEncryptBootVolume, KmsKeyID: c.AMIKmsKeyID,
+			Mappings: c.AMIMappings, Tags: buildTags, Encrypt: c.AMIEncryptBootVolume, KmsKeyID: buildRegionKey(c),
 			Ctx: c.ctx, Polling: polling},
 		&StepCopyImages{Clients: forRegion[copyImagesEC2](cache), SourceRegion: c.RawRegion, Regions: copyRegions,
 			Name: c.AMIName, Description: c.AMIDescription, Encrypt: c.AMIEncryptBootVolume,
@@ -55,4 +55,13 @@ func (b *Builder) imageArtifact(state multistep.StateBag) packersdk.Artifact {
 		return nil
 	}
 	return a
+}
+
+// buildRegionKey is the KMS key of the encrypted image in the build region:
+// kms_key_id, else region_kms_key_ids' entry for it, else the default key.
+func buildRegionKey(c *Config) string {
+	if c.AMIKmsKeyID != "" {
+		return c.AMIKmsKeyID
+	}
+	return c.AMIRegionKMSKeyIDs[c.RawRegion]
 }

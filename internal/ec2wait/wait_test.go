@@ -183,35 +183,3 @@ func TestJitterStaysWithinBounds(t *testing.T) {
 		}
 	}
 }
-
-func TestClassification(t *testing.T) {
-	cases := map[string][2]bool{ // code: {notFound, transient}
-		"InvalidInstanceID.NotFound": {true, false},
-		"InvalidAMIID.NotFound":      {true, false},
-		"InvalidSnapshot.NotFound":   {true, false},
-		"InvalidKeyPair.NotFound":    {true, false},
-		"RequestLimitExceeded":       {false, true},
-		"Throttling":                 {false, true},
-		"InternalError":              {false, true},
-		"AuthFailure":                {false, false},
-	}
-	for code, want := range cases {
-		err := apiErr(code)
-		if IsNotFound(err) != want[0] || IsTransient(err) != want[1] {
-			t.Errorf("%s: notFound=%v transient=%v, want %v", code, IsNotFound(err), IsTransient(err), want)
-		}
-	}
-	if IsNotFound(nil) || IsTransient(nil) || IsNotFound(errors.New("x")) {
-		t.Error("nil/plain errors misclassified")
-	}
-}
-
-// BenchmarkForRealClock measures the overhead of one wait that needs four
-// polls with tiny real pauses.
-func BenchmarkForRealClock(b *testing.B) {
-	o := Options{MinDelay: time.Microsecond, MaxDelay: 10 * time.Microsecond, Jitter: -1}
-	for b.Loop() {
-		n := 0
-		_, _ = For(context.Background(), nil, "x", o, func(context.Context) (bool, error) { n++; return n == 4, nil })
-	}
-}
