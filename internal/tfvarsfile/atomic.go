@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io/fs"
 	"log"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"syscall"
 )
 
@@ -15,11 +17,42 @@ import (
 // the same folder, fsync it, rename it over path, fsync the folder. The new
 // file keeps the old one's mode and owner (0644 and the caller's for a new
 // file).
-func writeAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+func writeAtomic(path string, data []byte) error {
+	return writeAllAtomic(map[string][]byte{path: data})
+}
+
+// writeAllAtomic writes several files of one folder (the tfvars file and its
+// history) each atomically, with one folder fsync for all the renames.
+func writeAllAtomic(files map[string][]byte) error {
+	staged := map[string]string{} // path → its synced temporary file
+	defer func() {
+		for _, tmp := range staged {
+			_ = os.Remove(tmp) // left only when something failed
+		}
+	}()
+	dir := ""
+	for path, data := range files {
+		tmp, err := stage(path, data)
+		if err != nil {
+			return err
+		}
+		staged[path], dir = tmp, filepath.Dir(path)
+	}
+	for _, path := range slices.Sorted(maps.Keys(staged)) {
+		if err := os.Rename(staged[path], path); err != nil {
+			return fmt.Errorf("replacing %s: %w", path, err)
+		}
+		delete(staged, path)
+	}
+	return syncDir(dir)
+}
+
+// stage writes data to a synced temporary file beside path, with path's mode
+// and owner, and returns its name.
+func stage(path string, data []byte) (name string, err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("creating a temporary file beside %s: %w", path, err)
+		return "", fmt.Errorf("creating a temporary file beside %s: %w", path, err)
 	}
 	defer func() {
 		if err != nil {
@@ -28,21 +61,18 @@ func writeAtomic(path string, data []byte) (err error) {
 		}
 	}()
 	if err = keepModeAndOwner(tmp, path); err != nil {
-		return err
+		return "", err
 	}
 	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("writing %s: %w", tmp.Name(), err)
+		return "", fmt.Errorf("writing %s: %w", tmp.Name(), err)
 	}
 	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("syncing %s: %w", tmp.Name(), err)
+		return "", fmt.Errorf("syncing %s: %w", tmp.Name(), err)
 	}
 	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("closing %s: %w", tmp.Name(), err)
+		return "", fmt.Errorf("closing %s: %w", tmp.Name(), err)
 	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("replacing %s: %w", path, err)
-	}
-	return syncDir(dir)
+	return tmp.Name(), nil
 }
 
 // keepModeAndOwner gives tmp the mode and owner of the file it replaces.

@@ -48,19 +48,18 @@ func Update(ctx context.Context, path string, e Entry, keep int) (Result, error)
 	if err != nil || !changed {
 		return Result{Path: path}, err
 	}
-	if err := writeAtomic(path, out); err != nil {
-		return Result{}, err
-	}
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
 	e.Time = e.Time.UTC().Truncate(time.Second)
 	hist, err := renderHistory(append(history, e), keep)
-	if err == nil {
-		err = writeAtomic(HistoryPath(path), hist)
-	}
 	if err != nil {
-		return Result{}, fmt.Errorf("%s was updated but its history was not: %w", path, err)
+		return Result{}, err
+	}
+	// The file sorts before its history, so a crash between the two renames
+	// can leave a value without its history entry, never the reverse.
+	if err := writeAllAtomic(map[string][]byte{path: out, HistoryPath(path): hist}); err != nil {
+		return Result{}, err
 	}
 	return Result{Path: path, Changed: true, Created: created}, nil
 }
