@@ -55,4 +55,32 @@ func TestScriptsInlineAndFailures(t *testing.T) {
 		t.Errorf("the failure marker leaked into the UI:\n%s", out)
 	}
 	noRunDirLeft(t, root)
+
+	// sudo refusing to run (as without NOPASSWD) fails before any step.
+	_, err = provision(t, root, map[string]interface{}{
+		"inline":          []string{"true"},
+		"execute_command": "echo 'sudo: a password is required' >&2; exit 1",
+	}, nil)
+	if err == nil || !strings.Contains(err.Error(), "exited with code 1 before finishing a step") ||
+		!strings.Contains(err.Error(), "sudo: a password is required") {
+		t.Errorf("error %v should explain that the program never ran a step", err)
+	}
+	noRunDirLeft(t, root)
+}
+
+// TestExecuteCommandTemplate renders a custom execute_command (no sudo)
+// with .Path and .Vars.
+func TestExecuteCommandTemplate(t *testing.T) {
+	var p Provisioner
+	err := p.Prepare(map[string]interface{}{
+		"inline": []string{"true"}, "execute_command": "{{.Vars}} bash {{.Path}}",
+		"environment_vars": []string{"A=1 2"}, "packer_build_name": "web",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := p.executeCommand("/tmp/d/setup.sh", map[string]interface{}{"SSHPublicKey": "k"})
+	if want := "PACKER_BUILD_NAME='web' A='1 2' bash /tmp/d/setup.sh"; err != nil || got != want {
+		t.Errorf("execute_command rendered %q (%v), want %q", got, err, want)
+	}
 }
