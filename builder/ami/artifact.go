@@ -94,7 +94,7 @@ func (a *Artifact) Destroy() error {
 		log.Printf("[DEBUG] destroying AMI %s in %s", a.Amis[r], r)
 		c, err := a.Clients(ctx, r)
 		if err == nil {
-			err = deleteImage(ctx, c, a.Amis[r], true, ec2wait.Options{})
+			err = deleteImage(ctx, c, a.Amis[r], true, ec2wait.Options{NotFoundGrace: -1}) // long visible
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("destroying AMI %s in %s: %w", a.Amis[r], r, err))

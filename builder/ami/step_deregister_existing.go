@@ -53,7 +53,9 @@ func (s *StepDeregisterExisting) deregisterIn(ctx context.Context, state multist
 			what = "Deregistering existing AMI %s (%s) in %s and deleting its snapshots ..."
 		}
 		uiOf(state).Say(fmt.Sprintf(what, id, s.Name, region))
-		if err := deleteImage(ctx, c, id, s.DeleteSnapshots, s.Polling); err != nil {
+		opts := s.Polling
+		opts.NotFoundGrace = -1 // it was just listed: NotFound means someone else removed it
+		if err := deleteImage(ctx, c, id, s.DeleteSnapshots, opts); err != nil {
 			return fmt.Errorf("force_deregister in %s: %w", region, err)
 		}
 	}
