@@ -39,15 +39,45 @@ func Set(src []byte, filename string, edits ...Edit) ([]byte, bool, error) {
 		case attr == nil:
 			appends = append(appends, e)
 		case !isSet || !old.Equal(e.Value):
-			r := attr.Expr.Range()
-			text := render(e.Value, indentOf(src, attr.NameRange.Start.Byte), nl)
-			splices = append(splices, splice{r.Start.Byte, r.End.Byte, text})
+			splices = append(splices, replace(src, attr, old, e.Value, nl)...)
 		}
 	}
 	if len(splices) == 0 && len(appends) == 0 {
 		return src, false, nil
 	}
 	return apply(src, splices, appends, nl), true, nil
+}
+
+// replace returns the splices that turn attr's value old into v. A map
+// with the same keys (a rebuild for the same regions) keeps its layout and
+// comments: only the changed values are replaced. Anything else is
+// re-rendered whole.
+func replace(src []byte, attr *hclsyntax.Attribute, old, v Value, nl string) []splice {
+	if obj, ok := attr.Expr.(*hclsyntax.ObjectConsExpr); ok && v.IsMap() && sameKeys(old.Map, v.Map) {
+		var out []splice
+		for _, item := range obj.Items {
+			k, _ := item.KeyExpr.Value(nil) // evaluated by current() already
+			if nv := v.Map[k.AsString()]; old.Map[k.AsString()] != nv {
+				r := item.ValueExpr.Range()
+				out = append(out, splice{r.Start.Byte, r.End.Byte, quote(nv)})
+			}
+		}
+		return out
+	}
+	r := attr.Expr.Range()
+	return []splice{{r.Start.Byte, r.End.Byte, render(v, indentOf(src, attr.NameRange.Start.Byte), nl)}}
+}
+
+func sameKeys(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // splice replaces src[start:end] with text.
