@@ -100,7 +100,8 @@ func (e *buildEnv) run(t *testing.T, ctx context.Context, raw map[string]any, ho
 	return art, err, out.String()
 }
 
-// assertNothingLeft checks the endpoint for anything temporary.
+// assertNothingLeft checks the endpoint for anything temporary the build
+// made (groups the test made itself may stay).
 func (e *buildEnv) assertNothingLeft(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
@@ -113,8 +114,17 @@ func (e *buildEnv) assertNothingLeft(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, g := range groups.SecurityGroups {
-		if aws.ToString(g.GroupName) != "default" {
+		if strings.HasPrefix(aws.ToString(g.GroupName), "immutable-build-") || tagMap(g.Tags)[BuildUUIDTagKey] != "" {
 			t.Errorf("security group left: %s (%s)", aws.ToString(g.GroupId), aws.ToString(g.GroupName))
+		}
+	}
+	vols, err := e.ec2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vols.Volumes {
+		if tagMap(v.Tags)[BuildUUIDTagKey] != "" || len(v.Attachments) == 0 {
+			t.Errorf("volume left: %s (%s)", aws.ToString(v.VolumeId), v.State)
 		}
 	}
 	insts, err := e.ec2.DescribeInstances(ctx, &ec2.DescribeInstancesInput{})

@@ -129,9 +129,10 @@ func TestStepSecurityGroupDeleteRetriesWhileInUse(t *testing.T) {
 }
 
 type fakeInstances struct {
-	run          *ec2.RunInstancesInput
-	state        ec2types.InstanceStateName
-	terminateErr error
+	run            *ec2.RunInstancesInput
+	state          ec2types.InstanceStateName
+	terminateErr   error
+	deletedVolumes []string
 }
 
 func (f *fakeInstances) RunInstances(_ context.Context, in *ec2.RunInstancesInput, _ ...func(*ec2.Options)) (*ec2.RunInstancesOutput, error) {
@@ -143,6 +144,11 @@ func (f *fakeInstances) DescribeInstances(context.Context, *ec2.DescribeInstance
 	inst := ec2types.Instance{InstanceId: aws.String("i-1"), State: &ec2types.InstanceState{Name: f.state},
 		PrivateIpAddress: aws.String("10.0.0.5")}
 	return &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{Instances: []ec2types.Instance{inst}}}}, nil
+}
+
+func (f *fakeInstances) DeleteVolume(_ context.Context, in *ec2.DeleteVolumeInput, _ ...func(*ec2.Options)) (*ec2.DeleteVolumeOutput, error) {
+	f.deletedVolumes = append(f.deletedVolumes, aws.ToString(in.VolumeId))
+	return &ec2.DeleteVolumeOutput{}, nil
 }
 
 func (f *fakeInstances) TerminateInstances(context.Context, *ec2.TerminateInstancesInput, ...func(*ec2.Options)) (*ec2.TerminateInstancesOutput, error) {

@@ -16,11 +16,12 @@ type runInstanceEC2 interface {
 	RunInstances(context.Context, *ec2.RunInstancesInput, ...func(*ec2.Options)) (*ec2.RunInstancesOutput, error)
 	DescribeInstances(context.Context, *ec2.DescribeInstancesInput, ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error)
 	TerminateInstances(context.Context, *ec2.TerminateInstancesInput, ...func(*ec2.Options)) (*ec2.TerminateInstancesOutput, error)
+	deleteVolumeEC2
 }
 
 // StepRunInstance launches the build instance and waits until it runs; its
-// Cleanup terminates it and waits until it is gone (the security group and
-// the volumes cannot be deleted before).
+// Cleanup terminates it, waits until it is gone (the security group cannot
+// be deleted before) and deletes any of its volumes EC2 kept.
 // Uses: stateSourceImage, stateSubnetID, stateSecurityGroupIDs,
 // stateKeyPairName. Puts: stateInstance, stateInstanceID, stateSSHHost.
 type StepRunInstance struct {
@@ -31,6 +32,7 @@ type StepRunInstance struct {
 	Polling ec2wait.Options
 
 	created string
+	volumes []string
 }
 
 func (s *StepRunInstance) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
@@ -50,6 +52,7 @@ func (s *StepRunInstance) Run(ctx context.Context, state multistep.StateBag) mul
 		return halt(state, err)
 	}
 	statePut(state, stateInstance, inst)
+	s.volumes = attachedVolumes(inst)
 	host, err := s.Launch.SSHHost, error(nil)
 	if host == "" {
 		host, err = sshHost(s.Launch.SSHInterface, inst)
@@ -83,6 +86,7 @@ func (s *StepRunInstance) Cleanup(state multistep.StateBag) {
 		leftBehind(state, "instance", s.created, manual, err)
 		return
 	}
+	deleteVolumes(ctx, state, s.EC2, s.Region, s.volumes)
 	s.created = ""
 }
 

@@ -41,6 +41,9 @@ func ec2Tags(m map[string]string) []ec2types.Tag {
 // tagSpecs tags resources of the given types at creation, so nothing exists
 // untagged even for a moment.
 func tagSpecs(m map[string]string, types ...ec2types.ResourceType) []ec2types.TagSpecification {
+	if len(m) == 0 {
+		return nil // EC2 refuses a tag specification without tags
+	}
 	specs := make([]ec2types.TagSpecification, 0, len(types))
 	for _, t := range types {
 		specs = append(specs, ec2types.TagSpecification{ResourceType: t, Tags: ec2Tags(m)})

@@ -1,0 +1,172 @@
+package ami
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+)
+
+// buildInstance is the one instance the build launched, seen from moto.
+func (e *buildEnv) buildInstance(t *testing.T) ec2types.Instance {
+	t.Helper()
+	out, err := e.ec2.DescribeInstances(context.Background(), &ec2.DescribeInstancesInput{
+		Filters: []ec2types.Filter{{Name: aws.String("tag-key"), Values: []string{BuildUUIDTagKey}}}})
+	if err != nil || len(out.Reservations) != 1 {
+		t.Fatalf("want one build instance: %v %v", out, err)
+	}
+	return out.Reservations[0].Instances[0]
+}
+
+func (e *buildEnv) makeGroup(t *testing.T, vpc string, tags map[string]string) string {
+	t.Helper()
+	g, err := e.ec2.CreateSecurityGroup(context.Background(), &ec2.CreateSecurityGroupInput{
+		GroupName: aws.String("ssh-from-bastion"), Description: aws.String("test"), VpcId: aws.String(vpc),
+		TagSpecifications: tagSpecs(tags, ec2types.ResourceTypeSecurityGroup)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return aws.ToString(g.GroupId)
+}
+
+// TestLaunchOptionsReachEC2: vpc_id, subnet_id, security_group_ids,
+// associate_public_ip_address, user_data, metadata_options,
+// shutdown_behavior and launch_block_device_mappings are what moto shows on
+// the running build instance; no temporary group is made.
+func TestLaunchOptionsReachEC2(t *testing.T) {
+	e := newBuildEnv(t)
+	vpc, sn := e.makeVPC(t, "10.5.0.0/16", "us-east-1b")
+	group := e.makeGroup(t, vpc, nil)
+	ctx := context.Background()
+	hook := &runHook{fail: func() error {
+		inst := e.buildInstance(t)
+		// associate_public_ip_address puts subnet and groups on the
+		// network interface, where moto keeps them.
+		if aws.ToString(inst.SubnetId) != sn || aws.ToString(inst.VpcId) != vpc || !interfaceHasGroup(inst, group) ||
+			inst.PublicIpAddress != nil {
+			t.Errorf("placement: subnet %s vpc %s interfaces %+v public IP %v", aws.ToString(inst.SubnetId),
+				aws.ToString(inst.VpcId), inst.NetworkInterfaces, aws.ToString(inst.PublicIpAddress))
+		}
+		if m := inst.MetadataOptions; m.HttpTokens != "optional" || aws.ToInt32(m.HttpPutResponseHopLimit) != 3 {
+			t.Errorf("metadata options %+v", m)
+		}
+		ud, err := e.ec2.DescribeInstanceAttribute(ctx, &ec2.DescribeInstanceAttributeInput{InstanceId: inst.InstanceId, Attribute: "userData"})
+		if err != nil || aws.ToString(ud.UserData.Value) != "I2Nsb3VkLWNvbmZpZwpydW5jbWQ6IFtbdHJ1ZV1dCg==" {
+			t.Errorf("user data %v %v", ud, err)
+		}
+		sb, err := e.ec2.DescribeInstanceAttribute(ctx, &ec2.DescribeInstanceAttributeInput{InstanceId: inst.InstanceId, Attribute: "instanceInitiatedShutdownBehavior"})
+		if err != nil || aws.ToString(sb.InstanceInitiatedShutdownBehavior.Value) != "terminate" {
+			t.Errorf("shutdown behavior %v %v", sb, err)
+		}
+		vols, err := e.ec2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{Filters: []ec2types.Filter{
+			{Name: aws.String("attachment.instance-id"), Values: []string{aws.ToString(inst.InstanceId)}}}})
+		if err != nil || !hasVolume(vols.Volumes, "/dev/sda1", 20, "gp3") {
+			t.Errorf("volumes %+v %v: want /dev/sda1 20 GiB gp3", vols, err)
+		}
+		groups, _ := e.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{
+			{Name: aws.String("tag-key"), Values: []string{BuildUUIDTagKey}}}})
+		if len(groups.SecurityGroups) != 0 {
+			t.Errorf("a temporary group was made despite security_group_ids: %+v", groups.SecurityGroups)
+		}
+		return nil
+	}}
+	raw := e.template(map[string]any{
+		"vpc_id": vpc, "subnet_id": sn, "security_group_ids": []string{group},
+		"temporary_security_group_source_cidrs": nil, "associate_public_ip_address": false,
+		"user_data":         "#cloud-config\nruncmd: [[true]]\n",
+		"metadata_options":  map[string]any{"http_tokens": "optional", "http_put_response_hop_limit": 3},
+		"shutdown_behavior": "terminate",
+		"launch_block_device_mappings": []map[string]any{
+			{"device_name": "/dev/sda1", "volume_size": 20, "volume_type": "gp3"}},
+	})
+	if _, err, out := e.run(t, ctx, raw, hook); err != nil {
+		t.Fatalf("build failed: %v\n%s", err, out)
+	}
+	e.assertNothingLeft(t)
+	// delete_on_termination defaults to true: the build's volume went with
+	// its instance (moto deletes volumes so flagged on termination).
+	vols, err := e.ec2.DescribeVolumes(ctx, &ec2.DescribeVolumesInput{Filters: []ec2types.Filter{
+		{Name: aws.String("tag-key"), Values: []string{BuildUUIDTagKey}}}})
+	if err != nil || len(vols.Volumes) != 0 {
+		t.Errorf("build volumes left after termination: %+v %v", vols, err)
+	}
+}
+
+func interfaceHasGroup(inst ec2types.Instance, group string) bool {
+	for _, ni := range inst.NetworkInterfaces {
+		for _, g := range ni.Groups {
+			if aws.ToString(g.GroupId) == group {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func hasVolume(vols []ec2types.Volume, device string, size int32, typ string) bool {
+	for _, v := range vols {
+		for _, a := range v.Attachments {
+			if aws.ToString(a.Device) == device && aws.ToInt32(v.Size) == size && string(v.VolumeType) == typ {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// TestSubnetAndGroupFilters: subnet_filter and security_group_filter find
+// the tagged subnet and group.
+func TestSubnetAndGroupFilters(t *testing.T) {
+	e := newBuildEnv(t)
+	vpc, sn := e.makeVPC(t, "10.6.0.0/16", "us-east-1c")
+	if _, err := e.ec2.CreateTags(context.Background(), &ec2.CreateTagsInput{Resources: []string{sn},
+		Tags: ec2Tags(map[string]string{"Class": "build"})}); err != nil {
+		t.Fatal(err)
+	}
+	group := e.makeGroup(t, vpc, map[string]string{"Class": "build"})
+	hook := &runHook{fail: func() error {
+		inst := e.buildInstance(t)
+		if aws.ToString(inst.SubnetId) != sn || aws.ToString(inst.SecurityGroups[0].GroupId) != group {
+			t.Errorf("instance in %s with %+v; want %s with %s", aws.ToString(inst.SubnetId), inst.SecurityGroups, sn, group)
+		}
+		return nil
+	}}
+	raw := e.template(map[string]any{
+		"subnet_filter":                         map[string]any{"filters": map[string]string{"tag:Class": "build"}},
+		"security_group_filter":                 map[string]any{"filters": map[string]string{"tag:Class": "build"}},
+		"temporary_security_group_source_cidrs": nil,
+	})
+	if _, err, out := e.run(t, context.Background(), raw, hook); err != nil {
+		t.Fatalf("build failed: %v\n%s", err, out)
+	}
+	e.assertNothingLeft(t)
+}
+
+// TestTemporaryGroupAdmitsOnlyThisMachine: without
+// temporary_security_group_source_cidrs the group admits the detected
+// address alone; when detection fails the build stops naming the attribute
+// and leaves nothing. Detection is served locally, never from the internet.
+func TestTemporaryGroupAdmitsOnlyThisMachine(t *testing.T) {
+	e := newBuildEnv(t)
+	detect := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("127.0.0.1\n")) }))
+	defer detect.Close()
+	hook := &runHook{fail: func() error { assertTemporaryGroup(t, e.ec2, "127.0.0.1/32"); return nil }}
+	raw := e.template(map[string]any{"temporary_security_group_source_cidrs": nil, "public_ip_detection_url": detect.URL})
+	if _, err, out := e.run(t, context.Background(), raw, hook); err != nil {
+		t.Fatalf("build failed: %v\n%s", err, out)
+	}
+	e.assertNothingLeft(t)
+
+	e.moto.Reset(t)
+	raw["public_ip_detection_url"] = "http://127.0.0.1:1/"
+	_, err, out := e.run(t, context.Background(), raw, &runHook{})
+	if err == nil || !strings.Contains(err.Error(), "set temporary_security_group_source_cidrs") {
+		t.Fatalf("err = %v, want the attribute to set\n%s", err, out)
+	}
+	e.assertNothingLeft(t)
+}
