@@ -37,8 +37,12 @@ func TestScriptsInlineAndFailures(t *testing.T) {
 		t.Errorf("inline ran as uid %q, want root", got)
 	}
 	noRunDirLeft(t, root)
+	checkFailures(t, root)
+}
 
-	out, err = provision(t, root, map[string]interface{}{
+// checkFailures: a failing step, and sudo refusing before any step.
+func checkFailures(t *testing.T, root string) {
+	out, err := provision(t, root, map[string]interface{}{
 		"scripts": []string{"testdata/hello.sh"},
 		"inline":  []string{"echo about to fail", "exit 7"},
 		"seal":    false,
