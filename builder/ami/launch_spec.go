@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -61,7 +62,10 @@ func (l LaunchSpec) input(state multistep.StateBag) (*ec2.RunInstancesInput, err
 	if key, _ := stateGet[string](state, stateKeyPairName); key != "" {
 		in.KeyName = aws.String(key)
 	}
-	if l.IAMInstanceProfile != "" {
+	switch {
+	case strings.HasPrefix(l.IAMInstanceProfile, "arn:"):
+		in.IamInstanceProfile = &ec2types.IamInstanceProfileSpecification{Arn: aws.String(l.IAMInstanceProfile)}
+	case l.IAMInstanceProfile != "":
 		in.IamInstanceProfile = &ec2types.IamInstanceProfileSpecification{Name: aws.String(l.IAMInstanceProfile)}
 	}
 	l.network(state, in)

@@ -45,7 +45,8 @@ type RunConfig struct {
 	// text, used when temporary_security_group_source_cidrs is not set.
 	// Default `https://checkip.amazonaws.com`.
 	PublicIPDetectionURL string `mapstructure:"public_ip_detection_url" required:"false"`
-	// The name of an existing IAM instance profile for the build instance.
+	// The name or ARN of an existing IAM instance profile for the build
+	// instance.
 	IAMInstanceProfile string `mapstructure:"iam_instance_profile" required:"false"`
 	// User data for the build instance, as plain text (it is base64-encoded
 	// for EC2). Conflicts with user_data_file.
