@@ -37,6 +37,12 @@ type AccessConfig struct {
 	MaxRetries int `mapstructure:"max_retries" required:"false"`
 }
 
+// transientCodes are EC2 server-side failures worth another attempt even
+// when no 5xx status accompanies them.
+var transientCodes = map[string]struct{}{
+	"InternalError": {}, "InternalFailure": {}, "ServiceUnavailable": {}, "Unavailable": {},
+}
+
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 
 // Prepare validates the access settings and fills defaults.
@@ -91,5 +97,6 @@ func (c *AccessConfig) retryer() aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = c.MaxRetries + 1
 		o.RateLimiter = ratelimit.None
+		o.Retryables = append(append([]retry.IsErrorRetryable(nil), o.Retryables...), retry.RetryableErrorCode{Codes: transientCodes})
 	})
 }
