@@ -19,9 +19,9 @@ func TestTemplateBlock(t *testing.T) {
 	dir := t.TempDir()
 	images := filepath.Join(dir, "images")
 	for path, content := range map[string]string{
-		"tf-packer.pub":    userKey + "\n",
-		"scripts/setup.sh": "#!/bin/sh\necho app\n",
-		"images/README":    "the template folder\n",
+		"keys/terraform.pub": userKey + "\n",
+		"scripts/webapp.sh":  "#!/bin/sh\necho app\n",
+		"images/README":      "the template folder\n",
 	} {
 		p := filepath.Join(dir, path)
 		_ = os.MkdirAll(filepath.Dir(p), 0o755)
@@ -35,7 +35,8 @@ func TestTemplateBlock(t *testing.T) {
 	}
 	var p Provisioner
 	ectx := &hcl.EvalContext{Variables: map[string]cty.Value{
-		"path": cty.ObjectVal(map[string]cty.Value{"root": cty.StringVal(images)}),
+		"path":  cty.ObjectVal(map[string]cty.Value{"root": cty.StringVal(images)}),
+		"local": cty.ObjectVal(map[string]cty.Value{"terraform_key_file": cty.StringVal(filepath.Join(dir, "keys/terraform.pub"))}),
 	}}
 	val, diags := hcldec.Decode(file.Body, hcldec.ObjectSpec(p.ConfigSpec()), ectx)
 	if diags.HasErrors() {
@@ -45,11 +46,11 @@ func TestTemplateBlock(t *testing.T) {
 		t.Fatalf("Prepare: %v", err)
 	}
 	c := p.config
-	if len(c.Packages) != 6 || !c.Upgrade || len(c.Groups) != 1 || !c.Groups[0].System || len(c.Verify) != 3 {
+	if len(c.Packages) != 6 || !c.Upgrade || len(c.Groups) != 1 || !c.Groups[0].System || len(c.Verify) != 4 {
 		t.Errorf("decoded config %+v", c)
 	}
 	u := c.Users[0]
-	if u.Name != "terraform" || !u.SudoNopasswd || u.Shell != "/bin/bash" || !strings.HasSuffix(u.AuthorizedKeyFiles[0], "tf-packer.pub") {
+	if u.Name != "terraform" || !u.SudoNopasswd || u.Shell != "/bin/bash" || !strings.HasSuffix(u.AuthorizedKeyFiles[0], "keys/terraform.pub") {
 		t.Errorf("decoded user %+v", u)
 	}
 	pl := buildPlan(&c, planInput{RunDir: "/tmp/x", UserKeys: [][]string{{userKey}}})
@@ -57,9 +58,9 @@ func TestTemplateBlock(t *testing.T) {
 	for _, s := range pl.Steps {
 		names = append(names, s.Name)
 	}
-	want := "check sudoers rules|upgrade and packages|group hashicorp|user terraform|script setup.sh|" +
-		"verify terraform can sudo without a password|verify terraform's key is installed, 600 and owned by terraform|" +
-		"verify the tools are installed|seal"
+	want := "check sudoers rules|upgrade and packages|group hashicorp|user terraform|script webapp.sh|" +
+		"verify terraform can sudo without a password|verify terraform's key is installed (600, owned by terraform)|" +
+		"verify the tools are installed|verify the web app is installed and enabled|seal"
 	if got := strings.Join(names, "|"); got != want {
 		t.Errorf("steps:\n%s\nwant:\n%s", got, want)
 	}

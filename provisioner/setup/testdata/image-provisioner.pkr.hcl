@@ -1,8 +1,9 @@
-# The seed's scripts/setup.sh declared for images/image.pkr.hcl (the body of
-# `provisioner "immutable-setup" { ... }`). TestTemplateBlock decodes it with
-# the provisioner's HCL spec and prepares it.
+# The body of `provisioner "immutable-setup" { ... }` in images/image.pkr.hcl:
+# the seed's setup declared (packages, group, user with passwordless sudo and
+# the user's own public key), image tests, and the application left to a
+# script. TestTemplateBlock decodes it with the provisioner's HCL spec.
 packages = ["curl", "wget", "git", "vim", "apt-transport-https", "ca-certificates"]
-upgrade  = true
+upgrade  = true # the seed's dist-upgrade, keeping existing configuration files
 
 group {
   name   = "hashicorp"
@@ -15,13 +16,13 @@ user {
   shell         = "/bin/bash"
   home          = "/home/terraform"
   sudo_nopasswd = true
-  # Generate the key once with: ssh-keygen -t ed25519 -f tf-packer
-  # (only the .pub half is read; never commit the private half).
-  authorized_key_files = ["${path.root}/../tf-packer.pub"]
+  # Read on this machine (ssh-keygen -t ed25519 -f keys/terraform); no file
+  # provisioner and no /tmp upload needed.
+  authorized_key_files = [local.terraform_key_file]
 }
 
-# The application is still fetched by a script, as the terraform user.
-script = "${path.root}/../scripts/setup.sh"
+# The demo application (the app part of the seed's setup.sh).
+script = "${path.root}/../scripts/webapp.sh"
 
 verify {
   name    = "terraform can sudo without a password"
@@ -29,11 +30,16 @@ verify {
 }
 
 verify {
-  name    = "terraform's key is installed, 600 and owned by terraform"
-  command = "test \"$(stat -c %a:%U /home/terraform/.ssh/authorized_keys)\" = 600:terraform && test -s /home/terraform/.ssh/authorized_keys"
+  name    = "terraform's key is installed (600, owned by terraform)"
+  command = "test -s /home/terraform/.ssh/authorized_keys && test \"$(stat -c %a:%U /home/terraform/.ssh/authorized_keys)\" = 600:terraform"
 }
 
 verify {
   name    = "the tools are installed"
-  command = "curl --version && wget --version && git --version && vim --version >/dev/null"
+  command = "for tool in curl wget git vim; do command -v $tool; done"
+}
+
+verify {
+  name    = "the web app is installed and enabled"
+  command = "test -s /opt/webapp/index.html && test -L /etc/systemd/system/multi-user.target.wants/webapp.service"
 }
