@@ -36,7 +36,7 @@ verify {
 
 verify {
   name    = "the tools are installed"
-  command = "for tool in curl wget git vim; do command -v $tool; done"
+  command = "command -v curl && command -v wget && command -v git && command -v vim"
 }
 
 verify {
