@@ -2,6 +2,7 @@ package ami
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
 )
 
 // buildInstance is the one instance the build launched, seen from moto.
@@ -42,6 +45,8 @@ func (e *buildEnv) makeGroup(t *testing.T, vpc string, tags map[string]string) s
 // the running build instance; no temporary group is made.
 func TestLaunchOptionsReachEC2(t *testing.T) {
 	e := newBuildEnv(t)
+	proxy := ec2test.StartProxy(t, e.moto)
+	proxy.SetEnv(t)
 	vpc, sn := e.makeVPC(t, "10.5.0.0/16", "us-east-1b")
 	group := e.makeGroup(t, vpc, nil)
 	ctx := context.Background()
@@ -97,6 +102,33 @@ func TestLaunchOptionsReachEC2(t *testing.T) {
 	if err != nil || len(vols.Volumes) != 0 {
 		t.Errorf("build volumes left after termination: %+v %v", vols, err)
 	}
+	enis, err := e.ec2.DescribeNetworkInterfaces(ctx, &ec2.DescribeNetworkInterfacesInput{Filters: []ec2types.Filter{
+		{Name: aws.String("subnet-id"), Values: []string{sn}}}})
+	if err != nil || len(enis.NetworkInterfaces) != 0 {
+		t.Errorf("network interfaces left in the build subnet: %+v %v", enis, err)
+	}
+	// moto 5.2.1 ignores network-interface tag specifications on
+	// RunInstances; the request shows the interface is tagged at launch.
+	if !requestTags(proxy.Requests("RunInstances"), "network-interface", BuildUUIDTagKey) {
+		t.Error("RunInstances did not tag the network interface with the build UUID")
+	}
+}
+
+// requestTags reports whether a recorded request tagged resourceType with key.
+func requestTags(reqs []ec2test.Request, resourceType, key string) bool {
+	for _, r := range reqs {
+		for i := 1; r.Params.Get(fmt.Sprintf("TagSpecification.%d.ResourceType", i)) != ""; i++ {
+			if r.Params.Get(fmt.Sprintf("TagSpecification.%d.ResourceType", i)) != resourceType {
+				continue
+			}
+			for j := 1; r.Params.Get(fmt.Sprintf("TagSpecification.%d.Tag.%d.Key", i, j)) != ""; j++ {
+				if r.Params.Get(fmt.Sprintf("TagSpecification.%d.Tag.%d.Key", i, j)) == key {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func interfaceHasGroup(inst ec2types.Instance, group string) bool {

@@ -57,7 +57,8 @@ func (l LaunchSpec) input(state multistep.StateBag) (*ec2.RunInstancesInput, err
 		BlockDeviceMappings:               BuildBlockDeviceMappings(l.BlockDevices),
 		MetadataOptions:                   l.Metadata.request(),
 		InstanceInitiatedShutdownBehavior: ec2types.ShutdownBehavior(l.ShutdownBehavior),
-		TagSpecifications:                 tagSpecs(tags, ec2types.ResourceTypeInstance, ec2types.ResourceTypeVolume),
+		TagSpecifications: tagSpecs(tags, ec2types.ResourceTypeInstance, ec2types.ResourceTypeVolume,
+			ec2types.ResourceTypeNetworkInterface),
 	}
 	if key, _ := stateGet[string](state, stateKeyPairName); key != "" {
 		in.KeyName = aws.String(key)
