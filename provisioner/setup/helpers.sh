@@ -148,9 +148,15 @@ install_file() {
 	[ -z "$4" ] || chown "$4" "$2"
 }
 
+# run_script runs a script with the interpreter of its #! line (/bin/sh
+# without one), not by executing it: remote_folder may be mounted noexec.
 run_script() {
-	chmod 0755 "$1"
-	"$1"
+	first=$(head -n 1 "$1" | tr -d '\r')
+	case $first in
+	'#!'*) set -- ${first#??} "$1" ;;
+	*) set -- /bin/sh "$1" ;;
+	esac
+	"$@"
 }
 
 # remove_key BLOB: drops every authorized_keys line holding the build's

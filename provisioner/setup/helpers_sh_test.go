@@ -86,3 +86,19 @@ echo "apt-get did: $*"`
 		t.Errorf("a real apt failure should be returned at once: err %v, calls %q, output %q", err, calls, out)
 	}
 }
+
+// TestRunScriptHonoursShebangWithoutExec: scripts are run through their
+// interpreter (with its argument), so a noexec remote folder works; the file
+// is not even executable here.
+func TestRunScriptHonoursShebangWithoutExec(t *testing.T) {
+	dir := t.TempDir()
+	withShebang := filepath.Join(dir, "a.sh")
+	_ = os.WriteFile(withShebang, []byte("#!/bin/sh -e\r\necho \"flags $-\"\n"), 0o600)
+	without := filepath.Join(dir, "b.sh")
+	_ = os.WriteFile(without, []byte("echo plain sh\n"), 0o600)
+	tools := map[string]string{"head": "/usr/bin/head", "tr": "/usr/bin/tr"}
+	out, _, err := shellWithStubs(t, tools, "run_script "+shellQuote(withShebang)+" && run_script "+shellQuote(without))
+	if err != nil || !strings.Contains(out, "flags e") || !strings.Contains(out, "plain sh") {
+		t.Errorf("err %v, output %q", err, out)
+	}
+}
