@@ -31,7 +31,7 @@ var generatedVars = []string{"BuildRegion", "SourceAMI", "SourceAMIName", "Sourc
 func (b *Builder) ConfigSpec() hcldec.ObjectSpec { return b.config.FlatMapstructure().HCL2Spec() }
 
 func (b *Builder) Prepare(raws ...any) ([]string, []string, error) {
-	if _, err := b.config.Prepare(raws...); err != nil {
+	if err := b.config.Prepare(raws...); err != nil {
 		return nil, nil, err
 	}
 	return generatedVars, nil, nil

@@ -38,7 +38,7 @@ var templatedLater = []string{"ami_description", "run_tags", "tags", "snapshot_t
 
 // Prepare decodes raws into c, fills defaults and validates everything,
 // returning every problem at once.
-func (c *Config) Prepare(raws ...any) ([]string, error) {
+func (c *Config) Prepare(raws ...any) error {
 	err := config.Decode(c, &config.DecodeOpts{
 		PluginType:         BuilderID,
 		Interpolate:        true,
@@ -46,7 +46,7 @@ func (c *Config) Prepare(raws ...any) ([]string, error) {
 		InterpolateFilter:  &interpolate.RenderFilter{Exclude: templatedLater},
 	}, raws...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var errs *packersdk.MultiError
 	add := func(es []error) { errs = packersdk.MultiErrorAppend(errs, es...) }
@@ -58,9 +58,9 @@ func (c *Config) Prepare(raws ...any) ([]string, error) {
 	}
 	add(c.prepareComm())
 	if errs != nil && len(errs.Errors) > 0 {
-		return nil, errs
+		return errs
 	}
-	return nil, nil
+	return nil
 }
 
 // prepareComm validates the communicator. Only SSH makes sense for a Linux
@@ -74,11 +74,7 @@ func (c *Config) prepareComm() []error {
 		return []error{fmt.Errorf("communicator %q is not supported: immutable-ami connects with ssh", c.Comm.Type)}
 	}
 	c.Comm.SSHTemporaryKeyPairType = "ed25519"
-	var errs []error
-	for _, e := range c.Comm.Prepare(&c.ctx) {
-		errs = append(errs, fmt.Errorf("%w", e))
-	}
-	return errs
+	return c.Comm.Prepare(&c.ctx)
 }
 
 // usesTemporaryKey reports whether the build creates its own key pair: it

@@ -74,7 +74,7 @@ func TestConfigPrepareReportsEveryProblem(t *testing.T) {
 			m := minimalTemplate()
 			tc.edit(m)
 			var c Config
-			_, err := c.Prepare(m)
+			err := c.Prepare(m)
 			if len(tc.want) == 0 {
 				if err != nil {
 					t.Fatalf("unexpected error: %v", err)
@@ -100,7 +100,7 @@ func TestConfigDefaultsAreSecure(t *testing.T) {
 	m["launch_block_device_mappings"] = []map[string]any{{"device_name": "/dev/sda1", "volume_size": 20}}
 	m["run_tags"] = map[string]string{"From": "{{ .SourceAMI }}"}
 	var c Config
-	if _, err := c.Prepare(m); err != nil {
+	if err := c.Prepare(m); err != nil {
 		t.Fatal(err)
 	}
 	checks := map[string]bool{
