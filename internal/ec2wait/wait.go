@@ -19,7 +19,7 @@ type Poll func(ctx context.Context) (done bool, err error)
 
 // For polls until poll reports done, and returns how long that took. say
 // (may be nil) gets "Waiting for <what> ..." and, when done,
-// "<what>: done after 12.3s".
+// "Waited 12.3s for <what>" (what reads like "instance i-1 to be running").
 func For(ctx context.Context, say func(string), what string, opts Options, poll Poll) (time.Duration, error) {
 	o := opts.withDefaults()
 	if say == nil {
@@ -44,7 +44,7 @@ func For(ctx context.Context, say func(string), what string, opts Options, poll 
 			return elapsed, fmt.Errorf("waiting for %s: %w", what, err)
 		}
 		if done {
-			say(fmt.Sprintf("%s: done after %s", what, round(elapsed)))
+			say(fmt.Sprintf("Waited %s for %s", round(elapsed), what))
 			return elapsed, nil
 		}
 		if o.MaxAttempts > 0 && attempt >= o.MaxAttempts {

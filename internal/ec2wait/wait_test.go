@@ -79,7 +79,7 @@ func TestForSaysWhatItWaitsForAndHowLong(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(said) != 2 || said[0] != "Waiting for AMI ami-1 available ..." || !strings.HasPrefix(said[1], "AMI ami-1 available: done after 3.") {
+	if len(said) != 2 || said[0] != "Waiting for AMI ami-1 available ..." || !strings.HasPrefix(said[1], "Waited 3.") || !strings.HasSuffix(said[1], "s for AMI ami-1 available") {
 		t.Errorf("said %q", said)
 	}
 }
