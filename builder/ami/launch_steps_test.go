@@ -194,20 +194,55 @@ func TestStepRunInstance(t *testing.T) {
 	}
 }
 
-type fakeRegions struct{ regions []ec2types.Region }
+type fakeRegions struct {
+	regions []ec2types.Region
+	images  []ec2types.Image
+}
 
 func (f fakeRegions) DescribeRegions(context.Context, *ec2.DescribeRegionsInput, ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error) {
 	return &ec2.DescribeRegionsOutput{Regions: f.regions}, nil
 }
 
 func (f fakeRegions) DescribeImages(context.Context, *ec2.DescribeImagesInput, ...func(*ec2.Options)) (*ec2.DescribeImagesOutput, error) {
-	return &ec2.DescribeImagesOutput{}, nil
+	return &ec2.DescribeImagesOutput{Images: f.images}, nil
+}
+
+// TestStepPreValidateName: a taken AMI name stops the build unless
+// force_deregister (or skip_create_ami) makes it irrelevant.
+func TestStepPreValidateName(t *testing.T) {
+	fake := fakeRegions{regions: []ec2types.Region{{RegionName: aws.String("us-east-1")}},
+		images: []ec2types.Image{{ImageId: aws.String("ami-old")}}}
+	for _, tc := range []struct {
+		force, skip bool
+		want        multistep.StepAction
+	}{{false, false, multistep.ActionHalt}, {true, false, multistep.ActionContinue}, {false, true, multistep.ActionContinue}} {
+		var out bytes.Buffer
+		s := &StepPreValidate{EC2: fake, Region: "us-east-1", AMIName: "web", ForceDeregister: tc.force, SkipCreateAMI: tc.skip}
+		if got := s.Run(context.Background(), testState(&out)); got != tc.want {
+			t.Errorf("force_deregister=%v skip_create_ami=%v: %v, want %v\n%s", tc.force, tc.skip, got, tc.want, out.String())
+		}
+	}
+}
+
+// TestLaunchSpecUserDataFile: user_data_file's bytes reach EC2 base64-encoded.
+func TestLaunchSpecUserDataFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "user-data")
+	if err := os.WriteFile(path, []byte("#!/bin/sh\necho hi\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LaunchSpec{UserDataFile: path}.userData()
+	if err != nil || aws.ToString(got) != "IyEvYmluL3NoCmVjaG8gaGkK" {
+		t.Errorf("user data %q, %v", aws.ToString(got), err)
+	}
+	if got, _ := (LaunchSpec{}).userData(); got != nil {
+		t.Errorf("no user data configured, got %q", aws.ToString(got))
+	}
 }
 
 // TestStepPreValidateRegion: a region EC2 does not list, or one the account
 // has not opted in to, stops the build with the reason.
 func TestStepPreValidateRegion(t *testing.T) {
-	regions := fakeRegions{[]ec2types.Region{
+	regions := fakeRegions{regions: []ec2types.Region{
 		{RegionName: aws.String("us-east-1"), OptInStatus: aws.String("opt-in-not-required")},
 		{RegionName: aws.String("af-south-1"), OptInStatus: aws.String("not-opted-in")},
 	}}
