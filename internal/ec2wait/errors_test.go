@@ -38,3 +38,25 @@ func BenchmarkForRealClock(b *testing.B) {
 		_, _ = For(context.Background(), nil, "x", o, func(context.Context) (bool, error) { n++; return n == 4, nil })
 	}
 }
+
+// BenchmarkWaitShape reports, on a fake clock, how many polls a wait for a
+// 40 s transition costs with the defaults and how late the transition is
+// noticed (target: within about 2 s; amazon-ebs: up to its 15 s floor and
+// more).
+func BenchmarkWaitShape(b *testing.B) {
+	for _, d := range []time.Duration{10 * time.Second, 20 * time.Second, 40 * time.Second} {
+		b.Run(d.String(), func(b *testing.B) {
+			var polls int
+			var late time.Duration
+			for b.Loop() {
+				o, c := fake(Options{})
+				polls = 0
+				start := c.t
+				_, _ = For(context.Background(), nil, "x", o, doneAfter(c, d, &polls))
+				late = c.t.Sub(start) - d
+			}
+			b.ReportMetric(float64(polls), "polls")
+			b.ReportMetric(late.Seconds(), "s-late")
+		})
+	}
+}
