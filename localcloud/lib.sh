@@ -40,3 +40,26 @@ stop_pid() {
 	echo "localcloud: $name (pid $pid) ignored TERM; killing it" >&2
 	kill -9 "$pid" 2>/dev/null || true
 }
+
+# debian_root prints the folder holding the unpacked Debian root that every
+# local instance uses read-only as its overlay's lower layer. It is unpacked
+# once per tarball (tools/debian-root.sh) into the tool cache, under a lock.
+debian_root() {
+	local tar stamp cache dest
+	tar=$("$repo/tools/debian-root.sh")
+	. "$repo/tools/cache.sh"
+	cache="$CACHE_DIR/localcloud"
+	mkdir -p "$cache"
+	stamp=$(stat -c '%s-%Y' "$tar")
+	dest="$cache/debian-root-$stamp"
+	(
+		flock 9
+		if [ ! -d "$dest" ]; then
+			echo "unpacking $tar once into $dest" >&2
+			rm -rf "$dest.tmp" && mkdir -p "$dest.tmp"
+			tar -xpf "$tar" --numeric-owner -C "$dest.tmp"
+			mv "$dest.tmp" "$dest"
+		fi
+	) 9>"$cache/lock"
+	echo "$dest"
+}

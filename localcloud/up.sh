@@ -19,6 +19,14 @@ fi
 region=${AWS_REGION:-us-east-1}
 command -v moto_server >/dev/null || die "moto_server not found: run tools/deps.sh"
 
+# tools/terraformrc.sh walks the whole disk, which can fail when other
+# processes delete folders meanwhile: try it a few times.
+for _ in 1 2 3; do
+	tfrc=$("$repo/tools/terraformrc.sh" "$dir/terraformrc") && [ -s "$tfrc" ] && break
+	tfrc=
+done
+[ -n "$tfrc" ] || die "tools/terraformrc.sh could not write a Terraform CLI config"
+
 port=$(free_port)
 endpoint="http://127.0.0.1:$port"
 # moto_server is a pyenv shim here: it execs, so $! is the server itself.
@@ -35,7 +43,7 @@ AWS_REGION=$region
 AWS_DEFAULT_REGION=$region
 MOTO_PID=$moto_pid
 CHECKPOINT_DISABLE=1
-TF_CLI_CONFIG_FILE=$("$repo/tools/terraformrc.sh" "$dir/terraformrc")
+TF_CLI_CONFIG_FILE=$tfrc
 ENV
 
 for _ in $(seq 1 100); do
