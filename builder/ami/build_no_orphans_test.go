@@ -2,6 +2,7 @@ package ami
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 	"github.com/hashicorp/packer-plugin-sdk/multistep/commonsteps"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+	"github.com/hashicorp/packer-plugin-sdk/packerbuilderdata"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
 )
@@ -30,7 +32,9 @@ func newWholeBuild(t testing.TB, extra map[string]any) *wholeBuild {
 		"region": ec2test.DefaultRegion, "source_ami": f.src, "instance_type": "t2.micro",
 		"ssh_username": "ubuntu", "ami_name": "web-whole", "ami_regions": []string{"us-west-2"},
 		"temporary_security_group_source_cidrs": []string{"203.0.113.7/32"},
-		"tags":                                  map[string]string{"Name": "web"},
+		"tags":                                  map[string]string{"Name": "web", "Base": "{{ .SourceAMI }}"},
+		"snapshot_tags":                         map[string]string{"Kind": "root in {{ .BuildRegion }}"},
+		"ami_description":                       "from {{ .SourceAMIName }}",
 	}
 	for k, v := range extra {
 		raw[k] = v
@@ -47,6 +51,7 @@ func newWholeBuild(t testing.TB, extra map[string]any) *wholeBuild {
 	}
 	f.state = new(multistep.BasicStateBag)
 	statePut(f.state, stateUI, packersdk.Ui(f.ui))
+	(&packerbuilderdata.GeneratedData{State: f.state}).Put("BuildRegion", ec2test.DefaultRegion) // as Builder.Run
 	return &wholeBuild{imageFixture: f, uuid: "whole-build-uuid"}
 }
 
@@ -135,9 +140,19 @@ func TestWholeBuildSucceedsOnFlakyEC2(t *testing.T) {
 	if err := w.failed(); err != nil {
 		t.Fatalf("build failed: %v\n%s", err, w.out)
 	}
+	// Templated values went through Config.Prepare untouched and were
+	// rendered with the build's generated data.
 	for _, r := range []string{"us-east-1", "us-west-2"} {
-		if n := len(w.ownImages(t, r)); n != 1 {
-			t.Errorf("%s: %d AMIs, want 1", r, n)
+		imgs := w.ownImages(t, r)
+		if len(imgs) != 1 {
+			t.Fatalf("%s: %d AMIs, want 1", r, len(imgs))
+		}
+		assertTags(t, r+" AMI", tagMap(imgs[0].Tags), map[string]string{"Name": "web", "Base": w.src, BuildUUIDTagKey: w.uuid})
+		if d := aws.ToString(imgs[0].Description); !strings.HasPrefix(d, "from ubuntu/images/") {
+			t.Errorf("%s: description %q, want the rendered source name", r, d)
+		}
+		for _, snap := range imageSnapshots(imgs[0]) {
+			assertTags(t, r+" snapshot", w.snapshotTags(t, r, snap), map[string]string{"Base": w.src, "Kind": "root in us-east-1"})
 		}
 	}
 	w.assertNoTemporaries(t)

@@ -69,7 +69,7 @@ func TestImageStepsMakeTagShareAndCopyTheImage(t *testing.T) {
 	f.assertRecorded(t, amis)
 }
 
-func assertTags(t *testing.T, what string, got, want map[string]string) {
+func assertTags(t testing.TB, what string, got, want map[string]string) {
 	t.Helper()
 	for k, v := range want {
 		if got[k] != v {
@@ -78,7 +78,7 @@ func assertTags(t *testing.T, what string, got, want map[string]string) {
 	}
 }
 
-func (f *imageFixture) snapshotTags(t *testing.T, region, id string) map[string]string {
+func (f *imageFixture) snapshotTags(t testing.TB, region, id string) map[string]string {
 	t.Helper()
 	out, err := f.moto.EC2(t, region).DescribeSnapshots(context.Background(), &ec2.DescribeSnapshotsInput{SnapshotIds: []string{id}})
 	if err != nil || len(out.Snapshots) != 1 {
