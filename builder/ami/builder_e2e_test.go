@@ -46,6 +46,12 @@ func TestBuildBakesAnImageAndLeavesNothing(t *testing.T) {
 		t.Errorf("authorized_keys after the build = %q, want only the user's key", keys)
 	}
 	e.assertNothingLeft(t)
+	d := hook.data
+	if id, _ := d["ID"].(string); !strings.HasPrefix(id, "i-") || d["SourceAMI"] != "ami-0a1b2c3d4e5f60002" ||
+		d["BuildRegion"] != "us-east-1" || !strings.HasPrefix(d["SSHPublicKey"].(string), "ssh-ed25519 ") ||
+		d["SourceAMIName"] != "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240301" || d["SourceAMIOwner"] != "099720109477" {
+		t.Errorf("provisioners' build data: %v", d)
+	}
 	if strings.Contains(out, "BEGIN OPENSSH PRIVATE KEY") {
 		t.Error("the private key appeared in the UI output")
 	}

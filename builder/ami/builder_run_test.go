@@ -22,12 +22,14 @@ import (
 type runHook struct {
 	commands []string
 	fail     func() error
+	data     map[string]any // what provisioners got as build data
 }
 
 func (h *runHook) Run(ctx context.Context, name string, ui packersdk.Ui, comm packersdk.Communicator, data any) error {
 	if name != packersdk.HookProvision {
 		return nil
 	}
+	h.data, _ = data.(map[string]any)
 	for _, c := range h.commands {
 		cmd := &packersdk.RemoteCmd{Command: c}
 		if err := cmd.RunWithUi(ctx, comm, ui); err != nil {
