@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"syscall"
 )
 
 // writeAtomic replaces path with data so that a reader (or a crash) sees
@@ -80,9 +79,7 @@ func keepModeAndOwner(tmp *os.File, path string) error {
 	mode, uid, gid := fs.FileMode(0o644), -1, -1
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
-		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-			uid, gid = int(st.Uid), int(st.Gid)
-		}
+		uid, gid = owner(fi)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("reading the mode of %s: %w", path, err)
 	}
@@ -94,19 +91,6 @@ func keepModeAndOwner(tmp *os.File, path string) error {
 			// Only root may give a file away; anyone else writes as themself.
 			log.Printf("[DEBUG] keeping owner %d:%d of %s: %v", uid, gid, path, err)
 		}
-	}
-	return nil
-}
-
-// syncDir makes the rename durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("opening folder %s to sync it: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("syncing folder %s: %w", dir, err)
 	}
 	return nil
 }

@@ -2,11 +2,9 @@ package tfvarsfile
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"syscall"
 	"time"
 )
 
@@ -22,7 +20,7 @@ func lockPath(path string) string {
 // that a cancelled build could not interrupt.
 const lockPoll = 5 * time.Millisecond
 
-// lock takes an exclusive OS lock (flock) on path's sidecar lock file and
+// lock takes an exclusive OS lock (flock, LockFileEx on Windows) on path's sidecar lock file and
 // returns the function that releases it. The lock is released by the kernel
 // if the process dies, so a crashed build never leaves it held.
 func lock(ctx context.Context, path string) (unlock func(), err error) {
@@ -32,11 +30,11 @@ func lock(ctx context.Context, path string) (unlock func(), err error) {
 		return nil, fmt.Errorf("opening lock file %s: %w", lp, err)
 	}
 	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			return func() { _ = f.Close() }, nil // closing releases the flock
+		busy, err := tryLock(f)
+		if err == nil && !busy {
+			return func() { _ = f.Close() }, nil // closing releases the lock
 		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+		if err != nil {
 			_ = f.Close()
 			return nil, fmt.Errorf("locking %s: %w", lp, err)
 		}
