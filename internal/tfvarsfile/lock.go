@@ -20,9 +20,10 @@ func lockPath(path string) string {
 // that a cancelled build could not interrupt.
 const lockPoll = 5 * time.Millisecond
 
-// lock takes an exclusive OS lock (flock, LockFileEx on Windows) on path's sidecar lock file and
-// returns the function that releases it. The lock is released by the kernel
-// if the process dies, so a crashed build never leaves it held.
+// lock takes an exclusive OS lock (flock; LockFileEx on Windows) on path's
+// sidecar lock file and returns the function that releases it. The kernel
+// releases the lock if the process dies, so a crashed build never leaves it
+// held.
 func lock(ctx context.Context, path string) (unlock func(), err error) {
 	lp := lockPath(path)
 	f, err := os.OpenFile(lp, os.O_CREATE|os.O_RDWR, 0o644)
