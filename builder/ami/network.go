@@ -38,12 +38,12 @@ func (s *StepNetworkInfo) vpc(ctx context.Context) (string, error) {
 }
 
 // pickSubnetInZones picks a subnet of the VPC in a zone that offers the
-// instance type, preferring default-for-zone subnets, then zone name, so the
+// instance type (any zone when zones is nil: not known), preferring default-for-zone subnets, then zone name, so the
 // choice is stable from build to build.
 func pickSubnetInZones(subnets []ec2types.Subnet, zones map[string]bool, vpc, instanceType string) (ec2types.Subnet, error) {
 	var ok []ec2types.Subnet
 	for _, sn := range subnets {
-		if zones[aws.ToString(sn.AvailabilityZone)] {
+		if zones == nil || zones[aws.ToString(sn.AvailabilityZone)] {
 			ok = append(ok, sn)
 		}
 	}

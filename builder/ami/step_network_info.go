@@ -31,6 +31,10 @@ type StepNetworkInfo struct {
 
 func (s *StepNetworkInfo) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
 	zones, err := s.offeringZones(ctx)
+	if isAccessDenied(err) {
+		skipCheck(state, "the zones offering "+s.InstanceType, err)
+		zones, err = nil, nil // nil: any zone
+	}
 	if err != nil {
 		return halt(state, err)
 	}
@@ -39,7 +43,7 @@ func (s *StepNetworkInfo) Run(ctx context.Context, state multistep.StateBag) mul
 		return halt(state, err)
 	}
 	zone := aws.ToString(subnet.AvailabilityZone)
-	if !zones[zone] {
+	if zones != nil && !zones[zone] {
 		return halt(state, fmt.Errorf("instance_type %s is not offered in %s, the zone of subnet %s: "+
 			"choose a subnet in one of %v, or another instance_type", s.InstanceType, zone, aws.ToString(subnet.SubnetId), sortedKeys(zones)))
 	}
@@ -59,6 +63,9 @@ func (s *StepNetworkInfo) offeringZones(ctx context.Context) (map[string]bool, e
 	})
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
+		if isAccessDenied(err) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, fmt.Errorf("listing the zones offering instance_type %s: %w", s.InstanceType, err)
 		}

@@ -34,7 +34,9 @@ type StepPreValidate struct {
 
 func (s *StepPreValidate) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
 	uiOf(state).Say(fmt.Sprintf("Checking region %s and AMI name %q ...", s.Region, s.AMIName))
-	if err := s.checkRegion(ctx); err != nil {
+	if err := s.checkRegion(ctx); isAccessDenied(err) {
+		skipCheck(state, "region "+s.Region, err)
+	} else if err != nil {
 		return halt(state, err)
 	}
 	if s.ForceDeregister || s.SkipCreateAMI {
@@ -51,6 +53,9 @@ func (s *StepPreValidate) checkRegion(ctx context.Context) error {
 	// host), and retrying that for minutes helps nobody.
 	out, err := s.EC2.DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)},
 		func(o *ec2.Options) { o.RetryMaxAttempts = regionCheckAttempts })
+	if isAccessDenied(err) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("cannot reach EC2 in region %q (is region spelled right, and are credentials set?): %w", s.Region, err)
 	}

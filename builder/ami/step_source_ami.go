@@ -33,7 +33,9 @@ func (s *StepSourceAMI) Run(ctx context.Context, state multistep.StateBag) multi
 		return halt(state, err)
 	}
 	uiOf(state).Say(fmt.Sprintf("Source AMI: %s (%s)", aws.ToString(img.ImageId), aws.ToString(img.Name)))
-	if err := s.checkInstanceType(ctx, img); err != nil {
+	if err := s.checkInstanceType(ctx, img); isAccessDenied(err) {
+		skipCheck(state, "instance_type against the source AMI", err)
+	} else if err != nil {
 		return halt(state, err)
 	}
 	statePut(state, stateSourceImage, img)
@@ -72,6 +74,9 @@ func (s *StepSourceAMI) checkInstanceType(ctx context.Context, img ec2types.Imag
 	out, err := s.EC2.DescribeInstanceTypes(ctx, &ec2.DescribeInstanceTypesInput{
 		InstanceTypes: []ec2types.InstanceType{ec2types.InstanceType(s.InstanceType)},
 	})
+	if isAccessDenied(err) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("instance_type %q: %w", s.InstanceType, err)
 	}

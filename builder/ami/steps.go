@@ -8,6 +8,8 @@ import (
 
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 )
 
 // cleanupTimeout bounds one step's Cleanup. Cleanups run after the build's
@@ -18,6 +20,23 @@ const cleanupTimeout = 10 * time.Minute
 // cleanupContext is the context a Cleanup makes its EC2 calls with.
 func cleanupContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), cleanupTimeout)
+}
+
+// isAccessDenied reports whether EC2 refused a call for lack of
+// permission. The build's extra checks (regions, instance type offerings)
+// are skipped then rather than failing builds under least-privilege roles.
+func isAccessDenied(err error) bool {
+	switch ec2wait.Code(err) {
+	case "UnauthorizedOperation", "AccessDenied", "AccessDeniedException":
+		return true
+	}
+	return false
+}
+
+// skipCheck tells the user a pre-launch check was skipped, and why.
+func skipCheck(state multistep.StateBag, check string, err error) {
+	log.Printf("[WARN] skipping check %s: %v", check, err)
+	uiOf(state).Say(fmt.Sprintf("Skipping the check of %s: not permitted (%s)", check, ec2wait.Code(err)))
 }
 
 // halt records err as the build's error, shows it, and stops the build.
