@@ -93,9 +93,14 @@ func (c *AccessConfig) EC2(ctx context.Context, region string) (*ec2.Client, err
 // jitter, throttling codes including RequestLimitExceeded, 5xx, connection
 // errors) with more attempts and without the client-side retry quota: the
 // quota would give up after a burst of throttling, the very case to ride out.
+// AWS_MAX_ATTEMPTS is read here because the SDK ignores it once a custom
+// retryer is given.
 func (c *AccessConfig) retryer() aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = c.MaxRetries + 1
+		if v, ok, err := envInt("AWS_MAX_ATTEMPTS"); err == nil && ok && v > 0 {
+			o.MaxAttempts = v
+		}
 		o.RateLimiter = ratelimit.None
 		o.Retryables = append(append([]retry.IsErrorRetryable(nil), o.Retryables...), retry.RetryableErrorCode{Codes: transientCodes})
 	})

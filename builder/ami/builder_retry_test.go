@@ -14,6 +14,7 @@ import (
 // (RequestLimitExceeded) and 5xx retried, and no client-side retry quota that
 // would give up during a long burst of throttling.
 func TestRetryerFollowsMaxRetries(t *testing.T) {
+	t.Setenv("AWS_MAX_ATTEMPTS", "")
 	c := AccessConfig{RawRegion: "us-east-1", MaxRetries: 4}
 	r := c.retryer()
 	if r.MaxAttempts() != 5 {
