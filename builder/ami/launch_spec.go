@@ -92,13 +92,14 @@ func (l LaunchSpec) network(state multistep.StateBag, in *ec2.RunInstancesInput)
 	}}
 }
 
-// tags are the base tags plus run_tags rendered with the generated data.
+// tags are run_tags rendered with the generated data over the base tags:
+// run_tags may rename the instance (Name), never drop the build UUID.
 func (l LaunchSpec) tags(state multistep.StateBag) (map[string]string, error) {
 	rendered, err := newRenderer(state, l.Ctx).renderMap("run_tags", l.RunTags)
 	if err != nil {
 		return nil, err
 	}
-	return mergeTags(rendered, l.Tags), nil
+	return mergeTags(l.Tags, rendered, map[string]string{BuildUUIDTagKey: l.Tags[BuildUUIDTagKey]}), nil
 }
 
 func (l LaunchSpec) userData() (*string, error) {

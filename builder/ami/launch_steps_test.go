@@ -169,6 +169,7 @@ func TestStepRunInstance(t *testing.T) {
 	meta := MetadataOptions{HTTPEndpoint: "enabled", HTTPTokens: "required", InstanceMetadataTags: "disabled", HTTPPutResponseHopLimit: 2}
 	s := &StepRunInstance{EC2: fake, Region: "us-east-1", Polling: fastPolling, Launch: LaunchSpec{
 		InstanceType: "t3.micro", Tags: baseTags("u-1"), AssociatePublicIP: aws.Bool(false),
+		RunTags:            map[string]string{"Name": "web-build", BuildUUIDTagKey: "spoofed"},
 		IAMInstanceProfile: "builder", UserData: "#!/bin/sh\necho hi\n", Metadata: meta, ShutdownBehavior: "terminate",
 		BlockDevices: []BlockDevice{{DeviceName: "/dev/sda1", VolumeSize: 30, VolumeType: "gp3"}}}}
 	if s.Run(context.Background(), state) != multistep.ActionContinue {
@@ -184,6 +185,9 @@ func TestStepRunInstance(t *testing.T) {
 		!aws.ToBool(in.BlockDeviceMappings[0].Ebs.DeleteOnTermination), aws.ToInt32(in.BlockDeviceMappings[0].Ebs.VolumeSize) != 30,
 		in.SubnetId != nil:
 		t.Errorf("RunInstances input not as configured: %+v", in)
+	}
+	if tags := tagMap(in.TagSpecifications[0].Tags); tags["Name"] != "web-build" || tags[BuildUUIDTagKey] != "u-1" {
+		t.Errorf("instance tags %v: want run_tags' Name and the build's UUID", tags)
 	}
 	if h, _ := stateGet[string](state, stateSSHHost); h != "10.0.0.5" {
 		t.Errorf("ssh host %q, want the private IP (no public one)", h)
