@@ -1,0 +1,48 @@
+package ami
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+)
+
+// TestOwnKeyPair: with ssh_keypair_name and ssh_private_key_file the build
+// launches with that key pair, creates no temporary one, leaves the user's
+// key pair registered and its line in authorized_keys.
+func TestOwnKeyPair(t *testing.T) {
+	e := newBuildEnv(t)
+	private, public, err := newED25519Key("me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile := filepath.Join(t.TempDir(), "id_ed25519")
+	if err := os.WriteFile(keyFile, private, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := e.ec2.ImportKeyPair(ctx, &ec2.ImportKeyPairInput{KeyName: aws.String("mine"), PublicKeyMaterial: public}); err != nil {
+		t.Fatal(err)
+	}
+	hook := &runHook{fail: func() error {
+		if k := aws.ToString(e.buildInstance(t).KeyName); k != "mine" {
+			t.Errorf("instance key pair %q, want mine", k)
+		}
+		return nil
+	}}
+	raw := e.template(map[string]any{"ssh_keypair_name": "mine", "ssh_private_key_file": keyFile})
+	if _, err, out := e.run(t, ctx, raw, hook); err != nil {
+		t.Fatalf("build failed: %v\n%s", err, out)
+	}
+	keys, err := e.ec2.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{})
+	if err != nil || len(keys.KeyPairs) != 1 || aws.ToString(keys.KeyPairs[0].KeyName) != "mine" {
+		t.Errorf("key pairs after the build: %+v %v; want only the user's", keys, err)
+	}
+	if ak := readAuthorizedKeys(t, e.ssh.Home); !strings.Contains(ak, strings.Fields(string(public))[1]) {
+		t.Errorf("the user's key was removed from authorized_keys: %q", ak)
+	}
+}
