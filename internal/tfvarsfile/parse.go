@@ -49,9 +49,10 @@ func describe(d *hcl.Diagnostic, body *hclsyntax.Body, src []byte) string {
 	return fmt.Sprintf("%s: %s %s", at, d.Summary, d.Detail)
 }
 
-// current returns the attribute's value, or ok=false when it is absent. A
-// value of the wrong kind (not a string, or not a map of strings when want is
-// a map) is an error naming the attribute and its line; null counts as unset.
+// current returns the top-level attribute name and its value: attr is nil
+// when it is absent, set is false when it is absent or null (a placeholder
+// to fill). A value of the wrong kind (not a string, or not a map of strings
+// when want is a map) is an error naming the attribute and its position.
 func current(body *hclsyntax.Body, name string, want Value) (v Value, attr *hclsyntax.Attribute, set bool, err error) {
 	attr, ok := body.Attributes[name]
 	if !ok {
