@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -122,6 +123,19 @@ func TestFailedAndCancelledBuildsLeaveNothing(t *testing.T) {
 		}
 		if imgs := e.images(t); len(imgs) != 0 {
 			t.Errorf("images left: %v", imgs)
+		}
+		e.assertNothingLeft(t)
+	})
+	t.Run("SSH never answers within ssh_timeout", func(t *testing.T) {
+		e.moto.Reset(t)
+		raw := e.template(map[string]any{"ssh_port": closedPort(t), "ssh_timeout": "3s"})
+		start := time.Now()
+		_, err, out := e.run(t, context.Background(), raw, &runHook{})
+		if err == nil || !strings.Contains(strings.ToLower(err.Error()), "timeout") {
+			t.Fatalf("err = %v, want an SSH timeout\n%s", err, out)
+		}
+		if d := time.Since(start); d > time.Minute {
+			t.Errorf("ssh_timeout 3s, but the build took %s", d)
 		}
 		e.assertNothingLeft(t)
 	})
