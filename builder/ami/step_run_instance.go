@@ -45,6 +45,9 @@ func (s *StepRunInstance) Run(ctx context.Context, state multistep.StateBag) mul
 	if err != nil {
 		return halt(state, fmt.Errorf("launching the build instance: %w", err))
 	}
+	if len(out.Instances) == 0 {
+		return halt(state, fmt.Errorf("launching the build instance: EC2 returned no instance"))
+	}
 	s.created = aws.ToString(out.Instances[0].InstanceId)
 	statePut(state, stateInstanceID, s.created)
 	inst, err := s.waitFor(ctx, state, "running", ec2types.InstanceStateNameRunning)
