@@ -15,13 +15,14 @@ import (
 // project is a throwaway copy of images/, instances/ and scripts/ with a
 // freshly generated key for the image's terraform user.
 type project struct {
-	dir, packer string
-	cloud       *localCloud
-	env         []string
+	dir, packer, plugin string
+	cloud               *localCloud
+	env                 []string
 }
 
 // TestLoop is the seed's track: bake v1, apply, change scripts/setup.sh,
-// bake v2, apply — checking after each step what a user would check.
+// bake v2, apply, roll back, apply — checking after each step what a user
+// would check.
 func TestLoop(t *testing.T) {
 	start := time.Now()
 	repo := repoRoot(t)
@@ -58,7 +59,20 @@ func TestLoop(t *testing.T) {
 	if old := p.instance(t, web1.InstanceID); old.State.Name != types.InstanceStateNameTerminated {
 		t.Errorf("the replaced instance %s is %s, want terminated", web1.InstanceID, old.State.Name)
 	}
-	p.checkNothingLeft(t, web2.InstanceID, ami1, ami2)
+
+	// Roll back with the plugin's own subcommand: only ami_id goes back to
+	// v1, and the next apply replaces the instance again.
+	mustRun(t, p.dir, p.env, "rollback", p.plugin, "rollback", "-file", filepath.Join("instances", "terraform.tfvars"))
+	if err := oneValueChanged(v2, p.readTfvars(t), `"`+ami2+`"`, `"`+ami1+`"`); err != nil {
+		t.Fatalf("rollback: %v", err)
+	}
+	p.terraform(t, "apply-rollback", "apply", "-auto-approve", "-input=false", "-no-color")
+	web3 := p.outputs(t)
+	if web3.InstanceID == web2.InstanceID {
+		t.Fatalf("terraform apply after rollback kept instance %s", web2.InstanceID)
+	}
+	p.checkInstance(t, web3, ami1)
+	p.checkNothingLeft(t, web3.InstanceID, ami1, ami2)
 	t.Logf("whole loop: %s", time.Since(start).Round(time.Second))
 }
 
@@ -90,6 +104,7 @@ func setUp(t *testing.T, repo, work string) *project {
 		"TF_IN_AUTOMATION=1", "PACKER_NO_COLOR=1")
 
 	plugin := filepath.Join(work, "packer-plugin-immutable")
+	p.plugin = plugin
 	// A release build (no -dev suffix): `packer init` then finds it installed
 	// for required_plugins' ">= 0.1.0" instead of trying to download it.
 	mustRun(t, repo, nil, "go-build", "go", "build", "-o", plugin,
