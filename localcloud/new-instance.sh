@@ -34,19 +34,25 @@ unshare --mount --propagation private --uts --pid --fork --kill-child \
 	"$here/instance/boot.sh" "$lower" "$inst/upper" "$inst/work" "$inst/root" \
 	"$port" "$AWS_ENDPOINT_URL" "$AWS_REGION" </dev/null >>"$dir/sshd.log" 2>&1 &
 launcher=$!
+# If the boot fails or times out, take down what was started: sshd if it got
+# that far, else the launcher (KILL, as it ignores TERM; its child follows).
+abort_boot() {
+	if [ -n "${pid:-}" ]; then stop_pid "$pid" sshd; else kill -9 "$launcher" 2>/dev/null || true; fi
+	die "$@"
+}
 
 # Ready when the port answers with an SSH banner. SSHD_PID is sshd itself
 # (PID 1 of the namespace; unshare ignores TERM): stopping it ends the
 # namespace, every process in it, and then unshare.
 pid=
 for _ in $(seq 1 100); do
-	kill -0 "$launcher" 2>/dev/null || { tail -n 20 "$dir/sshd.log" >&2; die "the instance did not boot (log above)"; }
+	kill -0 "$launcher" 2>/dev/null || { tail -n 20 "$dir/sshd.log" >&2; abort_boot "the instance did not boot (log above)"; }
 	pid=${pid:-$(tr -d ' ' <"/proc/$launcher/task/$launcher/children" 2>/dev/null || true)}
 	banner=$( (exec 3<>"/dev/tcp/127.0.0.1/$port" && read -r -t 2 line <&3 && echo "$line") 2>/dev/null || true)
 	[[ $banner == SSH-* && -n $pid ]] && break
 	sleep 0.1
 done
-[[ $banner == SSH-* ]] || die "sshd did not answer on 127.0.0.1:$port (see $dir/sshd.log)"
+[[ $banner == SSH-* ]] || abort_boot "sshd did not answer on 127.0.0.1:$port (see $dir/sshd.log)"
 
 set_env "$env" SSH_HOST 127.0.0.1
 set_env "$env" SSH_PORT "$port"
