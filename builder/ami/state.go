@@ -9,12 +9,13 @@ type stateKey string
 
 // Keys the Packer SDK itself reads or writes. Their spelling is fixed by
 // packer-plugin-sdk v0.6.10:
-//   - "ui", "hook", "error", "debug": multistep runners and every SDK step;
+//   - "ui", "hook", "error": multistep runners and every SDK step;
 //   - "communicator": put by communicator.StepConnect, read by
 //     commonsteps.StepProvision and our remove-temp-key step;
-//   - "communicator_config": put by communicator.StepConnect (the
-//     *communicator.Config we hand it); PopulateProvisionHookData reads
-//     it to give provisioners Host, Port, User, SSHPublicKey, SSHPrivateKey;
+//   - "communicator_config": put by communicator.StepConnect itself (the
+//     *communicator.Config we hand it, holding our temporary key);
+//     PopulateProvisionHookData reads it to give provisioners Host, Port,
+//     User, SSHPublicKey, SSHPrivateKey. Listed so no step reuses the name;
 //   - "instance_id": PopulateProvisionHookData makes it {{ .ID }};
 //   - "generated_data": PopulateProvisionHookData merges this map (our
 //     SourceAMI, BuildRegion …) into the provisioners' build data.
@@ -22,7 +23,6 @@ const (
 	stateUI            stateKey = "ui"
 	stateHook          stateKey = "hook"
 	stateError         stateKey = "error"
-	stateDebug         stateKey = "debug"
 	stateCommunicator  stateKey = "communicator"
 	stateCommConfig    stateKey = "communicator_config"
 	stateInstanceID    stateKey = "instance_id"
@@ -34,8 +34,7 @@ const (
 	// stateSourceImage is the ec2types.Image the build instance starts from.
 	stateSourceImage stateKey = "source_image"
 	// stateVpcID, stateSubnetID and stateAvailabilityZone say where the
-	// build instance runs (strings; subnet may be "" in EC2-Classic-less
-	// default-VPC launches where EC2 picks it).
+	// build instance runs (strings, chosen by StepNetworkInfo).
 	stateVpcID            stateKey = "vpc_id"
 	stateSubnetID         stateKey = "subnet_id"
 	stateAvailabilityZone stateKey = "availability_zone"
