@@ -152,7 +152,7 @@ func hasVolume(vols []ec2types.Volume, device string, size int32, typ string) bo
 }
 
 // TestSubnetAndGroupFilters: subnet_filter and security_group_filter find
-// the tagged subnet and group.
+// the tagged subnet and, in its VPC, the tagged group.
 func TestSubnetAndGroupFilters(t *testing.T) {
 	e := newBuildEnv(t)
 	vpc, sn := e.makeVPC(t, "10.6.0.0/16", "us-east-1c")
@@ -161,9 +161,10 @@ func TestSubnetAndGroupFilters(t *testing.T) {
 		t.Fatal(err)
 	}
 	group := e.makeGroup(t, vpc, map[string]string{"Class": "build"})
+	e.makeGroup(t, e.defaultVPC(t), map[string]string{"Class": "build"}) // same tag, other VPC: not usable
 	hook := &runHook{fail: func() error {
 		inst := e.buildInstance(t)
-		if aws.ToString(inst.SubnetId) != sn || aws.ToString(inst.SecurityGroups[0].GroupId) != group {
+		if aws.ToString(inst.SubnetId) != sn || len(inst.SecurityGroups) != 1 || aws.ToString(inst.SecurityGroups[0].GroupId) != group {
 			t.Errorf("instance in %s with %+v; want %s with %s", aws.ToString(inst.SubnetId), inst.SecurityGroups, sn, group)
 		}
 		return nil

@@ -48,7 +48,8 @@ type StepSecurityGroup struct {
 }
 
 func (s *StepSecurityGroup) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
-	ids, err := s.existing(ctx)
+	vpc, _ := stateGet[string](state, stateVpcID)
+	ids, err := s.existing(ctx, vpc)
 	if err != nil {
 		return halt(state, err)
 	}
@@ -64,7 +65,6 @@ func (s *StepSecurityGroup) Run(ctx context.Context, state multistep.StateBag) m
 	if err != nil {
 		return halt(state, err)
 	}
-	vpc, _ := stateGet[string](state, stateVpcID)
 	uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s: TCP %d from %s", s.Name, s.SSHPort, strings.Join(cidrs, ", ")))
 	out, err := s.EC2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
 		GroupName:         aws.String(s.Name),
@@ -83,17 +83,19 @@ func (s *StepSecurityGroup) Run(ctx context.Context, state multistep.StateBag) m
 	return multistep.ActionContinue
 }
 
-// existing returns the configured groups (IDs, or those the filter finds).
-func (s *StepSecurityGroup) existing(ctx context.Context) ([]string, error) {
+// existing returns the configured groups: the IDs, or those the filter
+// finds in the build's VPC (a group of another VPC could not be used).
+func (s *StepSecurityGroup) existing(ctx context.Context, vpc string) ([]string, error) {
 	if len(s.GroupIDs) > 0 || len(s.GroupFilter.Filters) == 0 {
 		return s.GroupIDs, nil
 	}
-	out, err := s.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: ec2Filters(s.GroupFilter.Filters)})
+	filters := append(ec2Filters(s.GroupFilter.Filters), ec2types.Filter{Name: aws.String("vpc-id"), Values: []string{vpc}})
+	out, err := s.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: filters})
 	if err != nil {
 		return nil, fmt.Errorf("looking up security_group_filter: %w", err)
 	}
 	if len(out.SecurityGroups) == 0 {
-		return nil, fmt.Errorf("no security group matched security_group_filter %v", s.GroupFilter.Filters)
+		return nil, fmt.Errorf("no security group in %s matched security_group_filter %v", vpc, s.GroupFilter.Filters)
 	}
 	var ids []string
 	for _, g := range out.SecurityGroups {
