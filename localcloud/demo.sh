@@ -104,7 +104,12 @@ banner "Bake image v2 on a fresh build instance"
 # shellcheck disable=SC1091
 . "$cloud/cloud.env"
 bake v2
-echo "the v2 build instance's root, captured in the image, serves app version $(cat "$INSTANCE_ROOT/opt/webapp/VERSION")"
+# The build instance is stopped and sealed (no host keys) now, like a real
+# one; its disk is what the image holds.
+disk=$INSTANCE_ROOT
+echo "the v2 image's disk: app version $(cat "$disk/opt/webapp/VERSION");" \
+	"terraform user: $(grep -c "$(cut -d' ' -f2 "$project/keys/terraform.pub")" "$disk/home/terraform/.ssh/authorized_keys") key from keys/terraform.pub;" \
+	"sudoers: $(cat "$disk/etc/sudoers.d/terraform")"
 ec2 images
 
 banner "What changed in terraform.tfvars: one value"

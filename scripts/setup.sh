@@ -16,10 +16,10 @@ say() { printf '==> setup.sh: %s\n' "$*"; }
 
 say "upgrading packages (keeping existing configuration files)"
 apt-get update -q
-apt-get -q -y -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold dist-upgrade
+apt-get -q -y -o Dpkg::Use-Pty=0 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold dist-upgrade
 
 say "installing tools"
-apt-get -q -y install curl wget git vim apt-transport-https ca-certificates
+apt-get -q -y -o Dpkg::Use-Pty=0 install curl wget git vim apt-transport-https ca-certificates
 
 say "creating group hashicorp and user terraform"
 getent group hashicorp >/dev/null || groupadd --system hashicorp
