@@ -34,7 +34,7 @@ func (b *Builder) Prepare(raws ...any) ([]string, []string, error) {
 	if err := b.config.Prepare(raws...); err != nil {
 		return nil, nil, err
 	}
-	return generatedVars, nil, nil
+	return generatedVars, b.config.warnings(), nil
 }
 
 func (b *Builder) Run(ctx context.Context, ui packersdk.Ui, hook packersdk.Hook) (packersdk.Artifact, error) {

@@ -77,6 +77,9 @@ func (c *Config) prepareComm() []error {
 	return c.Comm.Prepare(&c.ctx)
 }
 
+// warnings are Prepare's non-fatal findings.
+func (c *Config) warnings() []string { return c.RunConfig.warnings() }
+
 // usesTemporaryKey reports whether the build creates its own key pair: it
 // does unless the template brings a private key, agent or password.
 func (c *Config) usesTemporaryKey() bool {

@@ -123,3 +123,25 @@ func TestConfigDefaultsAreSecure(t *testing.T) {
 		}
 	}
 }
+
+// TestPrepareWarnsAboutWorldOpenSSHAndOwnerlessFilters: both build, both warn.
+func TestPrepareWarnsAboutWorldOpenSSHAndOwnerlessFilters(t *testing.T) {
+	m := minimalTemplate()
+	delete(m, "source_ami")
+	m["source_ami_filter"] = map[string]any{"filters": map[string]string{"name": "ubuntu/*"}}
+	m["temporary_security_group_source_cidrs"] = []string{"0.0.0.0/0"}
+	var b Builder
+	_, warns, err := b.Prepare(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	joined := strings.Join(warns, "\n")
+	for _, w := range []string{"open to the whole internet", "source_ami_filter has no owners"} {
+		if !strings.Contains(joined, w) {
+			t.Errorf("warnings lack %q: %q", w, warns)
+		}
+	}
+	if _, warns, _ := (&Builder{}).Prepare(minimalTemplate()); len(warns) != 0 {
+		t.Errorf("a plain template warned: %q", warns)
+	}
+}

@@ -115,3 +115,17 @@ func (m *MetadataOptions) prepare() []error {
 	}
 	return errs
 }
+
+// warnings are choices that work but that a security reviewer would flag.
+func (c *RunConfig) warnings() []string {
+	var w []string
+	for _, cidr := range c.TemporarySGSourceCidrs {
+		if cidr == "0.0.0.0/0" || cidr == "::/0" {
+			w = append(w, fmt.Sprintf("temporary_security_group_source_cidrs includes %s: SSH to the build instance is open to the whole internet", cidr))
+		}
+	}
+	if !c.SourceAMIFilter.Empty() && len(c.SourceAMIFilter.Owners) == 0 {
+		w = append(w, "source_ami_filter has no owners: an image anyone published with a matching name may be chosen; set owners")
+	}
+	return w
+}
