@@ -2,11 +2,13 @@ package ec2test
 
 import (
 	"bytes"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -46,13 +48,13 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, body []byte, action *string) {
 	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
 	if err != nil {
-		writeError(w, http.StatusBadGateway, "ProxyError")
+		writeErrorMessage(w, http.StatusBadGateway, "ProxyError", err.Error())
 		return
 	}
 	req.Header = r.Header.Clone()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		writeError(w, http.StatusBadGateway, "ProxyError")
+		writeErrorMessage(w, http.StatusBadGateway, "ProxyError", err.Error())
 		return
 	}
 	defer resp.Body.Close()
@@ -70,7 +72,13 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, body []byte, act
 }
 
 func writeError(w http.ResponseWriter, status int, code string) {
-	writeXML(w, status, fmt.Sprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>%s</Code><Message>injected by ec2test proxy</Message></Error></Errors><RequestID>proxy</RequestID></Response>", code))
+	writeErrorMessage(w, status, code, "injected by ec2test proxy")
+}
+
+func writeErrorMessage(w http.ResponseWriter, status int, code, msg string) {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(msg))
+	writeXML(w, status, fmt.Sprintf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>%s</Code><Message>%s</Message></Error></Errors><RequestID>proxy</RequestID></Response>", code, b.String()))
 }
 
 func writeXML(w http.ResponseWriter, status int, body string) {
