@@ -84,6 +84,13 @@ func StartProxy(t testing.TB, m *Moto) *Proxy {
 	return p
 }
 
+// StartProxyURL starts a proxy in front of a moto started elsewhere (e.g.
+// by localcloud/up.sh), given its endpoint URL.
+func StartProxyURL(t testing.TB, motoURL string) *Proxy {
+	t.Helper()
+	return StartProxy(t, &Moto{URL: motoURL})
+}
+
 // SetFaults replaces the faults injected from now on.
 func (p *Proxy) SetFaults(f Faults) {
 	p.mu.Lock()
