@@ -157,3 +157,17 @@ func TestWholeBuildSucceedsOnFlakyEC2(t *testing.T) {
 	}
 	w.assertNoTemporaries(t)
 }
+
+// TestWholeBuildHonoursAWSPolling: aws_polling from the template reaches
+// the image wait; running out of attempts still leaves nothing behind.
+func TestWholeBuildHonoursAWSPolling(t *testing.T) {
+	w := newWholeBuild(t, map[string]any{"aws_polling": map[string]any{"delay_seconds": 1, "max_attempts": 4}})
+	w.proxy.SetFaults(ec2test.Faults{ImagesPendingFor: time.Hour})
+	w.run(t, context.Background())
+	err := w.failed()
+	if err == nil || !strings.Contains(err.Error(), "after 4 attempts") {
+		t.Fatalf("build error = %v, want the image wait to give up after 4 attempts", err)
+	}
+	w.assertNothingLeft(t, allRegions...)
+	w.assertNoTemporaries(t)
+}
