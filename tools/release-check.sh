@@ -107,9 +107,15 @@ ok "packer-sdc plugin-check passes"
 step "packer plugins install --path, then init and validate offline"
 export PACKER_PLUGIN_PATH=$tmp/plugins PACKER_CONFIG_DIR=$tmp/packer-config
 run "$tmp/install.log" "$packer" plugins install --path "$binary" "$SOURCE"
+# The amazon-ebs example needs HashiCorp's Amazon plugin: a release build
+# from the Go module proxy, cached (the tfvars end-to-end test uses the same).
+. tools/cache.sh
+amazon=$CACHE_DIR/bin/packer-plugin-amazon-1.2.1
+[ -x "$amazon" ] || build_go_module github.com/hashicorp/packer-plugin-amazon v1.2.1 "$amazon"
+run "$tmp/install-amazon.log" "$packer" plugins install --path "$amazon" github.com/hashicorp/amazon
 installed=$PACKER_PLUGIN_PATH/$SOURCE/$artifact$exe
 [ -x "$installed" ] || die "packer installed no $installed: $(find "$PACKER_PLUGIN_PATH" -type f)"
-ok "installed as $SOURCE v$version"
+ok "installed as $SOURCE v$version (and github.com/hashicorp/amazon v1.2.1)"
 # Templates are validated in a copy of the layout they are written for:
 # images/ beside instances/ and scripts/, and the key a user generates.
 project=$tmp/project
