@@ -72,7 +72,8 @@ mkdir -m 700 "$GNUPGHOME"
 run "$tmp/gpg.log" gpg --batch --passphrase '' --quick-gen-key 'release-check <release-check@invalid>' ed25519 sign never
 fingerprint=$(gpg --batch --with-colons --list-secret-keys 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')
 release_started=$(date +%s)
-run "$tmp/release.log" env API_VERSION="$api" PLUGIN_VERSION="$version" GPG_FINGERPRINT="$fingerprint" \
+# GOPROXY=off: the release (before-hook included) must build from the module cache.
+run "$tmp/release.log" env GOPROXY=off API_VERSION="$api" PLUGIN_VERSION="$version" GPG_FINGERPRINT="$fingerprint" \
 	"$goreleaser" release --snapshot --clean --config "$tmp/goreleaser.json"
 dist=$tmp/dist
 ok "built, archived, summed and signed in $(( $(date +%s) - release_started ))s"
