@@ -3,7 +3,7 @@
 instances, key pairs and security groups. Reads AWS_ENDPOINT_URL and
 AWS_REGION from the environment (source DIR/cloud.env first).
 
-Usage: ec2-show.py [images|instances|keypairs|groups|state INSTANCE_ID]...
+Usage: ec2-show.py [images|instances|keypairs|groups|regions|state INSTANCE_ID]...
 """
 import os
 import sys
@@ -66,6 +66,10 @@ def groups():
     print("security groups (besides default): %d%s" % (len(named), "".join("\n  " + n for n in named)))
 
 
+def regions():
+    print("regions: %d" % len(call("DescribeRegions").findall("regionInfo/item")))
+
+
 def state(instance_id):
     try:
         items = call("DescribeInstances", **{"InstanceId.1": instance_id}).findall(
@@ -78,6 +82,7 @@ def state(instance_id):
 def main(args):
     shows = {"images": images, "instances": instances, "keypairs": keypairs, "groups": groups}
     args = args or list(shows)
+    shows["regions"] = regions
     while args:
         name = args.pop(0)
         if name == "state":

@@ -18,12 +18,6 @@ check_path() {
 	case "$1" in *[[:space:]\'\"\$\`\\]*) die "path '$1' contains spaces or quotes; use a simpler folder" ;; esac
 }
 
-# A SigV4-looking header: moto routes by the credential scope's service and
-# region, and sends unsigned POSTs to S3 instead of EC2.
-ec2_auth() {
-	echo "Authorization: AWS4-HMAC-SHA256 Credential=test/20200101/$1/ec2/aws4_request, SignedHeaders=host, Signature=0"
-}
-
 # set_env FILE KEY VALUE replaces or appends KEY=VALUE in FILE, atomically.
 set_env() {
 	local file=$1 key=$2 value=$3

@@ -48,11 +48,10 @@ ENV
 
 for _ in $(seq 1 100); do
 	kill -0 "$moto_pid" 2>/dev/null || { tail -n 20 "$dir/moto.log" >&2; die "moto_server exited (log above)"; }
-	curl -fs -o /dev/null -X POST "$endpoint/" -H "$(ec2_auth "$region")" \
-		-d 'Action=DescribeRegions&Version=2016-11-15' && break
+	AWS_ENDPOINT_URL=$endpoint AWS_REGION=$region "$here/ec2-show.py" regions >/dev/null 2>&1 && break
 	sleep 0.2
 done
-curl -fs -o /dev/null -X POST "$endpoint/" -H "$(ec2_auth "$region")" -d 'Action=DescribeRegions&Version=2016-11-15' \
+AWS_ENDPOINT_URL=$endpoint AWS_REGION=$region "$here/ec2-show.py" regions >/dev/null \
 	|| die "moto_server did not answer on $endpoint (see $dir/moto.log)"
 echo "EC2 endpoint: $endpoint (moto pid $moto_pid, images from localcloud/amis.json)"
 
