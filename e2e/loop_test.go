@@ -50,15 +50,7 @@ func TestLoop(t *testing.T) {
 	ami2 := p.checkBake(t, v1, v2)
 	p.checkInstanceRoot(t, "2")
 
-	p.terraform(t, "apply-v2", "apply", "-auto-approve", "-input=false", "-no-color")
-	web2 := p.outputs(t)
-	if web2.InstanceID == web1.InstanceID {
-		t.Fatalf("terraform apply kept instance %s; a new image must replace it", web1.InstanceID)
-	}
-	p.checkInstance(t, web2, ami2)
-	if old := p.instance(t, web1.InstanceID); old.State.Name != types.InstanceStateNameTerminated {
-		t.Errorf("the replaced instance %s is %s, want terminated", web1.InstanceID, old.State.Name)
-	}
+	web2 := p.redeploy(t, "apply-v2", web1, ami2)
 
 	// Roll back with the plugin's own subcommand: only ami_id goes back to
 	// v1, and the next apply replaces the instance again.
@@ -66,14 +58,25 @@ func TestLoop(t *testing.T) {
 	if err := oneValueChanged(v2, p.readTfvars(t), `"`+ami2+`"`, `"`+ami1+`"`); err != nil {
 		t.Fatalf("rollback: %v", err)
 	}
-	p.terraform(t, "apply-rollback", "apply", "-auto-approve", "-input=false", "-no-color")
-	web3 := p.outputs(t)
-	if web3.InstanceID == web2.InstanceID {
-		t.Fatalf("terraform apply after rollback kept instance %s", web2.InstanceID)
-	}
-	p.checkInstance(t, web3, ami1)
+	web3 := p.redeploy(t, "apply-rollback", web2, ami1)
 	p.checkNothingLeft(t, web3.InstanceID, ami1, ami2)
 	t.Logf("whole loop: %s", time.Since(start).Round(time.Second))
+}
+
+// redeploy applies a changed ami_id and checks that the instance was
+// replaced: a new one runs ami, the old one is terminated.
+func (p *project) redeploy(t *testing.T, log string, old webOutputs, ami string) webOutputs {
+	t.Helper()
+	p.terraform(t, log, "apply", "-auto-approve", "-input=false", "-no-color")
+	web := p.outputs(t)
+	if web.InstanceID == old.InstanceID {
+		t.Fatalf("terraform apply kept instance %s; a new image must replace it", old.InstanceID)
+	}
+	p.checkInstance(t, web, ami)
+	if inst := p.instance(t, old.InstanceID); inst.State.Name != types.InstanceStateNameTerminated {
+		t.Errorf("the replaced instance %s is %s, want terminated", old.InstanceID, inst.State.Name)
+	}
+	return web
 }
 
 // workDir is a temp folder for the run; KEEP_E2E=1 keeps it (and the logs
