@@ -16,6 +16,8 @@ set -euo pipefail
 dir=$(abs_dir "$1")
 env="$dir/cloud.env"
 [ -f "$env" ] || die "$env not found: start the local cloud with localcloud/up.sh $dir"
+# Only DIR's own values count, never ones exported from another cloud.env.
+unset SSH_PORT SSHD_PID INSTANCE_ROOT INSTANCE_CHANGES
 # shellcheck disable=SC1090
 . "$env"
 [ "$(id -u)" = 0 ] || die "the local instance needs root (mount, chroot, unshare)"

@@ -16,7 +16,9 @@ env="$dir/cloud.env"
 if [ -f "$env" ] && (. "$env"; kill -0 "${MOTO_PID:-0}" 2>/dev/null); then
 	die "a local cloud already runs from $dir; stop it with localcloud/down.sh $dir"
 fi
+[ "$(id -u)" = 0 ] || die "the local build instance needs root (mount, chroot, unshare)"
 region=${AWS_REGION:-us-east-1}
+[[ $region =~ ^[a-z0-9-]+$ ]] || die "AWS_REGION '$region' is not a region name"
 command -v moto_server >/dev/null || die "moto_server not found: run tools/deps.sh"
 
 # tools/terraformrc.sh walks the whole disk, which can fail when other
@@ -32,6 +34,8 @@ endpoint="http://127.0.0.1:$port"
 # moto_server is a pyenv shim here: it execs, so $! is the server itself.
 MOTO_AMIS_PATH="$here/amis.json" moto_server -H 127.0.0.1 -p "$port" </dev/null >"$dir/moto.log" 2>&1 &
 moto_pid=$!
+# Whatever fails from here on, leave nothing running.
+trap 'rc=$?; [ $rc -eq 0 ] || "$here/down.sh" "$dir" >/dev/null 2>&1 || kill "$moto_pid" 2>/dev/null; exit $rc' EXIT
 cat >"$env" <<ENV
 AWS_ENDPOINT_URL=$endpoint
 AWS_ACCESS_KEY_ID=test
