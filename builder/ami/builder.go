@@ -76,9 +76,12 @@ func (b *Builder) steps(client *ec2.Client, buildUUID string) []multistep.Step {
 	if c.PackerDebug {
 		debugKey = fmt.Sprintf("ec2_%s.pem", c.PackerBuildName)
 	}
+	cache := newClientCache(c.EC2)
+	cache.clients[c.RawRegion] = client
 	return []multistep.Step{
 		&StepPreValidate{EC2: client, Region: c.RawRegion, AMIName: c.AMIName,
-			ForceDeregister: c.AMIForceDeregister, SkipCreateAMI: c.SkipCreateAMI},
+			ForceDeregister: c.AMIForceDeregister, SkipCreateAMI: c.SkipCreateAMI,
+			CopyRegions: c.CopyRegions(c.RawRegion), Clients: forRegion[describeImagesEC2](cache)},
 		&StepSourceAMI{EC2: client, SourceAMI: c.SourceAMI, Filter: c.SourceAMIFilter, InstanceType: c.InstanceType},
 		&StepNetworkInfo{EC2: client, VpcID: c.VpcID, SubnetID: c.SubnetID, SubnetFilter: c.SubnetFilter, InstanceType: c.InstanceType},
 		&StepKeyPair{EC2: client, Comm: &c.Comm, Temporary: c.usesTemporaryKey(), Name: name,

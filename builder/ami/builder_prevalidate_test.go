@@ -78,17 +78,23 @@ func TestPreValidationFailsBeforeLaunch(t *testing.T) {
 // makeImage registers an AMI of this account named name.
 func (e *buildEnv) makeImage(t *testing.T, name string) string {
 	t.Helper()
+	return makeImageWith(t, e.ec2, name)
+}
+
+// makeImageWith registers an AMI named name through c (in c's region).
+func makeImageWith(t *testing.T, c *ec2.Client, name string) string {
+	t.Helper()
 	ctx := context.Background()
-	run, err := e.ec2.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0a1b2c3d4e5f60001"),
+	run, err := c.RunInstances(ctx, &ec2.RunInstancesInput{ImageId: aws.String("ami-0a1b2c3d4e5f60001"),
 		InstanceType: "t2.micro", MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := e.ec2.CreateImage(ctx, &ec2.CreateImageInput{InstanceId: run.Instances[0].InstanceId, Name: aws.String(name)})
+	img, err := c.CreateImage(ctx, &ec2.CreateImageInput{InstanceId: run.Instances[0].InstanceId, Name: aws.String(name)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.ec2.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{aws.ToString(run.Instances[0].InstanceId)}}); err != nil {
+	if _, err := c.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{aws.ToString(run.Instances[0].InstanceId)}}); err != nil {
 		t.Fatal(err)
 	}
 	return aws.ToString(img.ImageId)

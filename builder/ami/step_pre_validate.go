@@ -17,23 +17,29 @@ const regionCheckAttempts = 3
 
 type preValidateEC2 interface {
 	DescribeRegions(context.Context, *ec2.DescribeRegionsInput, ...func(*ec2.Options)) (*ec2.DescribeRegionsOutput, error)
-	DescribeImages(context.Context, *ec2.DescribeImagesInput, ...func(*ec2.Options)) (*ec2.DescribeImagesOutput, error)
+	describeImagesEC2
 }
 
 // StepPreValidate fails fast, before anything is created, on a region EC2
-// does not know and on an AMI name that is already taken (unless
-// force_deregister will remove the old image, or no image is made).
-// Uses: nothing. Puts: nothing.
+// does not know (build region or ami_regions) and on an AMI name already
+// taken in the build region or any ami_regions region: CopyImage would
+// otherwise fail there only after the instance was built and imaged
+// (unless force_deregister will remove the old images, or no image is
+// made). Uses: nothing. Puts: nothing.
 type StepPreValidate struct {
 	EC2             preValidateEC2
 	Region          string
 	AMIName         string
 	ForceDeregister bool
 	SkipCreateAMI   bool
+	// CopyRegions are the ami_regions other than Region; Clients reaches them.
+	CopyRegions []string
+	Clients     clientFor[describeImagesEC2]
 }
 
 func (s *StepPreValidate) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
-	uiOf(state).Say(fmt.Sprintf("Checking region %s and AMI name %q ...", s.Region, s.AMIName))
+	regions := strings.Join(append([]string{s.Region}, s.CopyRegions...), ", ")
+	uiOf(state).Say(fmt.Sprintf("Checking regions (%s) and AMI name %q ...", regions, s.AMIName))
 	if err := s.checkRegion(ctx); isAccessDenied(err) {
 		skipCheck(state, "region "+s.Region, err)
 	} else if err != nil {
@@ -42,8 +48,10 @@ func (s *StepPreValidate) Run(ctx context.Context, state multistep.StateBag) mul
 	if s.ForceDeregister || s.SkipCreateAMI {
 		return multistep.ActionContinue
 	}
-	if err := s.checkName(ctx); err != nil {
-		return halt(state, err)
+	for _, region := range append([]string{s.Region}, s.CopyRegions...) {
+		if err := s.checkName(ctx, region); err != nil {
+			return halt(state, err)
+		}
 	}
 	return multistep.ActionContinue
 }
@@ -67,27 +75,46 @@ func (s *StepPreValidate) checkRegion(ctx context.Context) error {
 		}
 		names = append(names, name)
 	}
+	slices.Sort(names)
 	if !slices.Contains(names, s.Region) {
-		slices.Sort(names)
 		return fmt.Errorf("region %q is not an EC2 region; set region to one of: %s", s.Region, strings.Join(names, ", "))
+	}
+	for _, r := range s.CopyRegions {
+		if !slices.Contains(names, r) {
+			return fmt.Errorf("ami_regions entry %q is not an EC2 region; use any of: %s", r, strings.Join(names, ", "))
+		}
 	}
 	return nil
 }
 
-func (s *StepPreValidate) checkName(ctx context.Context) error {
-	out, err := s.EC2.DescribeImages(ctx, &ec2.DescribeImagesInput{
+// checkName fails when this account already has an AMI named AMIName in
+// region.
+func (s *StepPreValidate) checkName(ctx context.Context, region string) error {
+	var c describeImagesEC2 = s.EC2
+	if region != s.Region {
+		var err error
+		if c, err = s.Clients(ctx, region); err != nil {
+			return err
+		}
+	}
+	out, err := c.DescribeImages(ctx, &ec2.DescribeImagesInput{
 		Owners:  []string{"self"},
 		Filters: []ec2types.Filter{{Name: aws.String("name"), Values: []string{s.AMIName}}},
 	})
 	if err != nil {
-		return fmt.Errorf("checking whether AMI name %q is free: %w", s.AMIName, err)
+		return fmt.Errorf("checking whether AMI name %q is free in %s: %w", s.AMIName, region, err)
 	}
-	if len(out.Images) > 0 {
-		return fmt.Errorf("an AMI named %q already exists in %s (%s): choose another ami_name "+
-			"(e.g. with a timestamp) or set force_deregister = true to replace it",
-			s.AMIName, s.Region, aws.ToString(out.Images[0].ImageId))
+	if len(out.Images) == 0 {
+		return nil
 	}
-	return nil
+	id := aws.ToString(out.Images[0].ImageId)
+	if region == s.Region {
+		return fmt.Errorf("an AMI named %q already exists in the build region %s (%s): choose another ami_name "+
+			"(e.g. with a timestamp) or set force_deregister = true to replace it", s.AMIName, region, id)
+	}
+	return fmt.Errorf("an AMI named %q already exists in ami_regions region %s (%s), so copying there would fail: "+
+		"choose another ami_name (e.g. with a timestamp), drop %s from ami_regions, or set force_deregister = true "+
+		"to replace it in every region", s.AMIName, region, id, region)
 }
 
 func (s *StepPreValidate) Cleanup(multistep.StateBag) {}
