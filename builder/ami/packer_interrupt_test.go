@@ -1,8 +1,8 @@
 package ami
 
 import (
-	"bytes"
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -42,41 +42,13 @@ build { sources = ["source.immutable-ami.x"] }
 // see ENVIRONMENT.md) while the build waits for SSH; packer then reports a
 // cancelled build and no instance, key pair or group of it is left.
 func TestPackerCtrlCLeavesNothing(t *testing.T) {
-	repo, work := ec2test.RepoRoot(t), t.TempDir()
 	e := newBuildEnv(t)
-	packer := strings.TrimSpace(runOK(t, repo, nil, filepath.Join(repo, "tools", "packer.sh")))
-	plugin := filepath.Join(work, "packer-plugin-immutable")
-	runOK(t, repo, nil, "go", "build", "-o", plugin, ".")
-	env := append(os.Environ(), e.moto.Env()...)
-	env = append(env, "PACKER_PLUGIN_PATH="+filepath.Join(work, "plugins"), "CHECKPOINT_DISABLE=1", "PACKER_NO_COLOR=1")
-	runOK(t, work, env, packer, "plugins", "install", "--path", plugin, "github.com/immutable-infrastructure/immutable")
-	tmpl := filepath.Join(work, "build.pkr.hcl")
-	if err := os.WriteFile(tmpl, []byte(strings.Replace(interruptTemplate, "PORT", closedPort(t), 1)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-
-	var out bytes.Buffer
-	cmd := exec.Command(packer, "build", "-color=false", tmpl)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = work, env, &out, &out
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
-	waitForRunningBuildInstance(t, e.ec2, &out)
+	p := startPacker(t, e.moto.Env(), strings.Replace(interruptTemplate, "PORT", closedPort(t), 1))
+	waitForRunningBuildInstance(t, e.ec2, p.out)
 	time.Sleep(time.Second) // into the SSH wait
-	if err := syscall.Kill(-cmd.Process.Pid, syscall.SIGINT); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case <-done:
-	case <-time.After(2 * time.Minute):
-		t.Fatalf("packer did not stop after Ctrl-C:\n%s", out.String())
-	}
-	if !strings.Contains(out.String(), "ancelled") {
-		t.Errorf("packer did not report a cancelled build:\n%s", out.String())
+	p.interrupt(t)
+	if !strings.Contains(p.out.String(), "ancelled") {
+		t.Errorf("packer did not report a cancelled build:\n%s", p.out.String())
 	}
 	e.assertNothingLeft(t)
 	if imgs := e.images(t); len(imgs) != 0 {
@@ -84,7 +56,76 @@ func TestPackerCtrlCLeavesNothing(t *testing.T) {
 	}
 }
 
-func waitForRunningBuildInstance(t *testing.T, c *ec2.Client, out *bytes.Buffer) {
+// packerProc is `packer build` running with the freshly built plugin in
+// an isolated PACKER_PLUGIN_PATH, in its own session (process group) as a
+// terminal would start it.
+type packerProc struct {
+	cmd  *exec.Cmd
+	out  *syncBuffer
+	done chan error
+}
+
+// startPacker builds and installs the plugin and starts packer on the
+// template with env (the EC2 endpoint's variables).
+func startPacker(t *testing.T, endpointEnv []string, template string) *packerProc {
+	t.Helper()
+	repo, work := ec2test.RepoRoot(t), t.TempDir()
+	packer := strings.TrimSpace(runOK(t, repo, nil, filepath.Join(repo, "tools", "packer.sh")))
+	plugin := filepath.Join(work, "packer-plugin-immutable")
+	runOK(t, repo, nil, "go", "build", "-o", plugin, ".")
+	env := append(os.Environ(), endpointEnv...)
+	env = append(env, "PACKER_PLUGIN_PATH="+filepath.Join(work, "plugins"), "CHECKPOINT_DISABLE=1", "PACKER_NO_COLOR=1")
+	runOK(t, work, env, packer, "plugins", "install", "--path", plugin, "github.com/immutable-infrastructure/immutable")
+	tmpl := filepath.Join(work, "build.pkr.hcl")
+	if err := os.WriteFile(tmpl, []byte(template), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := &packerProc{out: &syncBuffer{}, done: make(chan error, 1)}
+	p.cmd = exec.Command(packer, "build", "-color=false", tmpl)
+	p.cmd.Dir, p.cmd.Env, p.cmd.Stdout, p.cmd.Stderr = work, env, p.out, p.out
+	p.cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) })
+	go func() { p.done <- p.cmd.Wait() }()
+	return p
+}
+
+// interrupt does what a terminal's Ctrl-C does (SIGINT to the whole
+// process group, see ENVIRONMENT.md) and waits for packer to exit.
+func (p *packerProc) interrupt(t *testing.T) {
+	t.Helper()
+	if err := syscall.Kill(-p.cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	p.wait(t)
+}
+
+// wait returns packer's exit error once it has exited.
+func (p *packerProc) wait(t *testing.T) error {
+	t.Helper()
+	select {
+	case err := <-p.done:
+		return err
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("packer did not stop:\n%s", p.out.String())
+		return nil
+	}
+}
+
+// waitForOutput waits until packer has printed want.
+func (p *packerProc) waitForOutput(t *testing.T, want string, limit time.Duration) {
+	t.Helper()
+	for deadline := time.Now().Add(limit); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if strings.Contains(p.out.String(), want) {
+			return
+		}
+	}
+	t.Fatalf("packer never printed %q:\n%s", want, p.out.String())
+}
+
+func waitForRunningBuildInstance(t *testing.T, c *ec2.Client, out fmt.Stringer) {
 	t.Helper()
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
