@@ -1,7 +1,10 @@
 #!/bin/sh
-# Sets up the web server image. Runs on the build instance as root (the
-# immutable-setup provisioner runs it with sudo and /bin/sh); images/image.pkr.hcl
-# first uploads the terraform user's public key to /tmp/tf-packer.pub.
+# Sets up the web server image in one script, as the seed's setup.sh did: the
+# immutable-setup provisioner's `script` runs it on the build instance as root
+# (with sudo and /bin/sh) after a file provisioner uploaded the terraform
+# user's public key to /tmp/tf-packer.pub. images/image.pkr.hcl now declares
+# these steps instead and runs only scripts/webapp.sh, whose lines this file
+# repeats (e2e TestWebappScriptInSync keeps them equal).
 # Idempotent: running it twice leaves the machine as running it once.
 set -eu
 
@@ -46,6 +49,7 @@ elif [ ! -s /home/terraform/.ssh/authorized_keys ]; then
 	exit 1
 fi
 
+# --- web app: the same lines as scripts/webapp.sh (e2e TestWebappScriptInSync) ---
 say "installing the demo web app, version $APP_VERSION"
 install -d -m 0755 /opt/webapp
 printf '%s\n' "$APP_VERSION" >/opt/webapp/VERSION
@@ -73,5 +77,7 @@ WantedBy=multi-user.target
 UNIT
 install -d /etc/systemd/system/multi-user.target.wants
 ln -sf /etc/systemd/system/webapp.service /etc/systemd/system/multi-user.target.wants/webapp.service
+
+# --- end of web app ---
 
 say "done (app version $APP_VERSION)"
