@@ -16,8 +16,9 @@ import (
 // its attributes sit at the top level of the source block.
 type AMIConfig struct {
 	// The name of the resulting AMI: 3 to 128 characters, letters, digits
-	// and `()[] ./-'@_`. It must be unique in the region unless
-	// force_deregister is set. Use `{{timestamp}}` or HCL's
+	// and `()[] ./-'@_`. It must be unique in the build region and in
+	// every ami_regions region (checked before anything is launched)
+	// unless force_deregister is set. Use `{{timestamp}}` or HCL's
 	// `formatdate` to make it unique per build.
 	AMIName string `mapstructure:"ami_name" required:"true"`
 	// The description of the AMI.

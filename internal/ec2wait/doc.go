@@ -8,6 +8,8 @@
 //     noticed up to 15 s late, and a long one up to two minutes late;
 //     For polls at once, then after 250 ms, growing ×1.5 to a 2 s cap, so a
 //     transition is noticed within about 2 s and a 40 s wait costs ~25 calls;
+//     after a minute the cap stretches to 1/30 of the time waited (at most
+//     10 s), so a 10-minute image wait costs ~115 calls, not ~300;
 //   - the v2 ImageAvailable waiter fails on InvalidAMIID.NotFound, which EC2
 //     returns for seconds after CreateImage/CopyImage succeeded. For treats
 //     NotFound for the awaited ID as "not visible yet" during

@@ -8,9 +8,22 @@ import (
 // Defaults chosen so a state change is noticed within about 2 s while a
 // 40 s image wait costs ~25 DescribeImages calls: 0.25, 0.38, 0.56, 0.84,
 // 1.27, 1.9, then every 2 s.
+//
+// A wait that has lasted longer than a minute (a real AMI takes minutes,
+// a cross-region copy often tens of minutes) keeps polling every 2 s only
+// at a cost of 30 calls a minute, ~300 for a 10-minute image, while being
+// 2 s late then matters to nobody. So the cap stretches with the time
+// already waited: a pause is at most 1/StretchDivisor of it (2 s at one
+// minute, 4 s at two, 10 s from five minutes on), never more than
+// DefaultLongMaxDelay. A transition is thus noticed within 2 s during the
+// first minute, and within ~3% of the wait after that. A 10-minute wait
+// costs ~115 calls instead of ~300, a 50-minute copy ~355 instead of
+// ~1500 (BenchmarkWaitShape).
 const (
 	DefaultMinDelay      = 250 * time.Millisecond
 	DefaultMaxDelay      = 2 * time.Second
+	DefaultLongMaxDelay  = 10 * time.Second
+	StretchDivisor       = 30
 	DefaultFactor        = 1.5
 	DefaultJitter        = 0.1
 	DefaultTimeout       = 60 * time.Minute
@@ -21,9 +34,16 @@ const (
 type Options struct {
 	// MinDelay is the pause after the first (immediate) poll.
 	MinDelay time.Duration
-	// MaxDelay caps the pause between two polls: the longest a finished
-	// transition can go unnoticed.
+	// MaxDelay caps the pause between two polls during the first
+	// StretchDivisor×MaxDelay of a wait: the longest a finished transition
+	// can go unnoticed then.
 	MaxDelay time.Duration
+	// LongMaxDelay is how far the cap may stretch in a long wait (the cap
+	// is the time waited so far / StretchDivisor, between MaxDelay and
+	// LongMaxDelay). 0 means DefaultLongMaxDelay when MaxDelay is unset
+	// too, else MaxDelay: a MaxDelay the user chose (aws_polling,
+	// AWS_POLL_DELAY_SECONDS) is kept for the whole wait.
+	LongMaxDelay time.Duration
 	// Factor multiplies the pause after every poll (>= 1).
 	Factor float64
 	// Jitter randomises each pause by ±Jitter (0..1) so parallel waits
@@ -51,6 +71,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxDelay <= 0 {
 		o.MaxDelay = DefaultMaxDelay
+		if o.LongMaxDelay == 0 {
+			o.LongMaxDelay = DefaultLongMaxDelay
+		}
+	}
+	if o.LongMaxDelay < o.MaxDelay {
+		o.LongMaxDelay = o.MaxDelay
 	}
 	if o.MaxDelay < o.MinDelay {
 		o.MinDelay = o.MaxDelay
@@ -77,6 +103,12 @@ func (o Options) withDefaults() Options {
 		o.sleep = sleepCtx
 	}
 	return o
+}
+
+// capAt is the longest pause after having waited elapsed: MaxDelay, or
+// elapsed/StretchDivisor once that is longer, at most LongMaxDelay.
+func (o Options) capAt(elapsed time.Duration) time.Duration {
+	return min(max(o.MaxDelay, elapsed/StretchDivisor), o.LongMaxDelay)
 }
 
 // sleepCtx pauses for d or until ctx ends, whichever is first.

@@ -57,7 +57,7 @@ func For(ctx context.Context, say func(string), what string, opts Options, poll 
 		if err := o.sleep(ctx, pause); err != nil {
 			return o.now().Sub(start), fmt.Errorf("waiting for %s: %w", what, err)
 		}
-		delay = min(time.Duration(float64(delay)*o.Factor), o.MaxDelay)
+		delay = min(time.Duration(float64(delay)*o.Factor), o.capAt(o.now().Sub(start)))
 	}
 }
 
