@@ -1,5 +1,6 @@
 # Bakes the web server image: Ubuntu 22.04 (jammy) from Canonical, set up by
-# scripts/setup.sh, and writes the new image's ID into
+# the immutable-setup provisioner (declared below; the app by
+# scripts/webapp.sh), and writes the new image's ID into
 # instances/terraform.tfvars so that `terraform apply` redeploys it.
 #
 #   ssh-keygen -t ed25519 -f keys/terraform    # once: the terraform user's key
@@ -79,18 +80,59 @@ source "immutable-ami" "ubuntu" {
 build {
   sources = ["source.immutable-ami.ubuntu"]
 
-  # scripts/setup.sh installs this as /home/terraform/.ssh/authorized_keys.
-  provisioner "file" {
-    source      = local.terraform_key_file
-    destination = "/tmp/tf-packer.pub"
-  }
-
+  # What the image contains, declared: the seed's setup.sh as packages, a
+  # group, a user and its key, with the web app left to scripts/webapp.sh;
+  # the verify checks must pass before the image is sealed. The same block is
+  # provisioner/setup/testdata/image-provisioner.pkr.hcl (e2e TestTemplateProvisionerInSync).
   provisioner "immutable-setup" {
-    script = "${path.root}/../scripts/setup.sh"
+    packages = ["curl", "wget", "git", "vim", "apt-transport-https", "ca-certificates"]
+    upgrade  = true # the seed's dist-upgrade, keeping existing configuration files
+
+    group {
+      name   = "hashicorp"
+      system = true
+    }
+
+    user {
+      name          = "terraform"
+      groups        = ["hashicorp"]
+      shell         = "/bin/bash"
+      home          = "/home/terraform"
+      sudo_nopasswd = true
+      # Read on this machine (ssh-keygen -t ed25519 -f keys/terraform); no file
+      # provisioner and no /tmp upload needed.
+      authorized_key_files = [local.terraform_key_file]
+    }
+
+    # The demo application (the app part of the seed's setup.sh).
+    script = "${path.root}/../scripts/webapp.sh"
+
+    verify {
+      name    = "terraform can sudo without a password"
+      command = "sudo -u terraform sudo -n true"
+    }
+
+    verify {
+      name    = "terraform's key is installed (600, owned by terraform)"
+      command = "test -s /home/terraform/.ssh/authorized_keys && test \"$(stat -c %a:%U /home/terraform/.ssh/authorized_keys)\" = 600:terraform"
+    }
+
+    verify {
+      name    = "the tools are installed"
+      command = "command -v curl && command -v wget && command -v git && command -v vim"
+    }
+
+    verify {
+      name    = "the web app is installed and enabled"
+      command = "test -s /opt/webapp/index.html && test -L /etc/systemd/system/multi-user.target.wants/webapp.service"
+    }
   }
 
   # Hand the image to Terraform: only the ami_id value in the file changes.
   post-processor "immutable-tfvars" {
     path = "${path.root}/../instances/terraform.tfvars"
+    # Checks that instances/ declares the variable before the bake starts, so a
+    # typo fails in seconds instead of silently not redeploying.
+    module_dir = "${path.root}/../instances"
   }
 }
