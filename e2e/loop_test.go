@@ -20,7 +20,8 @@ type project struct {
 	env                 []string
 }
 
-// TestLoop is the seed's track: bake v1, apply, change scripts/setup.sh,
+// TestLoop is the seed's track: bake v1, apply, change the web app's version
+// in scripts/webapp.sh (run by the template's declarative immutable-setup),
 // bake v2, apply, roll back, apply — checking after each step what a user
 // would check.
 func TestLoop(t *testing.T) {
@@ -42,8 +43,8 @@ func TestLoop(t *testing.T) {
 	web1 := p.outputs(t)
 	p.checkInstance(t, web1, ami1)
 
-	setup := filepath.Join(p.dir, "scripts", "setup.sh")
-	replaceInFile(t, setup, "\nAPP_VERSION=1\n", "\nAPP_VERSION=2\n")
+	webapp := filepath.Join(p.dir, "scripts", "webapp.sh")
+	replaceInFile(t, webapp, "\nAPP_VERSION=1\n", "\nAPP_VERSION=2\n")
 	p.cloud.newInstance(t)
 	p.bake(t, "v2")
 	v2 := p.readTfvars(t)

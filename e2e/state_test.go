@@ -84,7 +84,8 @@ func (p *project) instance(t *testing.T, id string) types.Instance {
 }
 
 // checkInstanceRoot asserts that the build instance was really provisioned
-// by scripts/setup.sh: the app version and the terraform user's key.
+// by the template's immutable-setup block: the app version (scripts/webapp.sh)
+// and the terraform user's key (authorized_key_files).
 func (p *project) checkInstanceRoot(t *testing.T, version string) {
 	t.Helper()
 	root := p.cloud.env["INSTANCE_ROOT"]

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `make demo`: the seed's track, offline. Bakes image v1, deploys it with
-# Terraform, changes scripts/setup.sh, bakes v2, shows the one-value tfvars
-# diff, redeploys (the instance is replaced) and rolls back — against a local
-# EC2 (moto) and a local sshd standing in for the build instance.
+# Terraform, changes the web app (scripts/webapp.sh), bakes v2, shows the
+# one-value tfvars diff, redeploys (the instance is replaced) and rolls back —
+# against a local EC2 (moto) and a local sshd standing in for the build
+# instance.
 #
 # Works on copies in a throwaway folder; the repository is never modified.
 # KEEP=1 keeps that folder (and prints where it is) for a look afterwards.
@@ -95,9 +96,10 @@ v1_instance=$(tfout instance_id)
 v1_ami=$(tfout ami_id)
 echo "instance $v1_instance runs image $v1_ami"
 
-banner "Change the image: bump APP_VERSION in scripts/setup.sh"
-sed -i 's/^APP_VERSION=1$/APP_VERSION=2/' "$project/scripts/setup.sh"
-diff -u "$repo/scripts/setup.sh" "$project/scripts/setup.sh" | sed "s|$work/||" || true
+banner "Change the image: bump APP_VERSION in scripts/webapp.sh"
+sed -i 's/^APP_VERSION=1$/APP_VERSION=2/' "$project/scripts/webapp.sh"
+grep -q '^APP_VERSION=2$' "$project/scripts/webapp.sh" || die "scripts/webapp.sh has no APP_VERSION=1 line to change"
+diff -u "$repo/scripts/webapp.sh" "$project/scripts/webapp.sh" | sed "s|$work/||" || true
 
 banner "Bake image v2 on a fresh build instance"
 "$here/new-instance.sh" "$cloud" >/dev/null
