@@ -39,6 +39,12 @@ type Faults struct {
 	// HoldOnly limits ImagesPendingFor to images made by these actions
 	// (e.g. "CopyImage"); empty means every image.
 	HoldOnly []string
+	// InstanceAddresses replaces instance addresses in RunInstances and
+	// DescribeInstances answers, keyed by EC2's XML element: "ipAddress"
+	// (public IP), "privateIpAddress", "dnsName" (public DNS),
+	// "privateDnsName". moto's addresses lead nowhere; this points them at
+	// a local SSH server (or at nothing) to test ssh_interface for real.
+	InstanceAddresses map[string]string
 }
 
 // Request is one EC2 call as the proxy saw it.

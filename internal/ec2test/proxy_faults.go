@@ -62,10 +62,11 @@ func (p *Proxy) afterResponse(action string, body []byte) []byte {
 		for _, m := range newInstanceID.FindAllSubmatch(body, -1) {
 			p.created[string(m[1])] = time.Now()
 		}
+		return rewriteAddresses(body, p.faults.InstanceAddresses)
 	case "DescribeImages":
 		return p.holdImagesLocked(body)
 	case "DescribeInstances":
-		return p.holdInstancesLocked(body)
+		return rewriteAddresses(p.holdInstancesLocked(body), p.faults.InstanceAddresses)
 	}
 	return body
 }
