@@ -27,6 +27,7 @@ source "immutable-ami" "x" {
   ssh_port      = PORT
   ssh_timeout   = "30s"
   temporary_security_group_source_cidrs = ["127.0.0.1/32"]
+  EXTRA
 }
 build { sources = ["source.immutable-ami.x"] }
 `
@@ -43,7 +44,7 @@ type imageWaitBuild struct {
 	images    map[string]bool
 }
 
-func startImageWaitBuild(t *testing.T, faults ec2test.Faults) *imageWaitBuild {
+func startImageWaitBuild(t *testing.T, faults ec2test.Faults, extra string) *imageWaitBuild {
 	t.Helper()
 	e := newBuildEnv(t)
 	b := &imageWaitBuild{buildEnv: e, proxy: ec2test.StartProxy(t, e.moto),
@@ -52,7 +53,8 @@ func startImageWaitBuild(t *testing.T, faults ec2test.Faults) *imageWaitBuild {
 		b.images[aws.ToString(img.ImageId)] = true
 	}
 	b.proxy.SetFaults(faults)
-	b.packer = startPacker(t, b.proxy.Env(), strings.Replace(imageWaitTemplate, "PORT", strconv.Itoa(e.ssh.Port), 1))
+	tmpl := strings.NewReplacer("PORT", strconv.Itoa(e.ssh.Port), "EXTRA", extra).Replace(imageWaitTemplate)
+	b.packer = startPacker(t, b.proxy.Env(), tmpl)
 	return b
 }
 
@@ -61,7 +63,7 @@ func startImageWaitBuild(t *testing.T, faults ec2test.Faults) *imageWaitBuild {
 // deletes its snapshot; no instance, key pair, group or volume is left.
 // This is the orphan amazon-ebs leaves (packer#10248).
 func TestPackerCtrlCDuringImageWaitLeavesNothing(t *testing.T) {
-	b := startImageWaitBuild(t, ec2test.Faults{ImagesPendingFor: time.Hour})
+	b := startImageWaitBuild(t, ec2test.Faults{ImagesPendingFor: time.Hour}, "")
 	b.packer.waitForOutput(t, "to become available", 2*time.Minute)
 	time.Sleep(time.Second) // a few polls into the wait
 	b.packer.interrupt(t)
@@ -71,11 +73,33 @@ func TestPackerCtrlCDuringImageWaitLeavesNothing(t *testing.T) {
 	b.assertAllGone(t)
 }
 
+// TestPackerCtrlCDuringCopyWaitLeavesNothing: Ctrl-C while packer waits
+// for the us-west-2 copy (held "pending") removes the copy and the
+// us-east-1 AMI, with their snapshots, and everything temporary.
+func TestPackerCtrlCDuringCopyWaitLeavesNothing(t *testing.T) {
+	b := startImageWaitBuild(t, ec2test.Faults{ImagesPendingFor: time.Hour, HoldOnly: []string{"CopyImage"}},
+		`ami_regions = ["us-west-2"]`)
+	west := b.moto.EC2(t, "us-west-2")
+	westImages, westSnaps := imageIDSet(t, west), snapshotSet(t, west)
+	b.packer.waitForOutput(t, "in us-west-2 to become available", 2*time.Minute)
+	time.Sleep(time.Second)
+	b.packer.interrupt(t)
+	b.assertAllGone(t)
+	if got := imageIDSet(t, west); len(got) != len(westImages) {
+		t.Errorf("us-west-2 images before %v, after %v", westImages, got)
+	}
+	for snap := range snapshotSet(t, west) {
+		if !westSnaps[snap] {
+			t.Errorf("us-west-2 snapshot left: %s", snap)
+		}
+	}
+}
+
 // TestPackerFailedImageLeavesNothing: an AMI that ends in state "failed"
 // fails the build, and the failed AMI, its snapshot and every temporary
 // resource are removed.
 func TestPackerFailedImageLeavesNothing(t *testing.T) {
-	b := startImageWaitBuild(t, ec2test.Faults{ImagesPendingFor: 2 * time.Second, FailImages: true})
+	b := startImageWaitBuild(t, ec2test.Faults{ImagesPendingFor: 2 * time.Second, FailImages: true}, "")
 	err := b.packer.wait(t)
 	out := b.packer.out.String()
 	if err == nil || !strings.Contains(out, "failed") {
@@ -116,7 +140,27 @@ func (b *imageWaitBuild) assertAllGone(t *testing.T) {
 // ownSnapshots lists the snapshots of this account in the build region.
 func (e *buildEnv) ownSnapshots(t *testing.T) map[string]bool {
 	t.Helper()
-	out, err := e.ec2.DescribeSnapshots(context.Background(), &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}})
+	return snapshotSet(t, e.ec2)
+}
+
+// imageIDSet lists the AMIs of this account in c's region.
+func imageIDSet(t *testing.T, c *ec2.Client) map[string]bool {
+	t.Helper()
+	out, err := c.DescribeImages(context.Background(), &ec2.DescribeImagesInput{Owners: []string{"self"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, img := range out.Images {
+		ids[aws.ToString(img.ImageId)] = true
+	}
+	return ids
+}
+
+// snapshotSet lists the snapshots of this account in c's region.
+func snapshotSet(t *testing.T, c *ec2.Client) map[string]bool {
+	t.Helper()
+	out, err := c.DescribeSnapshots(context.Background(), &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}})
 	if err != nil {
 		t.Fatal(err)
 	}
