@@ -109,9 +109,12 @@ bake v2
 # The build instance is stopped and sealed (no host keys) now, like a real
 # one; its disk is what the image holds.
 disk=$INSTANCE_ROOT
-echo "the v2 image's disk: app version $(cat "$disk/opt/webapp/VERSION");" \
-	"terraform user: $(grep -c "$(cut -d' ' -f2 "$project/keys/terraform.pub")" "$disk/home/terraform/.ssh/authorized_keys") key from keys/terraform.pub;" \
-	"sudoers: $(cat "$disk/etc/sudoers.d/terraform")"
+version=$(cat "$disk/opt/webapp/VERSION") && [ "$version" = 2 ] \
+	|| die "the v2 image's /opt/webapp/VERSION is '${version:-}', want 2"
+keys=$(grep -cF "$(cut -d' ' -f2 "$project/keys/terraform.pub")" "$disk/home/terraform/.ssh/authorized_keys") \
+	|| die "the v2 image's terraform user lacks keys/terraform.pub"
+sudo=$(grep -rh '^terraform ' "$disk/etc/sudoers.d") || die "the v2 image has no sudoers entry for terraform"
+echo "the v2 image's disk: app version $version; terraform user: $keys key from keys/terraform.pub; sudoers: $sudo"
 ec2 images
 
 banner "What changed in terraform.tfvars: one value"
