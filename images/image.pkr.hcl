@@ -82,8 +82,8 @@ build {
 
   # What the image contains, declared: the seed's setup.sh as packages, a
   # group, a user and its key, with the web app left to scripts/webapp.sh;
-  # the verify checks must pass before the image is sealed. The same block is
-  # provisioner/setup/testdata/image-provisioner.pkr.hcl (e2e TestTemplateProvisionerInSync).
+  # the verify checks must pass before the image is sealed. (provisioner/setup
+  # TestTemplateBlock decodes this very block.)
   provisioner "immutable-setup" {
     packages = ["curl", "wget", "git", "vim", "apt-transport-https", "ca-certificates"]
     upgrade  = true # the seed's dist-upgrade, keeping existing configuration files

@@ -9,12 +9,14 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 )
 
-// TestTemplateBlock decodes the block recommended for images/image.pkr.hcl
-// with the generated HCL spec, as Packer does, and prepares it: the block
-// shapes (user { name = ... }) and every attribute name are checked.
+// TestTemplateBlock decodes the immutable-setup block of the project's own
+// template, images/image.pkr.hcl, with the generated HCL spec, as Packer
+// does, and prepares it: the block shapes (user { name = ... }) and every
+// attribute name are checked.
 func TestTemplateBlock(t *testing.T) {
 	dir := t.TempDir()
 	images := filepath.Join(dir, "images")
@@ -29,16 +31,13 @@ func TestTemplateBlock(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	file, diags := hclparse.NewParser().ParseHCLFile("testdata/image-provisioner.pkr.hcl")
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
+	body := templateBlock(t, filepath.Join("..", "..", "images", "image.pkr.hcl"), "immutable-setup")
 	var p Provisioner
 	ectx := &hcl.EvalContext{Variables: map[string]cty.Value{
 		"path":  cty.ObjectVal(map[string]cty.Value{"root": cty.StringVal(images)}),
 		"local": cty.ObjectVal(map[string]cty.Value{"terraform_key_file": cty.StringVal(filepath.Join(dir, "keys/terraform.pub"))}),
 	}}
-	val, diags := hcldec.Decode(file.Body, hcldec.ObjectSpec(p.ConfigSpec()), ectx)
+	val, diags := hcldec.Decode(body, hcldec.ObjectSpec(p.ConfigSpec()), ectx)
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
@@ -64,4 +63,23 @@ func TestTemplateBlock(t *testing.T) {
 	if got := strings.Join(names, "|"); got != want {
 		t.Errorf("steps:\n%s\nwant:\n%s", got, want)
 	}
+}
+
+// templateBlock returns the body of the template's build { provisioner
+// "<typ>" { ... } } block.
+func templateBlock(t *testing.T, path, typ string) hcl.Body {
+	t.Helper()
+	file, diags := hclparse.NewParser().ParseHCLFile(path)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	for _, build := range file.Body.(*hclsyntax.Body).Blocks {
+		for _, b := range build.Body.Blocks {
+			if build.Type == "build" && b.Type == "provisioner" && len(b.Labels) == 1 && b.Labels[0] == typ {
+				return b.Body
+			}
+		}
+	}
+	t.Fatalf("%s: no build { provisioner %q { ... } }", path, typ)
+	return nil
 }
