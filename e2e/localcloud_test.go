@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
 // TestLocalCloud checks the local cloud's contract that TestLoop and
@@ -23,7 +24,7 @@ func TestLocalCloud(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Fatal("the local build instance needs root (chroot and unshare in localcloud/new-instance.sh); run as root")
 	}
-	repo, work := repoRoot(t), t.TempDir()
+	repo, work := packertest.RepoRoot(t), t.TempDir()
 	logDir = work
 	c := startCloud(t, repo, filepath.Join(work, "cloud"))
 	registered, stranger := sshKey(t, work, "registered"), sshKey(t, work, "stranger")

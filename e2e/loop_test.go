@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
 // project is a throwaway copy of images/, instances/ and scripts/ with a
@@ -26,7 +28,7 @@ type project struct {
 // would check.
 func TestLoop(t *testing.T) {
 	start := time.Now()
-	repo := repoRoot(t)
+	repo := packertest.RepoRoot(t)
 	if os.Geteuid() != 0 {
 		t.Fatal("the local build instance needs root (chroot and unshare in localcloud/new-instance.sh); run as root")
 	}
@@ -101,20 +103,16 @@ func workDir(t *testing.T) string {
 func setUp(t *testing.T, repo, work string) *project {
 	t.Helper()
 	mustRun(t, repo, nil, "deps", filepath.Join(repo, "tools", "deps.sh"))
-	packer := strings.TrimSpace(mustRun(t, repo, nil, "packer.sh", filepath.Join(repo, "tools", "packer.sh")))
+	packer := packertest.Packer(t)
 	cloud := startCloud(t, repo, filepath.Join(work, "cloud"))
 	p := &project{dir: filepath.Join(work, "project"), packer: packer, cloud: cloud}
-	p.env = cloud.environ("PACKER_PLUGIN_PATH="+filepath.Join(work, "packer-plugins"), "CHECKPOINT_DISABLE=1",
-		"TF_IN_AUTOMATION=1", "PACKER_NO_COLOR=1")
+	plugins := filepath.Join(work, "packer-plugins")
+	p.env = cloud.environ(append(packertest.Vars(plugins), "TF_IN_AUTOMATION=1", "PACKER_NO_COLOR=1")...)
 
-	plugin := filepath.Join(work, "packer-plugin-immutable")
-	p.plugin = plugin
 	// A release build (no -dev suffix): `packer init` then finds it installed
 	// for required_plugins' ">= 0.1.0" instead of trying to download it.
-	mustRun(t, repo, nil, "go-build", "go", "build", "-o", plugin,
-		"-ldflags", "-X github.com/immutable-infrastructure/packer-plugin-immutable/version.VersionPrerelease=", ".")
-	mustRun(t, work, p.env, "plugin-install", packer, "plugins", "install", "--path", plugin,
-		"github.com/immutable-infrastructure/immutable")
+	p.plugin = packertest.BuildPlugin(t, work, true)
+	packertest.Install(t, packer, p.plugin, plugins)
 
 	for _, d := range []string{"images", "instances", "scripts"} {
 		copyTree(t, filepath.Join(repo, d), filepath.Join(p.dir, d))

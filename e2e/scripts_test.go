@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
 const (
@@ -18,7 +20,7 @@ const (
 // repeats its lines. Both must install the same app: the same version and
 // byte-for-byte the same commands between the markers.
 func TestWebappScriptInSync(t *testing.T) {
-	repo := repoRoot(t)
+	repo := packertest.RepoRoot(t)
 	setup := readScript(t, filepath.Join(repo, "scripts", "setup.sh"))
 	webapp := readScript(t, filepath.Join(repo, "scripts", "webapp.sh"))
 	if a, b := appVersion(t, "setup.sh", setup), appVersion(t, "webapp.sh", webapp); a != b {

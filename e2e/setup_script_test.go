@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
 // TestSetupScript runs scripts/setup.sh on a local instance the way the
@@ -25,7 +26,7 @@ func TestSetupScript(t *testing.T) {
 	if os.Geteuid() != 0 {
 		t.Fatal("the local build instance needs root (chroot and unshare in localcloud/new-instance.sh); run as root")
 	}
-	repo, work := repoRoot(t), t.TempDir()
+	repo, work := packertest.RepoRoot(t), t.TempDir()
 	logDir = work
 	c := startCloud(t, repo, filepath.Join(work, "cloud"))
 	admin, user := sshKey(t, work, "admin"), sshKey(t, work, "terraform")

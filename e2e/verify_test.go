@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
 // TestVerifyGatesImage: the template's verify checks stand between a broken
@@ -20,7 +21,7 @@ import (
 // naming it, no image is registered, terraform.tfvars is byte-for-byte as it
 // was, and the build left no instance, key pair or security group.
 func TestVerifyGatesImage(t *testing.T) {
-	repo := repoRoot(t)
+	repo := packertest.RepoRoot(t)
 	if os.Geteuid() != 0 {
 		t.Fatal("the local build instance needs root (chroot and unshare in localcloud/new-instance.sh); run as root")
 	}

@@ -16,7 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
-	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
 // interruptTemplate builds against moto with SSH pointed at a port nobody
@@ -69,13 +69,10 @@ type packerProc struct {
 // template with env (the EC2 endpoint's variables).
 func startPacker(t *testing.T, endpointEnv []string, template string) *packerProc {
 	t.Helper()
-	repo, work := ec2test.RepoRoot(t), t.TempDir()
-	packer := strings.TrimSpace(runOK(t, repo, nil, filepath.Join(repo, "tools", "packer.sh")))
-	plugin := filepath.Join(work, "packer-plugin-immutable")
-	runOK(t, repo, nil, "go", "build", "-o", plugin, ".")
-	env := append(os.Environ(), endpointEnv...)
-	env = append(env, "PACKER_PLUGIN_PATH="+filepath.Join(work, "plugins"), "CHECKPOINT_DISABLE=1", "PACKER_NO_COLOR=1")
-	runOK(t, work, env, packer, "plugins", "install", "--path", plugin, "github.com/immutable-infrastructure/immutable")
+	work := t.TempDir()
+	packer, plugins := packertest.Packer(t), filepath.Join(work, "plugins")
+	packertest.Install(t, packer, packertest.BuildPlugin(t, work, false), plugins)
+	env := append(packertest.Env(plugins, endpointEnv...), "PACKER_NO_COLOR=1")
 	tmpl := filepath.Join(work, "build.pkr.hcl")
 	if err := os.WriteFile(tmpl, []byte(template), 0o600); err != nil {
 		t.Fatal(err)
@@ -150,15 +147,4 @@ func closedPort(t *testing.T) string {
 	defer l.Close()
 	_, port, _ := net.SplitHostPort(l.Addr().String())
 	return port
-}
-
-func runOK(t *testing.T, dir string, env []string, name string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir, cmd.Env = dir, env
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return string(out)
 }

@@ -8,21 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// pluginBinary builds the real plugin binary (main.go included) once per
-// test run, so the tests below prove main.go's wiring: our subcommands are
-// handled, the plugin protocol is not disturbed.
-func pluginBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "packer-plugin-immutable")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Dir = filepath.Join("..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the plugin binary: %v\n%s", err, out)
-	}
-	return bin
-}
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
+)
 
 func runBinary(t *testing.T, bin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -41,7 +29,9 @@ func runBinary(t *testing.T, bin string, args ...string) (code int, stdout, stde
 }
 
 func TestBinary(t *testing.T) {
-	bin := pluginBinary(t)
+	// The real binary, main.go included: our subcommands are handled, the
+	// plugin protocol is not disturbed.
+	bin := packertest.BuildPlugin(t, t.TempDir(), false)
 
 	code, out, _ := runBinary(t, bin, "describe")
 	if code != 0 || !strings.Contains(out, `"post_processors":["tfvars"]`) {

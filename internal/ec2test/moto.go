@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"testing"
 	"time"
@@ -19,6 +18,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
 // DefaultRegion is the region tests use unless they say otherwise.
@@ -72,27 +73,10 @@ func Start(t testing.TB) *Moto {
 }
 
 // AMIsPath is the absolute path of localcloud/amis.json, the image list moto
-// is seeded with, found by walking up from this source file to go.mod.
+// is seeded with, under the module root (packertest.RepoRoot).
 func AMIsPath(t testing.TB) string {
 	t.Helper()
-	return filepath.Join(RepoRoot(t), "localcloud", "amis.json")
-}
-
-// RepoRoot is the directory holding the module's go.mod.
-func RepoRoot(t testing.TB) string {
-	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		t.Fatal("cannot locate ec2test source file")
-	}
-	for dir := filepath.Dir(file); ; dir = filepath.Dir(dir) {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		if filepath.Dir(dir) == dir {
-			t.Fatalf("no go.mod above %s", file)
-		}
-	}
+	return filepath.Join(packertest.RepoRoot(t), "localcloud", "amis.json")
 }
 
 // Reset clears all of moto's state (instances, images, key pairs …).

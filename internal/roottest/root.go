@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
 // Root unpacks a fresh Debian bookworm root into a temporary folder that
@@ -40,7 +42,7 @@ func Root(t testing.TB) string {
 // rootTarball runs tools/debian-root.sh, which builds the tarball once.
 func rootTarball(t testing.TB) string {
 	t.Helper()
-	script := filepath.Join(repoRoot(t), "tools", "debian-root.sh")
+	script := filepath.Join(packertest.RepoRoot(t), "tools", "debian-root.sh")
 	cmd := exec.Command(script)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
@@ -48,24 +50,4 @@ func rootTarball(t testing.TB) string {
 		t.Fatalf("%s: %v", script, err)
 	}
 	return strings.TrimSpace(string(out))
-}
-
-// repoRoot is the folder holding go.mod, found upwards from the test's
-// working directory.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the working directory")
-		}
-		dir = parent
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/tfvarsfile"
 )
 
@@ -37,20 +38,11 @@ func TestEndToEndAfterRealAmazonEBS(t *testing.T) {
 	moto := ec2test.Start(t)
 	packer, root, env := packerEnv(t)
 	amazon := amazonPlugin(t)
-	ours := filepath.Join(root, "bin", "packer-plugin-immutable-real")
-	build := exec.Command("go", "build", "-o", ours, ".")
-	build.Dir = filepath.Join("..", "..")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the plugin: %v\n%s", err, out)
-	}
+	ours := packertest.BuildPlugin(t, filepath.Join(root, "real"), false)
 	env = append(env, moto.Env()...)
-	for _, p := range [][2]string{{amazon, "github.com/hashicorp/amazon"}, {ours, "github.com/immutable-infrastructure/immutable"}} {
-		install := exec.Command(packer, "plugins", "install", "--force", "--path", p[0], p[1])
-		install.Env = env
-		if out, err := install.CombinedOutput(); err != nil {
-			t.Fatalf("packer plugins install %s: %v\n%s", p[1], err, out)
-		}
-	}
+	plugins := filepath.Join(root, "plugins")
+	packertest.InstallAs(t, packer, amazon, plugins, "github.com/hashicorp/amazon", "--force")
+	packertest.InstallAs(t, packer, ours, plugins, packertest.Source, "--force") // replaces the fake one
 	installed, _ := filepath.Glob(filepath.Join(root, "plugins", "github.com", "immutable-infrastructure", "immutable", "packer-plugin-immutable_*_"+runtime.GOARCH))
 	if len(installed) != 1 {
 		t.Fatalf("installed plugins: %v", installed)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/tfvarsfile"
 )
 
@@ -18,11 +19,7 @@ import (
 // the packer binary and the environment to run it with.
 func packerEnv(t *testing.T) (packer, root string, env []string) {
 	t.Helper()
-	out, err := exec.Command("../../tools/packer.sh").Output()
-	if err != nil {
-		t.Fatalf("tools/packer.sh: %v", err)
-	}
-	packer, root = strings.TrimSpace(string(out)), t.TempDir()
+	packer, root = packertest.Packer(t), t.TempDir()
 	for _, d := range []string{"images", "instances", "plugins", "bin"} {
 		if err := os.Mkdir(filepath.Join(root, d), 0o755); err != nil {
 			t.Fatal(err)
@@ -32,18 +29,11 @@ func packerEnv(t *testing.T) (packer, root string, env []string) {
 	write(t, filepath.Join(root, "images", "image.pkr.hcl"), string(template))
 	write(t, filepath.Join(root, "instances", "variables.tf"),
 		"variable \"region\" {}\nvariable \"ami_id\" { type = string }\nvariable \"ami_ids\" { type = map(string) }\n")
-	bin := filepath.Join(root, "bin", "packer-plugin-immutable")
-	if out, err := exec.Command("go", "build", "-o", bin, "./testdata/fakeplugin").CombinedOutput(); err != nil {
-		t.Fatalf("building the test plugin: %v\n%s", err, out)
-	}
-	env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "PACKER_PLUGIN_PATH="+filepath.Join(root, "plugins"),
-		"FAKE_AMIS=us-east-1:"+east+",us-west-2:"+west, "FAKE_BUILD_REGION=us-west-2",
+	bin := packertest.Build(t, "./post-processor/tfvars/testdata/fakeplugin", filepath.Join(root, "bin", "packer-plugin-immutable"))
+	plugins := filepath.Join(root, "plugins")
+	packertest.Install(t, packer, bin, plugins)
+	env = packertest.Env(plugins, "FAKE_AMIS=us-east-1:"+east+",us-west-2:"+west, "FAKE_BUILD_REGION=us-west-2",
 		"FAKE_DESTROY_MARKER="+filepath.Join(root, "destroyed"))
-	install := exec.Command(packer, "plugins", "install", "--path", bin, "github.com/immutable-infrastructure/immutable")
-	install.Env = env
-	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("packer plugins install: %v\n%s", err, out)
-	}
 	return packer, root, env
 }
 

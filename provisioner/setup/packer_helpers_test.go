@@ -10,30 +10,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
-
-// packerWithPlugin builds the plugin and installs it for packer into a
-// private plugin folder; it returns the packer binary.
-func packerWithPlugin(t *testing.T, tmp string) string {
-	repo := filepath.Join("..", "..")
-	packer := strings.TrimSpace(run(t, filepath.Join(repo, "tools", "packer.sh")))
-	plugin := filepath.Join(tmp, "packer-plugin-immutable")
-	build := exec.Command("go", "build", "-o", plugin, ".")
-	build.Dir = repo
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the plugin: %v\n%s", err, out)
-	}
-	install := exec.Command(packer, "plugins", "install", "--path", plugin, "github.com/immutable-infrastructure/immutable")
-	install.Env = packerEnv(tmp)
-	if out, err := install.CombinedOutput(); err != nil {
-		t.Fatalf("installing the plugin: %v\n%s", err, out)
-	}
-	return packer
-}
-
-func packerEnv(tmp string) []string {
-	return append(os.Environ(), "CHECKPOINT_DISABLE=1", "PACKER_PLUGIN_PATH="+filepath.Join(tmp, "plugins"))
-}
 
 // localInstance starts sshd in a fresh Debian root with
 // localcloud/new-instance.sh and stops it (by its PID) after the test.
@@ -117,7 +96,7 @@ build {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(packer, "build", "-color=false", path)
-	cmd.Env = packerEnv(tmp)
+	cmd.Env = packertest.Env(filepath.Join(tmp, "plugins"))
 	out, err := cmd.CombinedOutput()
 	return string(out), err
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
 // packerBody is the provisioner block of the successful build.
@@ -39,7 +41,8 @@ var packerBody = `
 func TestPackerBuildThroughSSH(t *testing.T) {
 	t.Parallel()
 	tmp := t.TempDir()
-	packer := packerWithPlugin(t, tmp)
+	packer := packertest.Packer(t)
+	packertest.Install(t, packer, packertest.BuildPlugin(t, tmp, false), filepath.Join(tmp, "plugins"))
 	root, port := localInstance(t, filepath.Join(tmp, "cloud"))
 	key := filepath.Join(tmp, "id_ed25519")
 	run(t, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key)
