@@ -6,6 +6,7 @@ need=()
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v unzip >/dev/null || need+=(unzip)
+command -v gpg >/dev/null || need+=(gpg) # release-check signs a snapshot with a throwaway key
 if [ ${#need[@]} -gt 0 ]; then
 	echo "installing apt packages: ${need[*]}" >&2
 	export DEBIAN_FRONTEND=noninteractive
@@ -17,8 +18,7 @@ command -v terraform >/dev/null || { echo "terraform not found on PATH" >&2; exi
 here=$(dirname "$0")
 "$here/packer.sh" >/dev/null
 "$here/debian-root.sh" >/dev/null
-# release-check: GoReleaser (cached build), gpg to sign a snapshot with a
-# throwaway key, PyYAML (a moto dependency) to narrow the release targets.
+# release-check: GoReleaser (cached build), and PyYAML (a moto dependency)
+# to narrow the release targets to this machine's.
 "$here/goreleaser.sh" >/dev/null
-command -v gpg >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gpg >/dev/null; }
 python3 -c 'import yaml' 2>/dev/null || { echo "python3 cannot import yaml (PyYAML, normally installed with moto)" >&2; exit 1; }
