@@ -37,6 +37,34 @@ func startCloud(t *testing.T, repo, dir string) *localCloud {
 	return c
 }
 
+// requireRoot fails the test early: the local build instance needs root.
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Fatal("the local build instance needs root (chroot and unshare in localcloud/new-instance.sh); run as root")
+	}
+}
+
+// cloudWithKey starts a local cloud in a fresh work folder and registers a
+// new SSH key in EC2 under name, so the instance accepts it for `ubuntu`.
+// It returns the cloud, the work folder and the private key's path.
+func cloudWithKey(t *testing.T, repo, name string) (*localCloud, string, string) {
+	t.Helper()
+	requireRoot(t)
+	work := t.TempDir()
+	logDir = work
+	c := startCloud(t, repo, filepath.Join(work, "cloud"))
+	key := sshKey(t, work, name)
+	pub, err := os.ReadFile(key + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ec2().ImportKeyPair(ctx(t), &ec2.ImportKeyPairInput{KeyName: aws.String(name), PublicKeyMaterial: pub}); err != nil {
+		t.Fatalf("importing key pair %s into EC2: %v", name, err)
+	}
+	return c, work, key
+}
+
 // newInstance gives the next bake a fresh build instance root.
 func (c *localCloud) newInstance(t *testing.T) {
 	t.Helper()

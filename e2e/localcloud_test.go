@@ -10,8 +10,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
@@ -21,20 +19,9 @@ import (
 // inside the instance's root; new-instance.sh gives a fresh root; down.sh
 // stops what up.sh started.
 func TestLocalCloud(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Fatal("the local build instance needs root (chroot and unshare in localcloud/new-instance.sh); run as root")
-	}
-	repo, work := packertest.RepoRoot(t), t.TempDir()
-	logDir = work
-	c := startCloud(t, repo, filepath.Join(work, "cloud"))
-	registered, stranger := sshKey(t, work, "registered"), sshKey(t, work, "stranger")
-	pub, err := os.ReadFile(registered + ".pub")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.ec2().ImportKeyPair(ctx(t), &ec2.ImportKeyPairInput{KeyName: aws.String("e2e"), PublicKeyMaterial: pub}); err != nil {
-		t.Fatalf("importing the key pair into EC2: %v", err)
-	}
+	repo := packertest.RepoRoot(t)
+	c, work, registered := cloudWithKey(t, repo, "registered")
+	stranger := sshKey(t, work, "stranger")
 
 	marker := "/etc/e2e-marker-" + strconv.Itoa(os.Getpid())
 	out, err := sshRun(c, registered, "ubuntu", "sudo -n id -u && hostname && sudo -n touch "+marker)

@@ -29,9 +29,7 @@ type project struct {
 func TestLoop(t *testing.T) {
 	start := time.Now()
 	repo := packertest.RepoRoot(t)
-	if os.Geteuid() != 0 {
-		t.Fatal("the local build instance needs root (chroot and unshare in localcloud/new-instance.sh); run as root")
-	}
+	requireRoot(t)
 	work := workDir(t)
 	p := setUp(t, repo, work)
 

@@ -12,8 +12,6 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
@@ -23,20 +21,9 @@ import (
 // terraform in it with bash, passwordless sudo, its SSH key with modes 700 and
 // 600 — then runs it again and checks that nothing changed.
 func TestSetupScript(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Fatal("the local build instance needs root (chroot and unshare in localcloud/new-instance.sh); run as root")
-	}
-	repo, work := packertest.RepoRoot(t), t.TempDir()
-	logDir = work
-	c := startCloud(t, repo, filepath.Join(work, "cloud"))
-	admin, user := sshKey(t, work, "admin"), sshKey(t, work, "terraform")
-	pub, err := os.ReadFile(admin + ".pub")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.ec2().ImportKeyPair(ctx(t), &ec2.ImportKeyPairInput{KeyName: aws.String("admin"), PublicKeyMaterial: pub}); err != nil {
-		t.Fatal(err)
-	}
+	repo := packertest.RepoRoot(t)
+	c, work, admin := cloudWithKey(t, repo, "admin")
+	user := sshKey(t, work, "terraform")
 	upload(t, c, admin, user+".pub", "/tmp/tf-packer.pub")
 	upload(t, c, admin, filepath.Join(repo, "scripts", "setup.sh"), "/tmp/setup.sh")
 

@@ -22,9 +22,7 @@ import (
 // was, and the build left no instance, key pair or security group.
 func TestVerifyGatesImage(t *testing.T) {
 	repo := packertest.RepoRoot(t)
-	if os.Geteuid() != 0 {
-		t.Fatal("the local build instance needs root (chroot and unshare in localcloud/new-instance.sh); run as root")
-	}
+	requireRoot(t)
 	p := setUp(t, repo, workDir(t))
 	broken := "#!/bin/sh\n# A web app script that forgot its job.\nexit 0\n"
 	if err := os.WriteFile(filepath.Join(p.dir, "scripts", "webapp.sh"), []byte(broken), 0o755); err != nil {
