@@ -25,7 +25,9 @@ func TestSetupScript(t *testing.T) {
 	c, work, admin := cloudWithKey(t, repo, "admin")
 	user := sshKey(t, work, "terraform")
 	upload(t, c, admin, user+".pub", "/tmp/tf-packer.pub")
-	upload(t, c, admin, filepath.Join(repo, "scripts", "setup.sh"), "/tmp/setup.sh")
+	for _, script := range []string{"setup.sh", "webapp.sh"} {
+		upload(t, c, admin, filepath.Join(repo, "scripts", script), "/tmp/"+script)
+	}
 
 	runSetup(t, c, admin, "setup-1")
 	out, err := sshRun(c, user, "terraform", "id -Gn; getent group hashicorp | cut -d: -f3; echo $SHELL; sudo -n id -u; stat -c '%a %U' ~/.ssh ~/.ssh/authorized_keys /etc/sudoers.d/terraform; cat /opt/webapp/VERSION")
@@ -71,11 +73,11 @@ func upload(t *testing.T, c *localCloud, key, src, dst string) {
 	}
 }
 
-// runSetup runs the script as immutable-setup's default execute_command does.
+// runSetup runs setup.sh then webapp.sh as immutable-setup's default execute_command does.
 func runSetup(t *testing.T, c *localCloud, key, log string) {
 	t.Helper()
 	mustRun(t, c.dir, nil, log, "ssh", "-i", key, "-p", c.env["SSH_PORT"], "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "ubuntu@"+c.env["SSH_HOST"], "sudo env /bin/sh /tmp/setup.sh")
+		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "ubuntu@"+c.env["SSH_HOST"], "sudo env /bin/sh /tmp/setup.sh && sudo env /bin/sh /tmp/webapp.sh")
 }
 
 // snapshot records path, mode, owner and content hash of everything under

@@ -1,16 +1,13 @@
 #!/bin/sh
-# Sets up the web server image in one script, as the seed's setup.sh did: the
+# Sets up the web server machine as the seed's setup.sh did: the
 # immutable-setup provisioner's `script` runs it on the build instance as root
 # (with sudo and /bin/sh) after a file provisioner uploaded the terraform
-# user's public key to /tmp/tf-packer.pub. images/image.pkr.hcl now declares
-# these steps instead and runs only scripts/webapp.sh, whose lines this file
-# repeats (e2e TestWebappScriptInSync keeps them equal).
+# user's public key to /tmp/tf-packer.pub. The seed's last step, fetching the
+# web app, is scripts/webapp.sh: run both with
+#   scripts = ["scripts/setup.sh", "scripts/webapp.sh"]
+# images/image.pkr.hcl declares these steps instead and runs only webapp.sh.
 # Idempotent: running it twice leaves the machine as running it once.
 set -eu
-
-# The demo application's version. Change it, rebake, and `terraform apply`
-# replaces the instance with one running the new image.
-APP_VERSION=1
 
 KEY_UPLOAD=/tmp/tf-packer.pub
 export DEBIAN_FRONTEND=noninteractive
@@ -49,35 +46,4 @@ elif [ ! -s /home/terraform/.ssh/authorized_keys ]; then
 	exit 1
 fi
 
-# --- web app: the same lines as scripts/webapp.sh (e2e TestWebappScriptInSync) ---
-say "installing the demo web app, version $APP_VERSION"
-install -d -m 0755 /opt/webapp
-printf '%s\n' "$APP_VERSION" >/opt/webapp/VERSION
-cat >/opt/webapp/index.html <<HTML
-<!doctype html>
-<title>Learn Packer</title>
-<h1>Hello from an immutable image</h1>
-<p>App version $APP_VERSION, baked by Packer, deployed by Terraform.</p>
-HTML
-chmod 0644 /opt/webapp/VERSION /opt/webapp/index.html
-# Served on 8080 at boot (sg_22 opens it). Enabled by symlink, which is all
-# `systemctl enable` does, so this also works where systemd is not running.
-cat >/etc/systemd/system/webapp.service <<'UNIT'
-[Unit]
-Description=Demo web app (static page)
-After=network-online.target
-
-[Service]
-ExecStart=/usr/bin/python3 -m http.server 8080 --directory /opt/webapp
-DynamicUser=yes
-Restart=on-failure
-
-[Install]
-WantedBy=multi-user.target
-UNIT
-install -d /etc/systemd/system/multi-user.target.wants
-ln -sf /etc/systemd/system/webapp.service /etc/systemd/system/multi-user.target.wants/webapp.service
-
-# --- end of web app ---
-
-say "done (app version $APP_VERSION)"
+say "done"

@@ -1,9 +1,8 @@
 #!/bin/sh
 # The demo web app of the image: a static page in /opt/webapp served on 8080
 # by webapp.service. images/image.pkr.hcl runs it through immutable-setup
-# after the declarative part (packages, group, user, key). scripts/setup.sh,
-# the seed-style all-in-one script, carries the same lines (an uploaded script
-# is one file); e2e TestWebappScriptInSync keeps the two equal.
+# after the declarative part (packages, group, user, key), or after
+# scripts/setup.sh in a template that prefers scripts.
 # Idempotent: running it twice leaves the machine as running it once.
 set -eu
 
@@ -13,7 +12,6 @@ APP_VERSION=1
 
 say() { printf '==> webapp.sh: %s\n' "$*"; }
 
-# --- web app: the same lines as scripts/webapp.sh (e2e TestWebappScriptInSync) ---
 say "installing the demo web app, version $APP_VERSION"
 install -d -m 0755 /opt/webapp
 printf '%s\n' "$APP_VERSION" >/opt/webapp/VERSION
@@ -41,5 +39,3 @@ WantedBy=multi-user.target
 UNIT
 install -d /etc/systemd/system/multi-user.target.wants
 ln -sf /etc/systemd/system/webapp.service /etc/systemd/system/multi-user.target.wants/webapp.service
-
-# --- end of web app ---
