@@ -15,8 +15,8 @@ import (
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
-// TestSetupScript runs scripts/setup.sh on a local instance the way the
-// template does (key uploaded to /tmp/tf-packer.pub, run with sudo and
+// TestSetupScript runs scripts/setup.sh and webapp.sh on a local instance the way an
+// imperative template would (key uploaded to /tmp/tf-packer.pub, run with sudo and
 // /bin/sh), checks the seed's promises — a system group hashicorp, user
 // terraform in it with bash, passwordless sudo, its SSH key with modes 700 and
 // 600 — then runs it again and checks that nothing changed.
