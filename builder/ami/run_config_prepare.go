@@ -7,6 +7,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsid"
 )
 
 // defaultPublicIPDetectionURL answers with the caller's public IPv4 address.
@@ -37,8 +39,8 @@ func (c *RunConfig) prepareSource() []error {
 		return []error{fmt.Errorf("no source image: set source_ami = \"ami-...\" or a source_ami_filter block")}
 	case c.SourceAMI != "" && hasFilter:
 		return []error{fmt.Errorf("source_ami and source_ami_filter are both set: keep only one")}
-	case c.SourceAMI != "" && !strings.HasPrefix(c.SourceAMI, "ami-"):
-		return []error{fmt.Errorf("source_ami %q is not an AMI ID (ami-...); to look an image up by name use source_ami_filter", c.SourceAMI)}
+	case c.SourceAMI != "" && !awsid.IsAMIID(c.SourceAMI):
+		return []error{fmt.Errorf("source_ami %q is not an AMI ID (ami- and 8 or 17 hex digits); to look an image up by name use source_ami_filter", c.SourceAMI)}
 	case hasFilter && len(c.SourceAMIFilter.Filters) == 0:
 		return []error{fmt.Errorf("source_ami_filter has owners but no filters: add filters = { name = \"...\" }")}
 	}

@@ -6,16 +6,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"regexp"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsid"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/tfvarsfile"
 )
 
 const rollbackAbout = `Restores the image ID that was current before the current one (or the
 one named with -to) in the tfvars file, and records the rollback in its
 history. Run it again to go further back. Then run terraform apply.`
-
-var amiID = regexp.MustCompile(`^ami-[0-9a-f]{8}([0-9a-f]{9})?$`)
 
 func runRollback(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("rollback", flag.ContinueOnError)
@@ -28,7 +26,7 @@ func runRollback(args []string, stdout, stderr io.Writer) int {
 	switch {
 	case *file == "":
 		return usageError(fs, rollbackAbout, stderr, "-file is required")
-	case *to != "" && !amiID.MatchString(*to):
+	case *to != "" && !awsid.IsAMIID(*to):
 		return usageError(fs, rollbackAbout, stderr, "-to %q is not an AMI ID such as ami-0123456789abcdef0", *to)
 	}
 	entries, err := tfvarsfile.ReadHistory(*file)

@@ -3,15 +3,13 @@ package tfvars
 import (
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
-)
 
-// amiID is the shape of an AMI ID, as the instances module validates it.
-var amiID = regexp.MustCompile(`^ami-[0-9a-f]{8}([0-9a-f]{9})?$`)
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsid"
+)
 
 // parseImages reads an artifact ID of the form "us-east-1:ami-a,us-west-2:ami-b"
 // (immutable-ami and amazon-ebs both write it) into region → image ID.
@@ -21,7 +19,7 @@ func parseImages(id string) (map[string]string, error) {
 	images := map[string]string{}
 	for pair := range strings.SplitSeq(id, ",") {
 		region, ami, ok := strings.Cut(strings.TrimSpace(pair), ":")
-		if !ok || region == "" || !amiID.MatchString(ami) {
+		if !ok || region == "" || !awsid.IsAMIID(ami) {
 			return nil, fmt.Errorf("artifact ID %q is not a list of region:ami-id pairs; immutable-tfvars needs an AMI builder such as immutable-ami or amazon-ebs before it", id)
 		}
 		if _, dup := images[region]; dup {

@@ -3,7 +3,7 @@ package tfvars
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
@@ -11,14 +11,13 @@ import (
 
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsid"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/tfvarsfile"
 )
 
 // DefaultPath is where the tfvars file is by default: the seed's layout,
 // images/ beside instances/.
 const DefaultPath = "../instances/terraform.tfvars"
-
-var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 
 // Prepare decodes raws, applies defaults and validates everything before the
 // build starts (a failure after the bake would cost the image: Packer
@@ -45,8 +44,9 @@ func (c *Config) Prepare(raws ...interface{}) error {
 		add(fmt.Errorf("map_variable: %q must be a valid Terraform variable name other than variable (%q)", c.MapVariable, c.Variable))
 		names = false
 	}
-	if c.Region != "" && !regionName.MatchString(c.Region) {
-		add(fmt.Errorf("region: %q is not an AWS region name such as us-east-1", c.Region))
+	if c.Region != "" && !awsid.IsRegion(c.Region) {
+		add(fmt.Errorf("region: %q is not an AWS region name such as us-east-1: set region to the region whose image goes into variable (one of %s), or remove it to use the builder's",
+			c.Region, strings.Join(awsid.Regions(), ", ")))
 	}
 	if c.KeepHistory < 0 {
 		add(fmt.Errorf("keep_history: %d must be 1 or more (or unset for %d)", c.KeepHistory, tfvarsfile.DefaultKeepHistory))
