@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsid"
 )
 
 // AMIConfig is what the builder records in the image: name, tags, regions,
@@ -69,7 +72,6 @@ type AMIConfig struct {
 
 var (
 	amiNameChars = regexp.MustCompile(`^[a-zA-Z0-9()\[\] ./\-'@_]+$`)
-	regionName   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
 	accountID    = regexp.MustCompile(`^\d{12}$`)
 )
 
@@ -111,8 +113,9 @@ func (c *AMIConfig) prepareName() []error {
 func (c *AMIConfig) prepareRegions() []error {
 	var errs []error
 	for _, r := range c.AMIRegions {
-		if !regionName.MatchString(r) {
-			errs = append(errs, fmt.Errorf("ami_regions: %q is not a region name like \"eu-west-1\"", r))
+		if !awsid.IsRegion(r) {
+			errs = append(errs, fmt.Errorf("ami_regions: %q is not a region name like \"eu-west-1\": fix or remove it (regions: %s)",
+				r, strings.Join(awsid.Regions(), ", ")))
 		}
 	}
 	encryptOnly := func(attr string) {
@@ -153,6 +156,16 @@ func (c *AMIConfig) prepareSharing() []error {
 		}
 	}
 	return errs
+}
+
+// buildRegionKMSKey is the KMS key of the encrypted image in the build
+// region: kms_key_id, else region_kms_key_ids' entry for it, else "" (the
+// default key).
+func (c *AMIConfig) buildRegionKMSKey(buildRegion string) string {
+	if c.AMIKmsKeyID != "" {
+		return c.AMIKmsKeyID
+	}
+	return c.AMIRegionKMSKeyIDs[buildRegion]
 }
 
 // CopyRegions lists the ami_regions other than the build region, once each.

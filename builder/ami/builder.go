@@ -14,6 +14,8 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/multistep/commonsteps"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"github.com/hashicorp/packer-plugin-sdk/packerbuilderdata"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 )
 
 // Builder is the immutable-ami builder: it bakes an AMI from a temporary
@@ -39,7 +41,10 @@ func (b *Builder) Prepare(raws ...any) ([]string, []string, error) {
 
 func (b *Builder) Run(ctx context.Context, ui packersdk.Ui, hook packersdk.Hook) (packersdk.Artifact, error) {
 	region := b.config.RawRegion
-	client, err := b.config.EC2(ctx, region)
+	// One client per region for the whole build: every step and the
+	// artifact share this cache.
+	clients := awsaccess.NewClients(&b.config.AccessConfig)
+	client, err := clients.EC2(ctx, region)
 	if err != nil {
 		return nil, err
 	}
@@ -48,9 +53,7 @@ func (b *Builder) Run(ctx context.Context, ui packersdk.Ui, hook packersdk.Hook)
 	statePut(state, stateHook, hook)
 	(&packerbuilderdata.GeneratedData{State: state}).Put("BuildRegion", region)
 
-	buildUUID := runUUID()
-	steps := append(b.steps(client, buildUUID), b.imageSteps(client, buildUUID)...)
-	b.runner = commonsteps.NewRunner(steps, b.config.PackerConfig, ui)
+	b.runner = commonsteps.NewRunner(b.steps(clients, client, runUUID()), b.config.PackerConfig, ui)
 	b.runner.Run(ctx, state)
 
 	if err, ok := stateGet[error](state, stateError); ok {
@@ -62,29 +65,43 @@ func (b *Builder) Run(ctx context.Context, ui packersdk.Ui, hook packersdk.Hook)
 	if _, halted := state.GetOk(multistep.StateHalted); halted {
 		return nil, errors.New("build was halted")
 	}
-	return b.imageArtifact(state), nil
+	return b.imageArtifact(state, clients), nil
 }
 
-// steps lists the launch side of the build in order, up to the stopped
-// instance; imageSteps (image_steps.go) follow. Cleanups run in reverse.
-func (b *Builder) steps(client *ec2.Client, buildUUID string) []multistep.Step {
+// imageArtifact is Run's result: the AMIs in every region, or nil (no
+// artifact) with skip_create_ami.
+func (b *Builder) imageArtifact(state multistep.StateBag, clients *awsaccess.Clients) packersdk.Artifact {
+	if a := newArtifact(state, forRegion[deleteImageEC2](clients)); a != nil {
+		return a
+	}
+	return nil
+}
+
+// steps is the whole build in order: launchSteps up to the stopped
+// instance, then imageSteps. Cleanups run in reverse.
+func (b *Builder) steps(clients *awsaccess.Clients, client *ec2.Client, buildUUID string) []multistep.Step {
+	return append(b.launchSteps(clients, client, buildUUID), b.imageSteps(clients, client, buildUUID)...)
+}
+
+// launchSteps launch, provision and stop the build instance, all in the
+// build region (client).
+func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, buildUUID string) []multistep.Step {
 	c := &b.config
 	tags := baseTags(buildUUID)
 	name := "immutable-build-" + uuid.NewString()
 	polling := c.PollingConfig.Options()
+	temporaryKey := c.usesTemporaryKey()
 	debugKey := ""
 	if c.PackerDebug {
 		debugKey = fmt.Sprintf("ec2_%s.pem", c.PackerBuildName)
 	}
-	cache := newClientCache(c.EC2)
-	cache.clients[c.RawRegion] = client
 	return []multistep.Step{
 		&StepPreValidate{EC2: client, Region: c.RawRegion, AMIName: c.AMIName,
 			ForceDeregister: c.AMIForceDeregister, SkipCreateAMI: c.SkipCreateAMI,
-			CopyRegions: c.CopyRegions(c.RawRegion), Clients: forRegion[describeImagesEC2](cache)},
+			CopyRegions: c.CopyRegions(c.RawRegion), Clients: forRegion[describeImagesEC2](clients)},
 		&StepSourceAMI{EC2: client, SourceAMI: c.SourceAMI, Filter: c.SourceAMIFilter, InstanceType: c.InstanceType},
 		&StepNetworkInfo{EC2: client, VpcID: c.VpcID, SubnetID: c.SubnetID, SubnetFilter: c.SubnetFilter, InstanceType: c.InstanceType},
-		&StepKeyPair{EC2: client, Comm: &c.Comm, Temporary: c.usesTemporaryKey(), Name: name,
+		&StepKeyPair{EC2: client, Comm: &c.Comm, Temporary: temporaryKey, Name: name,
 			Region: c.RawRegion, Tags: tags, DebugKeyPath: debugKey},
 		&StepSecurityGroup{EC2: client, GroupIDs: c.SecurityGroupIDs, GroupFilter: c.SecurityGroupFilter,
 			SourceCIDRs: c.TemporarySGSourceCidrs, DetectURL: c.PublicIPDetectionURL, HTTPClient: b.httpClient,
@@ -92,10 +109,64 @@ func (b *Builder) steps(client *ec2.Client, buildUUID string) []multistep.Step {
 		&StepRunInstance{EC2: client, Launch: c.launchSpec(tags), Region: c.RawRegion, Polling: polling},
 		&communicator.StepConnect{Config: &c.Comm, Host: hostFromState, SSHConfig: c.Comm.SSHConfigFunc()},
 		&commonsteps.StepProvision{},
-		&StepRemoveTempKey{PublicKey: func() []byte { return tempPublicKey(c) }},
+		multistep.If(temporaryKey, &StepRemoveTempKey{}),
 		&StepStopInstance{EC2: client, Polling: polling},
 	}
 }
+
+// imageSteps make the AMI from the stopped instance (in the build region,
+// client), copy it to ami_regions, set its attributes and tag it. None with
+// skip_create_ami.
+func (b *Builder) imageSteps(clients *awsaccess.Clients, client *ec2.Client, buildUUID string) []multistep.Step {
+	c := &b.config
+	if c.SkipCreateAMI {
+		return nil
+	}
+	polling := c.PollingConfig.Options()
+	buildTags := map[string]string{BuildUUIDTagKey: buildUUID}
+	copyRegions := c.CopyRegions(c.RawRegion)
+	return []multistep.Step{
+		multistep.If(c.AMIForceDeregister, &StepDeregisterExisting{Clients: forRegion[deleteImageEC2](clients),
+			Regions: append([]string{c.RawRegion}, copyRegions...), Name: c.AMIName,
+			DeleteSnapshots: c.AMIForceDeleteSnapshot, Polling: polling}),
+		&StepCreateImage{EC2: client, Region: c.RawRegion, Name: c.AMIName,
+			Description: c.AMIDescription, Mappings: c.AMIMappings, Tags: buildTags, Encrypt: c.AMIEncryptBootVolume,
+			KmsKeyID: c.buildRegionKMSKey(c.RawRegion), Ctx: c.ctx, Polling: polling},
+		multistep.If(len(copyRegions) > 0, &StepCopyImages{Clients: forRegion[copyImagesEC2](clients),
+			SourceRegion: c.RawRegion, Regions: copyRegions, Name: c.AMIName, Description: c.AMIDescription,
+			Encrypt: c.AMIEncryptBootVolume, RegionKMS: c.AMIRegionKMSKeyIDs, Tags: buildTags, Ctx: c.ctx, Polling: polling}),
+		&StepModifyImage{Clients: forRegion[modifyImageEC2](clients), IMDSSupport: c.IMDSSupport,
+			Users: c.AMIUsers, Groups: c.AMIGroups, DeprecateAt: c.DeprecationTime, Polling: polling},
+		&StepTagImages{Clients: forRegion[tagImagesEC2](clients), Tags: c.AMITags, SnapshotTags: c.SnapshotTags,
+			BuildTags: buildTags, Ctx: c.ctx, Polling: polling},
+	}
+}
+
+// clientFor returns the EC2 client for a region, narrowed to what one step
+// calls (copies, tags and cleanup work in every ami_regions region).
+type clientFor[T any] func(ctx context.Context, region string) (T, error)
+
+// forRegion narrows the build's clients to the interface T a step declares.
+func forRegion[T any](clients *awsaccess.Clients) clientFor[T] {
+	return func(ctx context.Context, region string) (T, error) {
+		cl, err := clients.EC2(ctx, region)
+		if err != nil {
+			var zero T
+			return zero, err
+		}
+		return any(cl).(T), nil
+	}
+}
+
+// *ec2.Client has every narrow interface handed out through forRegion, so
+// its type assertion cannot fail.
+var (
+	_ describeImagesEC2 = (*ec2.Client)(nil)
+	_ deleteImageEC2    = (*ec2.Client)(nil)
+	_ copyImagesEC2     = (*ec2.Client)(nil)
+	_ modifyImageEC2    = (*ec2.Client)(nil)
+	_ tagImagesEC2      = (*ec2.Client)(nil)
+)
 
 // hostFromState is communicator.StepConnect's Host: the address
 // StepRunInstance chose (ssh_host, or per ssh_interface).
@@ -105,24 +176,4 @@ func hostFromState(state multistep.StateBag) (string, error) {
 		return "", errors.New("no address to SSH to yet")
 	}
 	return h, nil
-}
-
-// tempPublicKey is the temporary key to remove from authorized_keys, or
-// nil when the template brought its own key.
-func tempPublicKey(c *Config) []byte {
-	if !c.usesTemporaryKey() {
-		return nil
-	}
-	return c.Comm.SSHPublicKey
-}
-
-// launchSpec gathers what the template says about the build instance.
-func (c *Config) launchSpec(tags map[string]string) LaunchSpec {
-	return LaunchSpec{
-		InstanceType: c.InstanceType, RunTags: c.RunTags, Tags: tags,
-		BlockDevices: c.LaunchMappings, AssociatePublicIP: c.AssociatePublicIPAddress,
-		IAMInstanceProfile: c.IAMInstanceProfile, UserData: c.UserData, UserDataFile: c.UserDataFile,
-		Metadata: c.Metadata, ShutdownBehavior: c.InstanceInitiatedShutdownBehavior,
-		SSHInterface: c.SSHInterface, SSHHost: c.Comm.SSHHost, Ctx: c.ctx,
-	}
 }

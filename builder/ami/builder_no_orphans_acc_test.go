@@ -14,6 +14,7 @@ import (
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"github.com/hashicorp/packer-plugin-sdk/packerbuilderdata"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
 )
 
@@ -57,12 +58,13 @@ func newWholeBuild(t testing.TB, extra map[string]any) *wholeBuild {
 
 // steps is Builder.Run's list minus the SSH hop.
 func (w *wholeBuild) steps(t testing.TB, ctx context.Context) []multistep.Step {
-	client, err := w.b.config.EC2(ctx, ec2test.DefaultRegion)
+	clients := awsaccess.NewClients(&w.b.config.AccessConfig)
+	client, err := clients.EC2(ctx, ec2test.DefaultRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var steps []multistep.Step
-	for _, s := range append(w.b.steps(client, w.uuid), w.b.imageSteps(client, w.uuid)...) {
+	for _, s := range w.b.steps(clients, client, w.uuid) {
 		switch s.(type) {
 		case *communicator.StepConnect, *commonsteps.StepProvision, *StepRemoveTempKey:
 			continue

@@ -11,6 +11,8 @@ import (
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 )
 
 // BuilderID identifies artifacts of this builder to post-processors.
@@ -19,10 +21,10 @@ const BuilderID = "immutable.ami"
 // Config is the whole `source "immutable-ami"` block. The embedded structs'
 // attributes all sit at the top level of the block, as in amazon-ebs.
 type Config struct {
-	common.PackerConfig `mapstructure:",squash"`
-	AccessConfig        `mapstructure:",squash"`
-	RunConfig           `mapstructure:",squash"`
-	AMIConfig           `mapstructure:",squash"`
+	common.PackerConfig    `mapstructure:",squash"`
+	awsaccess.AccessConfig `mapstructure:",squash"`
+	RunConfig              `mapstructure:",squash"`
+	AMIConfig              `mapstructure:",squash"`
 	// How waits for the instance and images poll. See PollingConfig.
 	PollingConfig *PollingConfig `mapstructure:"aws_polling" required:"false"`
 	// The SSH settings (ssh_username, ssh_host, ssh_port, ssh_timeout …)

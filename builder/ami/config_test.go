@@ -3,6 +3,8 @@ package ami
 import (
 	"strings"
 	"testing"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 )
 
 func minimalTemplate() map[string]any {
@@ -114,7 +116,7 @@ func TestConfigDefaultsAreSecure(t *testing.T) {
 		"shutdown_behavior stop":       c.InstanceInitiatedShutdownBehavior == "stop",
 		"ssh_port 22":                  c.Comm.SSHPort == 22,
 		"run_tags left for build time": c.RunTags["From"] == "{{ .SourceAMI }}",
-		"max_retries default":          c.MaxRetries == defaultMaxRetries,
+		"max_retries default":          c.MaxRetries == awsaccess.DefaultMaxRetries,
 		"ssh_timeout as the SDK (5m)":  c.Comm.SSHTimeout.Minutes() == 5,
 	}
 	for what, ok := range checks {

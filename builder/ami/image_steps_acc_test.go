@@ -140,7 +140,7 @@ func (f *imageFixture) assertRecorded(t *testing.T, amis map[string]string) {
 // TestSkipCreateAMIMakesNoImage: no image steps, no artifact.
 func TestSkipCreateAMIMakesNoImage(t *testing.T) {
 	b := &Builder{config: Config{AMIConfig: AMIConfig{AMIName: "x-1", SkipCreateAMI: true}}}
-	if steps := b.imageSteps(nil, fixtureUUID); len(steps) != 0 {
+	if steps := b.imageSteps(nil, nil, fixtureUUID); len(steps) != 0 {
 		t.Errorf("%d image steps with skip_create_ami", len(steps))
 	}
 	if a := newArtifact(new(multistep.BasicStateBag), nil); a != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 )
@@ -161,7 +162,7 @@ func TestArtifactDestroyRemovesEveryRegion(t *testing.T) {
 	if err := f.failed(); err != nil {
 		t.Fatal(err)
 	}
-	a, ok := f.b.imageArtifact(f.state).(*Artifact)
+	a, ok := f.b.imageArtifact(f.state, awsaccess.NewClients(&f.b.config.AccessConfig)).(*Artifact)
 	if !ok {
 		t.Fatal("no artifact")
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
 )
 
@@ -47,7 +48,7 @@ func newImageFixture(t testing.TB, cfg AMIConfig) *imageFixture {
 	if errs := cfg.Prepare(nil); len(errs) != 0 {
 		t.Fatalf("AMIConfig.Prepare: %v", errs)
 	}
-	f.b = &Builder{config: Config{AccessConfig: AccessConfig{RawRegion: ec2test.DefaultRegion, MaxRetries: 10}, AMIConfig: cfg}}
+	f.b = &Builder{config: Config{AccessConfig: awsaccess.AccessConfig{RawRegion: ec2test.DefaultRegion, MaxRetries: 10}, AMIConfig: cfg}}
 	direct := m.EC2(t, ec2test.DefaultRegion)
 	f.src = seedImageID(t, direct)
 	run, err := direct.RunInstances(context.Background(), &ec2.RunInstancesInput{ImageId: &f.src, MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})
@@ -82,11 +83,12 @@ func seedImageID(t testing.TB, c *ec2.Client) string {
 // run runs the image steps (and their cleanups) as Builder.Run would.
 func (f *imageFixture) run(t testing.TB, ctx context.Context) {
 	t.Helper()
-	client, err := f.b.config.EC2(ctx, ec2test.DefaultRegion)
+	clients := awsaccess.NewClients(&f.b.config.AccessConfig)
+	client, err := clients.EC2(ctx, ec2test.DefaultRegion)
 	if err != nil {
 		t.Fatal(err)
 	}
-	runner := &multistep.BasicRunner{Steps: f.b.imageSteps(client, fixtureUUID)}
+	runner := &multistep.BasicRunner{Steps: f.b.imageSteps(clients, client, fixtureUUID)}
 	runner.Run(ctx, f.state)
 }
 

@@ -5,10 +5,9 @@ package ami
 
 import (
 	"fmt"
-	"os"
-	"strconv"
 	"time"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 )
 
@@ -46,12 +45,12 @@ type PollingConfig struct {
 // Prepare checks the values and applies the environment overrides.
 func (c *PollingConfig) Prepare() []error {
 	var errs []error
-	if v, ok, err := envInt("AWS_POLL_DELAY_SECONDS"); err != nil {
+	if v, ok, err := awsaccess.EnvInt("AWS_POLL_DELAY_SECONDS"); err != nil {
 		errs = append(errs, err)
 	} else if ok {
 		c.DelaySeconds = v
 	}
-	if v, ok, err := envInt("AWS_MAX_ATTEMPTS"); err != nil {
+	if v, ok, err := awsaccess.EnvInt("AWS_MAX_ATTEMPTS"); err != nil {
 		errs = append(errs, err)
 	} else if ok {
 		c.MaxAttempts = v
@@ -82,17 +81,4 @@ func (c *PollingConfig) Options() ec2wait.Options {
 		o.Timeout = -1 // the count is the bound the user asked for
 	}
 	return o
-}
-
-// envInt reads an integer environment variable; ok is false when unset.
-func envInt(name string) (int, bool, error) {
-	s := os.Getenv(name)
-	if s == "" {
-		return 0, false, nil
-	}
-	v, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, false, fmt.Errorf("environment variable %s=%q is not a whole number: %w", name, s, err)
-	}
-	return v, true, nil
 }

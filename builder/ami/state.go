@@ -40,6 +40,10 @@ const (
 	stateAvailabilityZone stateKey = "availability_zone"
 	// stateKeyPairName is the temporary key pair's name (string).
 	stateKeyPairName stateKey = "key_pair_name"
+	// stateTempPublicKey is the temporary key pair's public key in
+	// authorized_keys form ([]byte), put by StepKeyPair only when it made
+	// one; StepRemoveTempKey removes it from the image.
+	stateTempPublicKey stateKey = "temporary_public_key"
 	// stateSecurityGroupIDs are the groups the instance is launched in
 	// ([]string): the temporary one or security_group_ids.
 	stateSecurityGroupIDs stateKey = "security_group_ids"

@@ -24,11 +24,13 @@ type keyPairEC2 interface {
 }
 
 // StepKeyPair creates the temporary ed25519 key pair: the private key stays
-// in memory (Comm.SSHPrivateKey, masked in logs) and is written to disk
-// only in -debug mode, so the user can SSH in while the build is paused.
-// With ssh_private_key_file, ssh_agent_auth or ssh_password it creates
-// nothing and passes on ssh_keypair_name, if any.
-// Uses: nothing. Puts: stateKeyPairName ("" for none).
+// in memory (Comm.SSHPrivateKey, masked in logs, which is where
+// communicator.StepConnect reads it) and is written to disk only in -debug
+// mode, so the user can SSH in while the build is paused. With
+// ssh_private_key_file, ssh_agent_auth or ssh_password it creates nothing
+// and passes on ssh_keypair_name, if any.
+// Uses: nothing. Puts: stateKeyPairName ("" for none), stateTempPublicKey
+// (only when it made the key).
 type StepKeyPair struct {
 	EC2       keyPairEC2
 	Comm      *communicator.Config
@@ -66,6 +68,7 @@ func (s *StepKeyPair) Run(ctx context.Context, state multistep.StateBag) multist
 	s.Comm.SSHPrivateKey, s.Comm.SSHPublicKey = private, public
 	s.Comm.SSHTemporaryKeyPairName = s.Name
 	statePut(state, stateKeyPairName, s.Name)
+	statePut(state, stateTempPublicKey, public)
 	if s.DebugKeyPath != "" {
 		if err := os.WriteFile(s.DebugKeyPath, private, 0o600); err != nil {
 			return halt(state, fmt.Errorf("writing the debug SSH key to %s: %w", s.DebugKeyPath, err))

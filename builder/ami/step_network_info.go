@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 )
 
 type networkInfoEC2 interface {
@@ -31,7 +33,7 @@ type StepNetworkInfo struct {
 
 func (s *StepNetworkInfo) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
 	zones, err := s.offeringZones(ctx)
-	if isAccessDenied(err) {
+	if ec2wait.IsAccessDenied(err) {
 		skipCheck(state, "the zones offering "+s.InstanceType, err)
 		zones, err = nil, nil // nil: any zone
 	}
@@ -63,7 +65,7 @@ func (s *StepNetworkInfo) offeringZones(ctx context.Context) (map[string]bool, e
 	})
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
-		if isAccessDenied(err) {
+		if ec2wait.IsAccessDenied(err) {
 			return nil, err
 		}
 		if err != nil {

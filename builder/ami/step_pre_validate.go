@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 )
 
 // regionCheckAttempts bounds the first call of a build, the region check.
@@ -40,7 +42,7 @@ type StepPreValidate struct {
 func (s *StepPreValidate) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
 	regions := strings.Join(append([]string{s.Region}, s.CopyRegions...), ", ")
 	uiOf(state).Say(fmt.Sprintf("Checking regions (%s) and AMI name %q ...", regions, s.AMIName))
-	if err := s.checkRegion(ctx); isAccessDenied(err) {
+	if err := s.checkRegion(ctx); ec2wait.IsAccessDenied(err) {
 		skipCheck(state, "region "+s.Region, err)
 	} else if err != nil {
 		return halt(state, err)
@@ -61,7 +63,7 @@ func (s *StepPreValidate) checkRegion(ctx context.Context) error {
 	// host), and retrying that for minutes helps nobody.
 	out, err := s.EC2.DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(true)},
 		func(o *ec2.Options) { o.RetryMaxAttempts = regionCheckAttempts })
-	if isAccessDenied(err) {
+	if ec2wait.IsAccessDenied(err) {
 		return err
 	}
 	if err != nil {

@@ -14,16 +14,15 @@ import (
 // from it do not trust a key that only this build knew (amazon-ebs leaves
 // it unless ssh_clear_authorized_keys). Lines are matched on the key's
 // base64 body, whatever comment cloud-init gave them; a missing file (keys
-// served by AuthorizedKeysCommand) is fine.
-// Uses: stateCommunicator. Puts: nothing.
-type StepRemoveTempKey struct {
-	// PublicKey is the temporary key in authorized_keys form; empty when
-	// the build used the template's own key.
-	PublicKey func() []byte
-}
+// served by AuthorizedKeysCommand) is fine. The builder is the one
+// component that removes this key.
+// Uses: stateTempPublicKey (absent when the template brought its own key:
+// nothing to remove), stateCommunicator. Puts: nothing.
+type StepRemoveTempKey struct{}
 
 func (s *StepRemoveTempKey) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
-	body := keyBody(s.PublicKey())
+	public, _ := stateGet[[]byte](state, stateTempPublicKey)
+	body := keyBody(public)
 	if body == "" {
 		return multistep.ActionContinue
 	}

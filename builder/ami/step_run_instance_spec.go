@@ -34,6 +34,17 @@ type LaunchSpec struct {
 	Ctx interpolate.Context
 }
 
+// launchSpec gathers what the template says about the build instance.
+func (c *Config) launchSpec(tags map[string]string) LaunchSpec {
+	return LaunchSpec{
+		InstanceType: c.InstanceType, RunTags: c.RunTags, Tags: tags,
+		BlockDevices: c.LaunchMappings, AssociatePublicIP: c.AssociatePublicIPAddress,
+		IAMInstanceProfile: c.IAMInstanceProfile, UserData: c.UserData, UserDataFile: c.UserDataFile,
+		Metadata: c.Metadata, ShutdownBehavior: c.InstanceInitiatedShutdownBehavior,
+		SSHInterface: c.SSHInterface, SSHHost: c.Comm.SSHHost, Ctx: c.ctx,
+	}
+}
+
 // input builds the RunInstances request.
 func (l LaunchSpec) input(state multistep.StateBag) (*ec2.RunInstancesInput, error) {
 	img, ok := stateGet[ec2types.Image](state, stateSourceImage)

@@ -9,6 +9,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 	"github.com/hashicorp/packer-plugin-sdk/packerbuilderdata"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 )
 
 type sourceAMIEC2 interface {
@@ -33,7 +35,7 @@ func (s *StepSourceAMI) Run(ctx context.Context, state multistep.StateBag) multi
 		return halt(state, err)
 	}
 	uiOf(state).Say(fmt.Sprintf("Source AMI: %s (%s)", aws.ToString(img.ImageId), aws.ToString(img.Name)))
-	if err := s.checkInstanceType(ctx, img); isAccessDenied(err) {
+	if err := s.checkInstanceType(ctx, img); ec2wait.IsAccessDenied(err) {
 		skipCheck(state, "instance_type against the source AMI", err)
 	} else if err != nil {
 		return halt(state, err)
@@ -74,7 +76,7 @@ func (s *StepSourceAMI) checkInstanceType(ctx context.Context, img ec2types.Imag
 	out, err := s.EC2.DescribeInstanceTypes(ctx, &ec2.DescribeInstanceTypesInput{
 		InstanceTypes: []ec2types.InstanceType{ec2types.InstanceType(s.InstanceType)},
 	})
-	if isAccessDenied(err) {
+	if ec2wait.IsAccessDenied(err) {
 		return err
 	}
 	if err != nil {

@@ -22,17 +22,6 @@ func cleanupContext() (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), cleanupTimeout)
 }
 
-// isAccessDenied reports whether EC2 refused a call for lack of
-// permission. The build's extra checks (regions, instance type offerings)
-// are skipped then rather than failing builds under least-privilege roles.
-func isAccessDenied(err error) bool {
-	switch ec2wait.Code(err) {
-	case "UnauthorizedOperation", "AccessDenied", "AccessDeniedException":
-		return true
-	}
-	return false
-}
-
 // skipCheck tells the user a pre-launch check was skipped, and why.
 func skipCheck(state multistep.StateBag, check string, err error) {
 	log.Printf("[WARN] skipping check %s: %v", check, err)

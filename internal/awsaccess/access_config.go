@@ -1,23 +1,22 @@
 //go:generate go tool packer-sdc struct-markdown
 
-package ami
+// Package awsaccess is how this project reaches AWS: which account and region
+// (AccessConfig, squash-embedded into a component's config so its attributes
+// sit at the top level of the block), the SDK configuration with our retry
+// policy, and one EC2 client per region shared by a whole build (Clients).
+package awsaccess
 
 import (
 	"context"
 	"fmt"
-	"regexp"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
-)
 
-// defaultMaxRetries is generous on purpose: a build makes few calls, and a
-// throttled account (RequestLimitExceeded) should slow a build down, not
-// fail it and leave resources behind.
-const defaultMaxRetries = 10
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsid"
+)
 
 // AccessConfig says which account and region the build talks to. Credentials
 // come from the AWS SDK's standard chain (environment, shared files, SSO,
@@ -37,28 +36,21 @@ type AccessConfig struct {
 	MaxRetries int `mapstructure:"max_retries" required:"false"`
 }
 
-// transientCodes are EC2 server-side failures worth another attempt even
-// when no 5xx status accompanies them.
-var transientCodes = map[string]struct{}{
-	"InternalError": {}, "InternalFailure": {}, "ServiceUnavailable": {}, "Unavailable": {},
-}
-
-var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-
 // Prepare validates the access settings and fills defaults.
 func (c *AccessConfig) Prepare() []error {
 	var errs []error
 	switch {
 	case c.RawRegion == "":
 		errs = append(errs, fmt.Errorf("region is required: set region = \"us-east-1\" (or the region to build in)"))
-	case !regionPattern.MatchString(c.RawRegion):
-		errs = append(errs, fmt.Errorf("region %q is not a region name like \"us-east-1\"", c.RawRegion))
+	case !awsid.IsRegion(c.RawRegion):
+		errs = append(errs, fmt.Errorf("region %q is not a region name like \"us-east-1\": set region to the region to build in (one of %s)",
+			c.RawRegion, strings.Join(awsid.Regions(), ", ")))
 	}
 	if c.MaxRetries < 0 {
 		errs = append(errs, fmt.Errorf("max_retries must be 0 or more, got %d", c.MaxRetries))
 	}
 	if c.MaxRetries == 0 {
-		c.MaxRetries = defaultMaxRetries
+		c.MaxRetries = DefaultMaxRetries
 	}
 	return errs
 }
@@ -80,28 +72,12 @@ func (c *AccessConfig) AWSConfig(ctx context.Context, region string) (aws.Config
 	return cfg, nil
 }
 
-// EC2 returns an EC2 client for region.
+// EC2 returns a new EC2 client for region. A build shares clients through
+// Clients instead.
 func (c *AccessConfig) EC2(ctx context.Context, region string) (*ec2.Client, error) {
 	cfg, err := c.AWSConfig(ctx, region)
 	if err != nil {
 		return nil, err
 	}
 	return ec2.NewFromConfig(cfg), nil
-}
-
-// retryer is the SDK's standard retryer (exponential backoff with full
-// jitter, throttling codes including RequestLimitExceeded, 5xx, connection
-// errors) with more attempts and without the client-side retry quota: the
-// quota would give up after a burst of throttling, the very case to ride out.
-// AWS_MAX_ATTEMPTS is read here because the SDK ignores it once a custom
-// retryer is given.
-func (c *AccessConfig) retryer() aws.Retryer {
-	return retry.NewStandard(func(o *retry.StandardOptions) {
-		o.MaxAttempts = c.MaxRetries + 1
-		if v, ok, err := envInt("AWS_MAX_ATTEMPTS"); err == nil && ok && v > 0 {
-			o.MaxAttempts = v
-		}
-		o.RateLimiter = ratelimit.None
-		o.Retryables = append(append([]retry.IsErrorRetryable(nil), o.Retryables...), retry.RetryableErrorCode{Codes: transientCodes})
-	})
 }

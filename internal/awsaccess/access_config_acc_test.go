@@ -1,4 +1,6 @@
-package ami
+//go:build acc
+
+package awsaccess
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package ami
+package awsaccess
 
 import (
 	"context"
@@ -7,44 +7,32 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 )
 
-// clientFor returns the EC2 client for a region, narrowed to what one step
-// calls (copies, tags and cleanup work in every ami_regions region).
-type clientFor[T any] func(ctx context.Context, region string) (T, error)
+// Clients makes one EC2 client per region and shares it: a build creates one
+// Clients (Builder.Run) and hands it to every step that works in several
+// regions (ami_regions copies, tags, cleanup) and to the artifact.
+type Clients struct {
+	access *AccessConfig
 
-// clientCache makes one EC2 client per region and shares it between steps.
-type clientCache struct {
-	mu      sync.Mutex
-	clients map[string]*ec2.Client
-	make    func(ctx context.Context, region string) (*ec2.Client, error)
+	mu       sync.Mutex
+	byRegion map[string]*ec2.Client
 }
 
-func newClientCache(make func(context.Context, string) (*ec2.Client, error)) *clientCache {
-	return &clientCache{clients: map[string]*ec2.Client{}, make: make}
+// NewClients makes clients with the access settings c.
+func NewClients(c *AccessConfig) *Clients {
+	return &Clients{access: c, byRegion: map[string]*ec2.Client{}}
 }
 
-func (c *clientCache) get(ctx context.Context, region string) (*ec2.Client, error) {
+// EC2 returns the client for region, making it on first use.
+func (c *Clients) EC2(ctx context.Context, region string) (*ec2.Client, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cl, ok := c.clients[region]; ok {
+	if cl, ok := c.byRegion[region]; ok {
 		return cl, nil
 	}
-	cl, err := c.make(ctx, region)
+	cl, err := c.access.EC2(ctx, region)
 	if err != nil {
 		return nil, err
 	}
-	c.clients[region] = cl
+	c.byRegion[region] = cl
 	return cl, nil
-}
-
-// forRegion narrows the cache to the interface T a step declares; the
-// compile-time assertions in image_steps.go guarantee *ec2.Client has it.
-func forRegion[T any](c *clientCache) clientFor[T] {
-	return func(ctx context.Context, region string) (T, error) {
-		cl, err := c.get(ctx, region)
-		if err != nil {
-			var zero T
-			return zero, err
-		}
-		return any(cl).(T), nil
-	}
 }

@@ -3,6 +3,7 @@ package ec2wait
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -18,6 +19,21 @@ func IsNotFound(err error) bool {
 	return strings.HasSuffix(code, ".NotFound") || code == "InvalidAMIID.Unavailable"
 }
 
+// transientCodes are EC2 server-side failures worth another attempt even
+// when no 5xx status accompanies them.
+var transientCodes = []string{"InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable"}
+
+// TransientCodes returns transientCodes in the form of the SDK retryer's
+// retry.RetryableErrorCode, so the SDK's own retries (awsaccess) and the
+// waits here treat the same codes as transient.
+func TransientCodes() map[string]struct{} {
+	m := make(map[string]struct{}, len(transientCodes))
+	for _, c := range transientCodes {
+		m[c] = struct{}{}
+	}
+	return m
+}
+
 // IsTransient reports whether err is throttling or a server-side failure
 // that is worth asking again for.
 func IsTransient(err error) bool {
@@ -27,12 +43,22 @@ func IsTransient(err error) bool {
 	if (retry.ThrottleErrorCode{Codes: retry.DefaultThrottleErrorCodes}).IsErrorThrottle(err).Bool() {
 		return true
 	}
-	switch Code(err) {
-	case "InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable":
+	if slices.Contains(transientCodes, Code(err)) {
 		return true
 	}
 	var re *awshttp.ResponseError
 	if errors.As(err, &re) && re.HTTPStatusCode() >= http.StatusInternalServerError {
+		return true
+	}
+	return false
+}
+
+// IsAccessDenied reports whether EC2 refused a call for lack of permission.
+// The builder's extra checks (regions, instance type offerings) are skipped
+// then rather than failing builds under least-privilege roles.
+func IsAccessDenied(err error) bool {
+	switch Code(err) {
+	case "UnauthorizedOperation", "AccessDenied", "AccessDeniedException":
 		return true
 	}
 	return false

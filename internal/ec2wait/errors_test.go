@@ -27,6 +27,19 @@ func TestClassification(t *testing.T) {
 	if IsNotFound(nil) || IsTransient(nil) || IsNotFound(errors.New("x")) {
 		t.Error("nil/plain errors misclassified")
 	}
+	for _, code := range []string{"UnauthorizedOperation", "AccessDenied", "AccessDeniedException"} {
+		if !IsAccessDenied(apiErr(code)) || IsTransient(apiErr(code)) {
+			t.Errorf("%s: not classified as access denied", code)
+		}
+	}
+	if IsAccessDenied(apiErr("AuthFailure")) || IsAccessDenied(nil) {
+		t.Error("AuthFailure/nil classified as access denied")
+	}
+	for code := range TransientCodes() {
+		if !IsTransient(apiErr(code)) {
+			t.Errorf("%s is in TransientCodes but not IsTransient", code)
+		}
+	}
 }
 
 // BenchmarkForRealClock measures the overhead of one wait that needs four
