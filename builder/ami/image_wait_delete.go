@@ -126,25 +126,6 @@ func deleteImage(ctx context.Context, c deleteImageEC2, id string, withSnapshots
 	return errors.Join(errs...)
 }
 
-// uninterruptible returns a context for a call that creates something: it
-// is not cancelled by Ctrl-C, so the created ID always comes back and can
-// be remembered for cleanup. (A create cancelled in flight may still
-// happen on EC2's side, and the build would never learn the ID.)
-func uninterruptible(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), createCallTimeout)
-}
-
-// createCallTimeout bounds one create call including the SDK's retries.
-const createCallTimeout = 5 * time.Minute
-
-// buildFailed reports whether the build was cancelled or halted: only then
-// do image steps remove what they made.
-func buildFailed(state multistep.StateBag) bool {
-	_, cancelled := state.GetOk(multistep.StateCancelled)
-	_, halted := state.GetOk(multistep.StateHalted)
-	return cancelled || halted
-}
-
 // removeImages is the Cleanup of every step that creates AMIs: it deletes
 // each remembered image and names whatever could not be deleted.
 // The grace for NotFound stays: an image created a moment ago (the build

@@ -92,34 +92,3 @@ func (s *StepRunInstance) Cleanup(state multistep.StateBag) {
 	deleteVolumes(ctx, state, s.EC2, s.Region, s.volumes)
 	s.created = ""
 }
-
-// describeInstanceEC2 is the one call waitInstance needs.
-type describeInstanceEC2 interface {
-	DescribeInstances(context.Context, *ec2.DescribeInstancesInput, ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error)
-}
-
-// waitInstance waits until instance id is in state want, treating a
-// just-created ID that is not yet visible as "not yet".
-func waitInstance(ctx context.Context, c describeInstanceEC2, say func(string), id, label string,
-	want ec2types.InstanceStateName, opts ec2wait.Options) (ec2types.Instance, error) {
-	var inst ec2types.Instance
-	_, err := ec2wait.For(ctx, say, fmt.Sprintf("instance %s to be %s", id, label), opts, func(ctx context.Context) (bool, error) {
-		out, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
-		if err != nil {
-			return false, err
-		}
-		if len(out.Reservations) == 0 || len(out.Reservations[0].Instances) == 0 {
-			return false, nil
-		}
-		inst = out.Reservations[0].Instances[0]
-		if inst.State == nil {
-			return false, nil
-		}
-		got := inst.State.Name
-		if want != ec2types.InstanceStateNameTerminated && got == ec2types.InstanceStateNameTerminated {
-			return false, fmt.Errorf("instance %s terminated unexpectedly (%s)", id, stateReason(inst))
-		}
-		return got == want, nil
-	})
-	return inst, err
-}

@@ -30,11 +30,3 @@ func sshHost(iface string, inst ec2types.Instance) (string, error) {
 	}
 	return "", fmt.Errorf("instance %s has neither a public nor a private IP address to SSH to: set ssh_host", aws.ToString(inst.InstanceId))
 }
-
-// stateReason is EC2's explanation of an instance's last state change.
-func stateReason(inst ec2types.Instance) string {
-	if inst.StateReason == nil {
-		return "no reason given"
-	}
-	return aws.ToString(inst.StateReason.Message)
-}
