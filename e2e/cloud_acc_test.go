@@ -1,3 +1,5 @@
+//go:build acc
+
 // Package e2e runs the project's whole loop with the real binaries — packer,
 // the plugin, terraform, sshd and moto — and asserts on what a user would
 // check in the cloud afterwards. Everything is started here (never skipped

@@ -1,3 +1,5 @@
+//go:build acc
+
 package ami
 
 import (
@@ -14,28 +16,6 @@ import (
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
 )
-
-// buildInstance is the one instance the build launched, seen from moto.
-func (e *buildEnv) buildInstance(t *testing.T) ec2types.Instance {
-	t.Helper()
-	out, err := e.ec2.DescribeInstances(context.Background(), &ec2.DescribeInstancesInput{
-		Filters: []ec2types.Filter{{Name: aws.String("tag-key"), Values: []string{BuildUUIDTagKey}}}})
-	if err != nil || len(out.Reservations) != 1 {
-		t.Fatalf("want one build instance: %v %v", out, err)
-	}
-	return out.Reservations[0].Instances[0]
-}
-
-func (e *buildEnv) makeGroup(t *testing.T, vpc string, tags map[string]string) string {
-	t.Helper()
-	g, err := e.ec2.CreateSecurityGroup(context.Background(), &ec2.CreateSecurityGroupInput{
-		GroupName: aws.String("ssh-from-bastion"), Description: aws.String("test"), VpcId: aws.String(vpc),
-		TagSpecifications: tagSpecs(tags, ec2types.ResourceTypeSecurityGroup)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return aws.ToString(g.GroupId)
-}
 
 // TestLaunchOptionsReachEC2: vpc_id, subnet_id, security_group_ids,
 // associate_public_ip_address, user_data, metadata_options,

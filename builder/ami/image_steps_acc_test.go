@@ -1,3 +1,5 @@
+//go:build acc
+
 package ami
 
 import (
@@ -8,8 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-
-	"github.com/hashicorp/packer-plugin-sdk/multistep"
 )
 
 var allRegions = []string{"eu-west-1", "us-east-1", "us-west-2"}
@@ -135,16 +135,4 @@ func (f *imageFixture) assertRecorded(t *testing.T, amis map[string]string) {
 			t.Errorf("%s: EnableImageDeprecation for %s = %q", region, id, deprecated[id])
 		}
 	}
-}
-
-// TestSkipCreateAMIMakesNoImage: no image steps, no artifact.
-func TestSkipCreateAMIMakesNoImage(t *testing.T) {
-	b := &Builder{config: Config{AMIConfig: AMIConfig{AMIName: "x-1", SkipCreateAMI: true}}}
-	if steps := b.imageSteps(nil, nil, fixtureUUID); len(steps) != 0 {
-		t.Errorf("%d image steps with skip_create_ami", len(steps))
-	}
-	if a := newArtifact(new(multistep.BasicStateBag), nil); a != nil {
-		t.Errorf("artifact %v without AMIs", a)
-	}
-
 }

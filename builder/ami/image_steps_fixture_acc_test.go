@@ -1,3 +1,5 @@
+//go:build acc
+
 package ami
 
 import (
@@ -32,8 +34,6 @@ type imageFixture struct {
 	// is owned by this account), so assertions see only the build's.
 	seed map[string]bool
 }
-
-const fixtureUUID = "11111111-2222-3333-4444-555555555555"
 
 func newImageFixture(t testing.TB, cfg AMIConfig) *imageFixture {
 	t.Helper()
@@ -151,14 +151,6 @@ func (f *imageFixture) assertNothingLeft(t testing.TB, regions ...string) {
 			t.Errorf("%s: snapshots left behind: %v", r, snaps)
 		}
 	}
-}
-
-func tagMap(tags []ec2types.Tag) map[string]string {
-	m := map[string]string{}
-	for _, t := range tags {
-		m[aws.ToString(t.Key)] = aws.ToString(t.Value)
-	}
-	return m
 }
 
 // syncBuffer collects UI output from parallel steps (region copies).

@@ -1,3 +1,5 @@
+//go:build acc
+
 package setup
 
 import (
@@ -8,13 +10,6 @@ import (
 	"testing"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/roottest"
-)
-
-const (
-	userKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIUserKeyFromTheTemplate terraform@laptop"
-	fileKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIUserKeyFromAFile terraform@ci"
-	tempKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITemporaryBuildKey"
-	keepKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIAdminKeyToKeep admin"
 )
 
 func declarativeConfig(t *testing.T) map[string]interface{} {
