@@ -47,8 +47,8 @@ func reportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric(float64((cpuTime()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
-// asInTheBinary runs a benchmark with the garbage collector set as main.go
-// sets it for the plugin and its subcommands.
+// asInTheBinary runs a benchmark with the garbage collector set as
+// internal/command.Dispatch sets it for the plugin and its subcommands.
 func asInTheBinary(b *testing.B) {
 	old := debug.SetGCPercent(400)
 	b.Cleanup(func() { debug.SetGCPercent(old) })
