@@ -13,7 +13,7 @@ import (
 // BenchmarkSlowRegionBuild times a whole build (without the SSH hop) on
 // the simulated region of ANCHORS.md: instance boot 20 s, stop 10 s, image
 // 40 s, a 70 s floor, where amazon-ebs took 107 s and 26 EC2 calls. Run it
-// with `go test -run '^$' -bench SlowRegion -benchtime 1x ./builder/ami/`.
+// with `go test -tags acc -run '^$' -bench SlowRegion -benchtime 1x ./builder/ami/`.
 // Reports seconds over the floor and EC2 calls per build. Measured
 // (2026-11-26): 74.5 s (4.5 s over the floor), 73 calls (29 DescribeImages,
 // 26 DescribeInstances). Every wait here is under a minute, so the cap
