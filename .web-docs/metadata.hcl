@@ -11,6 +11,10 @@ integration {
     readme_location = "./README.md"
     external_url    = "https://github.com/immutable-infrastructure/packer-plugin-immutable"
   }
+  license {
+    type = "MPL-2.0"
+    url  = "https://github.com/immutable-infrastructure/packer-plugin-immutable/blob/main/LICENSE"
+  }
   component {
     type = "builder"
     name = "Immutable AMI"

@@ -4,7 +4,8 @@
 #  1. `goreleaser check` accepts .goreleaser.yml;
 #  2. a snapshot release (the same config, limited to this machine's OS/arch,
 #     signed with a throwaway GPG key) produces the file names `packer init`
-#     looks for, a zip holding only the binary, and a verifiable SHA256SUMS;
+#     looks for, a zip holding the binary and LICENSE, and a verifiable
+#     SHA256SUMS;
 #  3. the released binary describes itself (version, API, components) and
 #     passes `packer-sdc plugin-check`;
 #  4. `packer plugins install --path` accepts it, and `packer init` plus
@@ -80,9 +81,11 @@ ok "built, archived, summed and signed in $(( $(date +%s) - release_started ))s"
 
 step "release files are named the way packer init expects"
 [ -f "$dist/$artifact.zip" ] || die "expected $artifact.zip in dist, found: $(cd "$dist" && ls)"
-zipped=$(unzip -Z1 "$dist/$artifact.zip")
-[ "$zipped" = "$artifact$exe" ] || die "$artifact.zip must hold only $artifact$exe, it holds: $zipped"
-ok "$artifact.zip holds exactly $artifact$exe"
+zipped=$(unzip -Z1 "$dist/$artifact.zip" | sort | tr '\n' ' ')
+want=$(printf '%s\n' LICENSE "$artifact$exe" | sort | tr '\n' ' ')
+[ "$zipped" = "$want" ] || die "$artifact.zip must hold exactly $want, it holds: $zipped"
+cmp -s <(unzip -p "$dist/$artifact.zip" LICENSE) LICENSE || die "$artifact.zip's LICENSE differs from the repository's"
+ok "$artifact.zip holds exactly $want(the licence unchanged)"
 [ -f "$dist/$sums" ] || die "expected checksum file $sums in dist"
 [ "$(cat "$dist/$sums")" = "$(cd "$dist" && sha256sum "$artifact.zip")" ] \
 	|| die "$sums does not list exactly the sha256 of $artifact.zip: $(cat "$dist/$sums")"
