@@ -39,6 +39,7 @@ func TestConfigPrepareReportsEveryProblem(t *testing.T) {
 			m["source_ami_filter"] = map[string]any{"owners": []string{"self"}}
 		}, []string{"source_ami_filter has owners but no filters"}},
 		{"source_ami not an ID", func(m map[string]any) { m["source_ami"] = "ubuntu" }, []string{"source_ami \"ubuntu\" is not an AMI ID"}},
+		{"source_ami too short", func(m map[string]any) { m["source_ami"] = "ami-123" }, []string{"source_ami \"ami-123\" is not an AMI ID"}},
 		{"bad region", func(m map[string]any) { m["region"] = "Europe" }, []string{"region \"Europe\" is not a region name"}},
 		{"bad CIDRs", func(m map[string]any) {
 			m["temporary_security_group_source_cidrs"] = []string{"10.0.0.0/8", "1.2.3.4", "::/0"}
