@@ -1,0 +1,121 @@
+// Package ec2proxy is a reverse proxy in front of moto (the local EC2 API)
+// that records every EC2 Query call and lets hooks change calls and answers.
+// The faults real EC2 shows and moto does not (internal/ec2test) and the
+// local cloud's instances (internal/localcloud) are such hooks. Test and
+// demo support only: nothing here is linked into the plugin binary.
+package ec2proxy
+
+import (
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+)
+
+// Call is one EC2 call as the proxy saw it.
+type Call struct {
+	Action string
+	Region string
+	Params url.Values
+	At     time.Time
+}
+
+// Answer is a reply a hook gives instead of moto's.
+type Answer struct {
+	Status int
+	Body   []byte
+}
+
+// A Hook takes part in every EC2 call that passes through the proxy. Each
+// hook keeps its own lock: calls arrive concurrently.
+type Hook interface {
+	// Before runs before the call goes to moto, in the order hooks were
+	// added; the first non-nil Answer is sent instead of calling moto.
+	Before(c *Call) *Answer
+	// After runs on moto's successful (HTTP 200) answer, in the same
+	// order, and returns the body to pass on.
+	After(c *Call, body []byte) []byte
+}
+
+// A Resetter is a hook with state to forget when the proxy is reset, or
+// when moto's state is reset through the proxy (POST /moto-api/reset).
+type Resetter interface {
+	Reset()
+}
+
+// Proxy forwards EC2 calls to moto. Create it with New; it is an
+// http.Handler.
+type Proxy struct {
+	target string
+	faults *faultHook
+
+	mu       sync.Mutex
+	hooks    []Hook
+	requests []Call
+}
+
+// New returns a proxy in front of the moto at target (its URL). It always
+// has the fault hook (SetFaults; it forwards everything until told
+// otherwise) and answers the calls moto does not implement.
+func New(target string) *Proxy {
+	p := &Proxy{target: target, faults: newFaultHook()}
+	p.hooks = []Hook{p.faults, unimplemented{}}
+	return p
+}
+
+// Use adds a hook after those already there.
+func (p *Proxy) Use(h Hook) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.hooks = append(p.hooks, h)
+}
+
+// SetFaults replaces the faults injected from now on.
+func (p *Proxy) SetFaults(f Faults) {
+	p.faults.set(f)
+}
+
+// Requests returns the calls seen so far, optionally only those of the
+// given actions.
+func (p *Proxy) Requests(actions ...string) []Call {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []Call
+	for _, r := range p.requests {
+		if len(actions) == 0 || contains(actions, r.Action) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Reset forgets recorded requests, and what the hooks remember.
+func (p *Proxy) Reset() {
+	p.mu.Lock()
+	p.requests = nil
+	hooks := append([]Hook(nil), p.hooks...)
+	p.mu.Unlock()
+	for _, h := range hooks {
+		if r, ok := h.(Resetter); ok {
+			r.Reset()
+		}
+	}
+}
+
+func (p *Proxy) record(c Call) []Hook {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.requests = append(p.requests, c)
+	return append([]Hook(nil), p.hooks...)
+}
+
+var _ http.Handler = (*Proxy)(nil)
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
