@@ -26,6 +26,13 @@ func FuzzSet(f *testing.F) {
 	}
 	f.Add([]byte("ami_id = \"a\"\nami_id = \"b\"\n"), "ami-1", "r")
 	f.Add([]byte("ami_id = [1]\n"), "ami-1", "r")
+	// Keys that are not plain strings: numbers, expressions, references,
+	// duplicates, a comment in a one-line map.
+	for _, m := range []string{`{ 0 = "ami-1" }`, `{ -1 = "a" }`, `{ 1.5 = "a" }`, `{ (var.x) = "a" }`, `{ a.b = "a" }`,
+		`{ ("k") = "a" }`, `{ "${"r"}" = "a" }`, `{ true = "a", null = "b" }`, "{\n  r = \"a\"\n  \"r\" = \"b\"\n}",
+		`{ r = "a" /* c */ }`, "{\n  r = \"a\", s = \"b\"\n}", "{\n  r = /* c\n */ \"a\"\n}"} {
+		f.Add([]byte("ami_ids = "+m+"\n"), "ami-1", "r")
+	}
 	f.Fuzz(func(t *testing.T, src []byte, ami, region string) {
 		edits := []Edit{
 			{Name: "ami_id", Value: StringValue(ami)},

@@ -53,7 +53,7 @@ func describe(d *hcl.Diagnostic, body *hclsyntax.Body, src []byte) string {
 // when it is absent, set is false when it is absent or null (a placeholder
 // to fill). A value of the wrong kind (not a string, or not a map of strings
 // when want is a map) is an error naming the attribute and its position.
-func current(body *hclsyntax.Body, name string, want Value) (v Value, attr *hclsyntax.Attribute, set bool, err error) {
+func current(src []byte, body *hclsyntax.Body, name string, want Value) (v Value, attr *hclsyntax.Attribute, set bool, err error) {
 	attr, ok := body.Attributes[name]
 	if !ok {
 		return Value{}, nil, false, nil
@@ -71,6 +71,11 @@ func current(body *hclsyntax.Body, name string, want Value) (v Value, attr *hcls
 	if err != nil {
 		return Value{}, nil, false, fmt.Errorf("%w: %s: attribute %q %w: change it by hand or choose another variable name",
 			ErrInvalid, at, name, err)
+	}
+	if obj, ok := attr.Expr.(*hclsyntax.ObjectConsExpr); ok && want.IsMap() {
+		if _, err := mapKeys(src, obj, name); err != nil {
+			return Value{}, nil, false, err
+		}
 	}
 	return got, attr, true, nil
 }

@@ -32,14 +32,18 @@ func Set(src []byte, filename string, edits ...Edit) ([]byte, bool, error) {
 		if err := representable(e); err != nil {
 			return src, false, err
 		}
-		old, attr, isSet, err := current(body, e.Name, e.Value)
+		old, attr, isSet, err := current(src, body, e.Name, e.Value)
 		switch {
 		case err != nil:
 			return src, false, err
 		case attr == nil:
 			appends = append(appends, e)
 		case !isSet || !old.Equal(e.Value):
-			splices = append(splices, replace(src, attr, old, e.Value, nl)...)
+			s, err := replace(src, attr, old, e.Value, nl)
+			if err != nil {
+				return src, false, err
+			}
+			splices = append(splices, s...)
 		}
 	}
 	if len(splices) == 0 && len(appends) == 0 {
@@ -48,24 +52,15 @@ func Set(src []byte, filename string, edits ...Edit) ([]byte, bool, error) {
 	return apply(src, splices, appends, nl), true, nil
 }
 
-// replace returns the splices that turn attr's value old into v. A map
-// with the same keys (a rebuild for the same regions) keeps its layout and
-// comments: only the changed values are replaced. Anything else is
-// re-rendered whole.
-func replace(src []byte, attr *hclsyntax.Attribute, old, v Value, nl string) []splice {
-	if obj, ok := attr.Expr.(*hclsyntax.ObjectConsExpr); ok && v.IsMap() && sameKeys(old.Map, v.Map) {
-		var out []splice
-		for _, item := range obj.Items {
-			k, _ := item.KeyExpr.Value(nil) // evaluated by current() already
-			if nv := v.Map[k.AsString()]; old.Map[k.AsString()] != nv {
-				r := item.ValueExpr.Range()
-				out = append(out, splice{r.Start.Byte, r.End.Byte, quote(nv)})
-			}
-		}
-		return out
+// replace returns the splices that turn attr's value old into v: a map
+// literal becoming another map keeps its layout and comments
+// (replaceMap); anything else is re-rendered whole.
+func replace(src []byte, attr *hclsyntax.Attribute, old, v Value, nl string) ([]splice, error) {
+	if obj, ok := attr.Expr.(*hclsyntax.ObjectConsExpr); ok && v.IsMap() && old.IsMap() {
+		return replaceMap(src, attr, obj, old, v, nl)
 	}
 	r := attr.Expr.Range()
-	return []splice{{r.Start.Byte, r.End.Byte, render(v, indentOf(src, attr.NameRange.Start.Byte), nl)}}
+	return []splice{{r.Start.Byte, r.End.Byte, render(v, indentOf(src, attr.NameRange.Start.Byte), nl)}}, nil
 }
 
 func sameKeys(a, b map[string]string) bool {
@@ -130,7 +125,7 @@ func Get(src []byte, filename, name string, wantMap bool) (v Value, found bool, 
 	if wantMap {
 		want = MapValue(nil)
 	}
-	v, _, found, err = current(body, name, want)
+	v, _, found, err = current(src, body, name, want)
 	return v, found, err
 }
 

@@ -10,6 +10,10 @@ import (
 	"testing"
 )
 
+// mapEntry writes ami_id and a region map ami_ids.
+var mapEntry = Entry{Variable: "ami_id", Value: "ami-22222222", MapVariable: "ami_ids",
+	Images: map[string]string{"us-east-1": "ami-22222222", "us-west-2": "ami-33333333"}}
+
 // Each invalid file is refused with an error that says where and what to do,
 // and the file is left byte-for-byte as it was.
 func TestUpdateRefusesInvalidFilesUntouched(t *testing.T) {
@@ -32,6 +36,16 @@ func TestUpdateRefusesInvalidFilesUntouched(t *testing.T) {
 			[]string{`attribute "ami_id" is not a literal value`}},
 		{"bad variable name", "x = 1\n", Entry{Variable: "1bad", Value: "ami-22222222"},
 			[]string{`"1bad" is not a valid Terraform variable name`}},
+		// Map keys other than strings: HCL would quietly make "0" of 0.
+		{"number as map key", "ami_ids = {\n  0 = \"ami-1\"\n}\n", mapEntry,
+			[]string{`terraform.tfvars:2:3: map "ami_ids" has the key 0, which is a number`, `write them quoted, such as "us-east-1" = "ami-…"`}},
+		{"negative number as key", "ami_ids = { -1 = \"ami-1\" }\n", mapEntry, []string{`terraform.tfvars:1:13: map "ami_ids" has the key -1`}},
+		{"reference as key", "ami_ids = { (var.x) = \"ami-1\" }\n", mapEntry, []string{`terraform.tfvars:1:1: attribute "ami_ids" is not a literal value`}},
+		{"traversal as key", "ami_ids = { a.b = \"ami-1\" }\n", mapEntry, []string{`"ami_ids" is not a literal value`, "Ambiguous attribute key"}},
+		{"key twice", "ami_ids = {\n  r = \"ami-1\"\n  \"r\" = \"ami-2\"\n}\n", mapEntry,
+			[]string{`terraform.tfvars:3:3: map "ami_ids" has the key "r" twice (lines 2 and 3): delete one of them`}},
+		{"comment in a one-line map", "ami_ids = { \"us-east-1\" = \"ami-1\" /* primary */ }\n", mapEntry,
+			[]string{`terraform.tfvars:1: map "ami_ids" has comments but not one region per line`, "put each region on a line of its own"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
