@@ -1,3 +1,7 @@
+//go:build unix
+
+// The benchmarks report CPU time from getrusage, which Windows lacks.
+
 package tfvarsfile
 
 import (

@@ -19,6 +19,9 @@ const (
 	ActionBuild    = "build"
 	ActionRollback = "rollback"
 	ActionPromote  = "promote"
+	// ActionFound records a value that was in the file before a write and
+	// that no entry records (written by hand): rollback can return to it.
+	ActionFound = "found"
 )
 
 // Entry is one write to a tfvars file: which value was set, when, and where it
@@ -35,6 +38,10 @@ type Entry struct {
 	SourceAMI   string            `json:"source_ami,omitempty"`
 	RunUUID     string            `json:"packer_run_uuid,omitempty"`
 	From        string            `json:"from,omitempty"`
+	// Raw holds, for a value found in the file, the exact source text of
+	// each variable's value ("" for an attribute that was absent), so that
+	// rollback restores it byte for byte.
+	Raw map[string]string `json:"raw,omitempty"`
 }
 
 // HistoryPath is the history file kept beside the tfvars file at path, e.g.

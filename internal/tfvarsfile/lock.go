@@ -1,49 +1,127 @@
 package tfvarsfile
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
+	"io/fs"
+	"log"
 	"os"
 	"path/filepath"
 	"time"
 )
 
-// lockPath is the sidecar lock file of a tfvars file. The tfvars file itself
-// cannot carry the lock: the atomic rename replaces its inode, and a lock on
-// the old inode would not exclude a writer that opens the new one.
+// lockPath is the lock file of a tfvars file. It exists only while a writer
+// holds the lock (a few milliseconds), so nothing is left beside the file
+// for `git status` to show. It is a separate file because the tfvars file
+// cannot carry the lock: the atomic rename replaces its inode.
 func lockPath(path string) string {
 	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".lock")
 }
 
 // lockPoll is how often a waiting writer retries; writers hold the lock for
-// milliseconds, so a short poll keeps waits short without a blocking flock
-// that a cancelled build could not interrupt.
+// milliseconds.
 const lockPoll = 5 * time.Millisecond
 
-// lock takes an exclusive OS lock (flock; LockFileEx on Windows) on path's
-// sidecar lock file and returns the function that releases it. The kernel
-// releases the lock if the process dies, so a crashed build never leaves it
-// held.
-func lock(ctx context.Context, path string) (unlock func(), err error) {
-	lp := lockPath(path)
-	f, err := os.OpenFile(lp, os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("opening lock file %s: %w", lp, err)
-	}
+// fileLock is a held lock: the lock file, created exclusively (O_EXCL,
+// which every OS and network file system implements atomically), holding
+// this writer's token. One implementation for every OS, so the code our
+// tests run is the code every release runs.
+type fileLock struct {
+	path  string
+	token []byte // "PID HOST NONCE\n"
+}
+
+// lock takes the lock of the tfvars file at path, waiting while another
+// writer holds it and breaking a lock left by a writer that died (see
+// stale). It gives up when ctx ends (a cancelled build).
+func lock(ctx context.Context, path string) (*fileLock, error) {
+	l := &fileLock{path: lockPath(path), token: newToken()}
 	for {
-		busy, err := tryLock(f)
-		if err == nil && !busy {
-			return func() { _ = f.Close() }, nil // closing releases the lock
+		err := l.create()
+		if !errors.Is(err, fs.ErrExist) {
+			if err != nil {
+				return nil, fmt.Errorf("creating the lock file %s: %w", l.path, err)
+			}
+			return l, nil
 		}
-		if err != nil {
-			_ = f.Close()
-			return nil, fmt.Errorf("locking %s: %w", lp, err)
+		h, err := readHolder(l.path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue // released meanwhile
+		case err == nil && h.stale(time.Now(), hostname()):
+			breakLock(l.path, h)
+			continue
 		}
 		select {
 		case <-ctx.Done():
-			_ = f.Close()
-			return nil, fmt.Errorf("waiting for the lock on %s (held by another build or command): %w", lp, ctx.Err())
+			return nil, fmt.Errorf("waiting for the lock on %s (held by %s: another build or command is writing the file; if none is, delete the lock file): %w",
+				l.path, h, ctx.Err())
 		case <-time.After(lockPoll):
 		}
 	}
+}
+
+// create makes the lock file with this writer's token, failing with
+// fs.ErrExist when another writer holds the lock.
+func (l *fileLock) create() error {
+	f, err := os.OpenFile(l.path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(l.token)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(l.path)
+	}
+	return err
+}
+
+// held reports whether the lock file still holds this writer's token, i.e.
+// no other writer broke the lock as stale.
+func (l *fileLock) held() bool {
+	got, err := os.ReadFile(l.path)
+	return err == nil && bytes.Equal(got, l.token)
+}
+
+// unlock removes the lock file if it is still this writer's. Windows
+// refuses to remove a file while another process has it open (a waiter
+// reading the token), so the removal is retried for a while.
+func (l *fileLock) unlock() {
+	if !l.held() {
+		log.Printf("[WARN] the lock %s was broken by another writer while this one held it", l.path)
+		return
+	}
+	for i := 0; ; i++ {
+		err := os.Remove(l.path)
+		if err == nil || errors.Is(err, fs.ErrNotExist) {
+			return
+		}
+		if i == 200 {
+			log.Printf("[WARN] removing the lock file %s: %v (delete it by hand)", l.path, err)
+			return
+		}
+		time.Sleep(lockPoll)
+	}
+}
+
+func newToken() []byte {
+	nonce := make([]byte, 8)
+	_, _ = rand.Read(nonce)
+	return fmt.Appendf(nil, "%d %s %s\n", os.Getpid(), hostname(), hex.EncodeToString(nonce))
+}
+
+// hostname names this machine in lock tokens ("unknown" when the OS does
+// not say; such locks are only broken by age).
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "unknown"
+	}
+	return h
 }

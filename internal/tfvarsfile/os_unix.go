@@ -3,22 +3,11 @@
 package tfvarsfile
 
 import (
-	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"syscall"
 )
-
-// tryLock takes an exclusive flock on f without waiting; busy when another
-// open file holds it.
-func tryLock(f *os.File) (busy bool, err error) {
-	err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-	if errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, syscall.EINTR) {
-		return true, nil
-	}
-	return false, err
-}
 
 // owner returns a file's user and group IDs (-1 when unknown).
 func owner(fi fs.FileInfo) (uid, gid int) {

@@ -102,3 +102,18 @@ func fromCty(v cty.Value, wantMap bool) (Value, error) {
 	}
 	return MapValue(m), nil
 }
+
+// Get returns the value of the top-level attribute name in src, found=false
+// when it is absent or null. wantMap selects the expected kind.
+func Get(src []byte, filename, name string, wantMap bool) (v Value, found bool, err error) {
+	body, err := parse(src, filename)
+	if err != nil {
+		return Value{}, false, err
+	}
+	want := Value{}
+	if wantMap {
+		want = MapValue(nil)
+	}
+	v, _, found, err = current(src, body, name, want)
+	return v, found, err
+}

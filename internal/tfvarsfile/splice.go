@@ -20,6 +20,11 @@ func Set(src []byte, filename string, edits ...Edit) ([]byte, bool, error) {
 	if err != nil {
 		return src, false, err
 	}
+	return setParsed(src, body, edits)
+}
+
+// setParsed is Set on src already parsed into body.
+func setParsed(src []byte, body *hclsyntax.Body, edits []Edit) ([]byte, bool, error) {
 	nl := lineEnding(src)
 	var splices []splice
 	var appends []Edit
@@ -36,8 +41,16 @@ func Set(src []byte, filename string, edits ...Edit) ([]byte, bool, error) {
 		switch {
 		case err != nil:
 			return src, false, err
+		case e.Remove:
+			if attr != nil {
+				splices = append(splices, removal(src, attr))
+			}
 		case attr == nil:
 			appends = append(appends, e)
+		case e.Raw != "":
+			if r := attr.Expr.Range(); string(r.SliceBytes(src)) != e.Raw {
+				splices = append(splices, splice{r.Start.Byte, r.End.Byte, e.Raw})
+			}
 		case !isSet || !old.Equal(e.Value):
 			s, err := replace(src, attr, old, e.Value, nl)
 			if err != nil {
@@ -50,6 +63,22 @@ func Set(src []byte, filename string, edits ...Edit) ([]byte, bool, error) {
 		return src, false, nil
 	}
 	return apply(src, splices, appends, nl), true, nil
+}
+
+// removal deletes attr with its lines (and a comment on its last line).
+func removal(src []byte, attr *hclsyntax.Attribute) splice {
+	start, end := attr.SrcRange.Start.Byte, len(src)
+	ls := lineStart(src, start)
+	if bytes.HasPrefix(src[ls:start], utf8BOM) {
+		ls += len(utf8BOM) // the BOM stays
+	}
+	if blank(src[ls:start]) {
+		start = ls
+	}
+	if nl := bytes.IndexByte(src[attr.SrcRange.End.Byte:], '\n'); nl >= 0 {
+		end = attr.SrcRange.End.Byte + nl + 1
+	}
+	return splice{start, end, ""}
 }
 
 // replace returns the splices that turn attr's value old into v: a map
@@ -100,12 +129,19 @@ func apply(src []byte, splices []splice, appends []Edit, nl string) []byte {
 
 // representable refuses values that would read back differently from the
 // file (invalid UTF-8, text that Unicode normalization changes), by parsing
-// the rendered value alone: cheap, whatever the size of the file.
+// the rendered value (or the recorded source text) alone: cheap, whatever
+// the size of the file. Recorded text may also be null (a placeholder).
 func representable(e Edit) error {
-	text := render(e.Value, "", "\n")
+	if e.Remove {
+		return nil
+	}
+	text := valueText(e, "", "\n")
 	expr, diags := hclsyntax.ParseExpression([]byte(text), e.Name, hcl.InitialPos)
 	if !diags.HasErrors() {
-		if v, d := expr.Value(nil); !d.HasErrors() {
+		if v, d := expr.Value(nil); !d.HasErrors() && v.IsWhollyKnown() {
+			if e.Raw != "" && v.IsNull() {
+				return nil
+			}
 			if got, err := fromCty(v, e.Value.IsMap()); err == nil && got.Equal(e.Value) {
 				return nil
 			}
@@ -114,19 +150,13 @@ func representable(e Edit) error {
 	return fmt.Errorf("the value for %q cannot be written exactly as HCL: %q", e.Name, text)
 }
 
-// Get returns the value of the top-level attribute name in src, found=false
-// when it is absent or null. wantMap selects the expected kind.
-func Get(src []byte, filename, name string, wantMap bool) (v Value, found bool, err error) {
-	body, err := parse(src, filename)
-	if err != nil {
-		return Value{}, false, err
+// valueText is the source text an edit writes: the recorded text, or the
+// value rendered.
+func valueText(e Edit, indent, nl string) string {
+	if e.Raw != "" {
+		return e.Raw
 	}
-	want := Value{}
-	if wantMap {
-		want = MapValue(nil)
-	}
-	v, _, found, err = current(src, body, name, want)
-	return v, found, err
+	return render(e.Value, indent, nl)
 }
 
 // appendAttr adds "name = value" as the last line. A file that does not end
@@ -137,31 +167,6 @@ func appendAttr(src []byte, e Edit, nl string) []byte {
 	if len(out) > 0 && !bytes.HasSuffix(out, []byte("\n")) && !bytes.Equal(out, utf8BOM) {
 		out = append(out, nl...)
 	}
-	out = append(out, e.Name+" = "+render(e.Value, "", nl)+nl...)
+	out = append(out, e.Name+" = "+valueText(e, "", nl)+nl...)
 	return out
-}
-
-var utf8BOM = []byte{0xef, 0xbb, 0xbf}
-
-// lineEnding returns the file's line ending: CRLF when its first line break
-// is CRLF, otherwise LF.
-func lineEnding(src []byte) string {
-	if i := bytes.IndexByte(src, '\n'); i > 0 && src[i-1] == '\r' {
-		return "\r\n"
-	}
-	return "\n"
-}
-
-// indentOf returns the blanks between the start of the line holding offset
-// and offset, or "" when anything else precedes it on that line.
-func indentOf(src []byte, offset int) string {
-	start := bytes.LastIndexByte(src[:offset], '\n') + 1
-	lead := src[start:offset]
-	if bytes.HasPrefix(lead, utf8BOM) {
-		lead = lead[len(utf8BOM):]
-	}
-	if len(bytes.Trim(lead, " \t")) != 0 {
-		return ""
-	}
-	return string(lead)
 }

@@ -62,3 +62,28 @@ func hasComment(text []byte) bool {
 	}
 	return false
 }
+
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
+
+// lineEnding returns the file's line ending: CRLF when its first line break
+// is CRLF, otherwise LF.
+func lineEnding(src []byte) string {
+	if i := bytes.IndexByte(src, '\n'); i > 0 && src[i-1] == '\r' {
+		return "\r\n"
+	}
+	return "\n"
+}
+
+// indentOf returns the blanks between the start of the line holding offset
+// and offset, or "" when anything else precedes it on that line.
+func indentOf(src []byte, offset int) string {
+	start := bytes.LastIndexByte(src[:offset], '\n') + 1
+	lead := src[start:offset]
+	if bytes.HasPrefix(lead, utf8BOM) {
+		lead = lead[len(utf8BOM):]
+	}
+	if len(bytes.Trim(lead, " \t")) != 0 {
+		return ""
+	}
+	return string(lead)
+}

@@ -10,65 +10,118 @@ import (
 	"time"
 )
 
-// Result says what Update did.
+// Result says what Update or Modify did.
 type Result struct {
-	Path    string // the file written (symlinks resolved)
-	Changed bool   // false when the values were already current
-	Created bool   // the file did not exist before
+	Path     string // the file written (symlinks resolved)
+	Changed  bool   // false when the values were already current
+	Created  bool   // the file did not exist before
+	Previous string // the variable's value before ("" when it had none)
+}
+
+// State is a tfvars file and its history as a writer finds them: read
+// under the file's lock, so nothing changes them until the write is done.
+type State struct {
+	Path    string // symlinks resolved
+	Src     []byte // the file's bytes; nil when it does not exist yet
+	History []Entry
+}
+
+// Get returns the value of variable name in the file (found=false when it
+// is absent or null).
+func (s State) Get(name string, wantMap bool) (v Value, found bool, err error) {
+	return Get(s.Src, s.Path, name, wantMap)
 }
 
 // Update sets e.Variable to e.Value (and e.MapVariable, when set, to
-// e.Images) in the tfvars file at path and records e in its history, keeping
-// the last keep entries. It holds the file's lock for the whole
-// read-modify-write, so concurrent builds and commands lose no update. It
-// creates a missing file but not a missing folder. When the values are
-// already current nothing is written. Any validation error leaves the file
-// untouched.
+// e.Images) in the tfvars file at path and records e in its history,
+// keeping the last keep entries. It creates a missing file but not a
+// missing folder. When the values are already current nothing is written.
+// Any validation error leaves the file untouched.
 func Update(ctx context.Context, path string, e Entry, keep int) (Result, error) {
+	return Modify(ctx, path, keep, func(State) (Entry, error) { return e, nil })
+}
+
+// Modify is Update with the entry chosen by decide from the file's state,
+// all under the file's lock: a rollback picks its target from the history
+// it is about to extend, so a build writing meanwhile can neither be lost
+// nor make it roll back to a stale value. A value the history does not
+// hold yet (written by hand) is recorded first, as a "found" entry, so that
+// rollback can restore it byte for byte.
+func Modify(ctx context.Context, path string, keep int, decide func(State) (Entry, error)) (Result, error) {
 	path, err := resolve(path)
 	if err != nil {
 		return Result{}, err
 	}
-	unlock, err := lock(ctx, path)
+	l, err := lock(ctx, path)
 	if err != nil {
 		return Result{}, err
 	}
-	defer unlock()
+	defer l.unlock()
 
-	src, err := os.ReadFile(path)
+	s := State{Path: path}
+	s.Src, err = os.ReadFile(path)
 	created := errors.Is(err, fs.ErrNotExist)
 	if err != nil && !created {
 		return Result{}, fmt.Errorf("reading %s: %w", path, err)
 	}
-	history, err := ReadHistory(path) // a broken history stops us before any write
+	if s.History, err = ReadHistory(path); err != nil { // a broken history stops us before any write
+		return Result{}, err
+	}
+	e, err := decide(s)
+	if err != nil {
+		return Result{Path: path}, err
+	}
+	res, err := write(l, s, e, keep)
+	res.Created = res.Changed && created
+	return res, err
+}
+
+// write applies e to the state read under lock l.
+func write(l *fileLock, s State, e Entry, keep int) (Result, error) {
+	body, err := parse(s.Src, s.Path)
 	if err != nil {
 		return Result{}, err
 	}
-	out, changed, err := Set(src, path, edits(e)...)
+	res := Result{Path: s.Path}
+	if prev, _, set, err := current(s.Src, body, e.Variable, Value{}); err == nil && set {
+		res.Previous = prev.String
+	}
+	out, changed, err := setParsed(s.Src, body, edits(e))
 	if err != nil || !changed {
-		return Result{Path: path}, err
+		return res, err
 	}
 	if e.Time.IsZero() {
 		e.Time = time.Now()
 	}
 	e.Time = e.Time.UTC().Truncate(time.Second)
-	hist, err := renderHistory(append(history, e), keep)
+	entries := s.History
+	if f, ok := found(s.Src, body, s.History, e); ok {
+		entries = append(entries, f)
+	}
+	hist, err := renderHistory(append(entries, e), keep)
 	if err != nil {
 		return Result{}, err
 	}
+	if !l.held() {
+		return Result{}, fmt.Errorf("the lock %s was taken over by another writer (this one took too long): nothing was written; run again", l.path)
+	}
 	// The file sorts before its history, so a crash between the two renames
 	// can leave a value without its history entry, never the reverse.
-	if err := writeAllAtomic(map[string][]byte{path: out, HistoryPath(path): hist}); err != nil {
+	if err := writeAllAtomic(map[string][]byte{s.Path: out, HistoryPath(s.Path): hist}); err != nil {
 		return Result{}, err
 	}
-	return Result{Path: path, Changed: true, Created: created}, nil
+	res.Changed = true
+	return res, nil
 }
 
-// edits turns a history entry into the edits that make it current.
+// edits turns a history entry into the edits that make it current. A
+// value recorded as found in the file (Raw) is restored as it was written;
+// a map recorded as absent is removed.
 func edits(e Entry) []Edit {
-	out := []Edit{{Name: e.Variable, Value: StringValue(e.Value)}}
+	out := []Edit{{Name: e.Variable, Value: StringValue(e.Value), Raw: e.Raw[e.Variable]}}
 	if e.MapVariable != "" {
-		out = append(out, Edit{Name: e.MapVariable, Value: MapValue(e.Images)})
+		raw, recorded := e.Raw[e.MapVariable]
+		out = append(out, Edit{Name: e.MapVariable, Value: MapValue(e.Images), Raw: raw, Remove: recorded && raw == ""})
 	}
 	return out
 }

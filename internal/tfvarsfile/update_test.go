@@ -66,8 +66,11 @@ func TestUpdateConcurrentGoroutines(t *testing.T) {
 	assertAllWritten(t, path)
 }
 
+// The writers start while a writer that died holds the lock: they break it
+// once between them, then take turns.
 func TestUpdateConcurrentProcesses(t *testing.T) {
 	path := seeded(t, "region = \"us-east-1\"\r\n")
+	leaveLock(t, path, fmt.Sprintf("%d %s 00\n", deadPID(t), hostname()), time.Now().Add(-time.Hour))
 	cmds := make([]*exec.Cmd, writers)
 	for w := range writers {
 		cmds[w] = exec.Command(os.Args[0], "-test.run=^$")
@@ -185,11 +188,11 @@ func TestUpdateFollowsSymlink(t *testing.T) {
 // names the lock file.
 func TestUpdateWaitsForLockUntilCancelled(t *testing.T) {
 	path := seeded(t, "ami_id = \"ami-00000000\"\n")
-	unlock, err := lock(context.Background(), path)
+	held, err := lock(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer unlock()
+	defer held.unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err = Update(ctx, path, Entry{Variable: "ami_id", Value: "ami-11111111"}, 0)

@@ -47,6 +47,12 @@ func (v Value) Equal(o Value) bool {
 type Edit struct {
 	Name  string
 	Value Value
+	// Raw, when set, is the exact HCL text to write instead of rendering
+	// Value (a value recorded from the file, restored as it was written);
+	// it must evaluate to Value, or to null.
+	Raw string
+	// Remove deletes the attribute instead (restoring its absence).
+	Remove bool
 }
 
 // quote renders s as an HCL quoted string literal, escaping what HCL would
