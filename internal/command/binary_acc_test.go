@@ -67,4 +67,14 @@ func TestBinary(t *testing.T) {
 	if got, _ := os.ReadFile(prod); code != 1 || !strings.Contains(errOut, `appears twice`) || !bytes.Equal(got, broken) {
 		t.Errorf("promote onto a broken file: %d %q, file %q", code, errOut, got)
 	}
+
+	// A number as a region key once crashed the binary (stack trace, exit 2).
+	numbered := []byte("ami_id = \"" + v1 + "\"\nami_ids = { 0 = \"" + v1 + "\" }\n")
+	if err := os.WriteFile(prod, numbered, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runBinary(t, bin, "promote", "-from", path, "-to", prod, "-map-variable", "ami_ids")
+	if got, _ := os.ReadFile(prod); code != 1 || !strings.Contains(errOut, `has the key 0, which is a number`) || strings.Contains(errOut, "goroutine") || !bytes.Equal(got, numbered) {
+		t.Errorf("promote onto a map with a number key: %d %q, file %q", code, errOut, got)
+	}
 }

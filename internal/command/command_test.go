@@ -34,7 +34,7 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 func built(t *testing.T, values ...string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "terraform.tfvars")
-	if err := os.WriteFile(path, []byte("region = \"us-east-1\" # keep\nami_id = \"ami-00000000\"\n"), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte("region = \"us-east-1\" # keep\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for i, v := range values {
@@ -157,8 +157,8 @@ func TestPromote(t *testing.T) {
 		t.Errorf("prod.tfvars = %q\nwant %q", got, want)
 	}
 	h, _ := tfvarsfile.ReadHistory(prod)
-	if len(h) != 1 || h[0].Action != "promote" || h[0].From != staging || h[0].Build != "immutable-ami.web" {
-		t.Errorf("prod history: %+v", h)
+	if len(h) != 2 || h[0].Action != "found" || h[0].Value != v1 || h[1].Action != "promote" || h[1].From != staging || h[1].Build != "immutable-ami.web" {
+		t.Errorf("prod history: %+v; want the hand-written value, then the promotion", h)
 	}
 	if code, out, _ := run(t, "promote", "-from", staging, "-to", prod); code != 0 || !strings.Contains(out, "nothing to do") {
 		t.Errorf("second promote: %d %q", code, out)

@@ -24,53 +24,55 @@ func runPromote(args []string, stdout, stderr io.Writer) int {
 	if *from == "" || *to == "" {
 		return usageError(fs, promoteAbout, stderr, "-from and -to are both required")
 	}
-	entry, err := promotion(*from, w)
+	entry, mapVariable, err := promotion(*from, w)
 	if err != nil {
 		return fail(stderr, err)
 	}
-	old, _, err := tfvarsfile.Read(*to, w.variable, false)
-	if err != nil {
-		return fail(stderr, err)
-	}
-	return w.write(stdout, stderr, *to, entry, old.String)
+	return w.write(stdout, stderr, *to, func(tfvarsfile.State) (tfvarsfile.Entry, string, error) {
+		return entry, mapVariable, nil
+	})
 }
 
 // promotion reads what to promote from the source file: the variable's
 // value, the map variable's value when asked for, and the provenance of
 // that value from the source's history.
-func promotion(from string, w *writeOpts) (tfvarsfile.Entry, error) {
+func promotion(from string, w *writeOpts) (e tfvarsfile.Entry, mapVariable string, err error) {
 	v, found, err := tfvarsfile.Read(from, w.variable, false)
 	if err != nil {
-		return tfvarsfile.Entry{}, err
+		return e, "", err
 	}
 	if !found {
-		return tfvarsfile.Entry{}, fmt.Errorf("%s has no %s to promote", from, w.variable)
+		return e, "", fmt.Errorf("%s has no %s to promote", from, w.variable)
 	}
-	e := tfvarsfile.Entry{Action: tfvarsfile.ActionPromote, Value: v.String}
+	e = tfvarsfile.Entry{Action: tfvarsfile.ActionPromote, Value: v.String}
 	if abs, err := filepath.Abs(from); err == nil {
 		e.From = abs
 	}
 	history, err := tfvarsfile.ReadHistory(from)
 	if err != nil {
-		return tfvarsfile.Entry{}, err
+		return e, "", err
 	}
+	mapVariable = w.mapVariable
 	for _, h := range forVariable(history, w.variable) {
-		if h.Value == v.String {
+		if h.Value == v.String { // the newest entry of the value wins
 			e.Images, e.Build, e.SourceAMI = h.Images, h.Build, h.SourceAMI
 			if w.mapVariable == "" {
-				w.mapVariable = h.MapVariable // promote the region map the build wrote too
+				mapVariable = h.MapVariable // promote the region map the build wrote too
 			}
 		}
 	}
-	if w.mapVariable != "" {
-		m, found, err := tfvarsfile.Read(from, w.mapVariable, true)
-		if err != nil {
-			return tfvarsfile.Entry{}, err
-		}
-		if !found {
-			return tfvarsfile.Entry{}, fmt.Errorf("%s has no %s to promote", from, w.mapVariable)
-		}
-		e.Images = m.Map
+	if mapVariable == "" {
+		return e, "", nil
 	}
-	return e, nil
+	m, found, err := tfvarsfile.Read(from, mapVariable, true)
+	switch {
+	case err != nil:
+		return e, "", err
+	case !found && w.mapVariable == "":
+		return e, "", nil // the value's map is no longer in the file (rolled back to a hand-written value)
+	case !found:
+		return e, "", fmt.Errorf("%s has no %s to promote", from, mapVariable)
+	}
+	e.Images = m.Map
+	return e, mapVariable, nil
 }

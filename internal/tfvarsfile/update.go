@@ -16,6 +16,7 @@ type Result struct {
 	Changed  bool   // false when the values were already current
 	Created  bool   // the file did not exist before
 	Previous string // the variable's value before ("" when it had none)
+	Value    string // the value the entry sets
 }
 
 // State is a tfvars file and its history as a writer finds them: read
@@ -82,7 +83,7 @@ func write(l *fileLock, s State, e Entry, keep int) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Path: s.Path}
+	res := Result{Path: s.Path, Value: e.Value}
 	if prev, _, set, err := current(s.Src, body, e.Variable, Value{}); err == nil && set {
 		res.Previous = prev.String
 	}
