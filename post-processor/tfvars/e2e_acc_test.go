@@ -73,8 +73,9 @@ func TestEndToEndWithPackerAndAnAmazonEBSShapedArtifact(t *testing.T) {
 	}
 	h, err := tfvarsfile.ReadHistory(tfvars)
 	uuid := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
-	if err != nil || len(h) != 1 || h[0].Build != "immutable-fakeebs.example" || h[0].SourceAMI != "ami-0aaaaaaaaaaaaaaaa" ||
-		!uuid.MatchString(h[0].RunUUID) || h[0].Images["us-east-1"] != east {
+	if err != nil || len(h) != 2 || h[0].Action != tfvarsfile.ActionFound || h[0].Value != "ami-00000000" || // the placeholder, written by hand
+		h[1].Build != "immutable-fakeebs.example" || h[1].SourceAMI != "ami-0aaaaaaaaaaaaaaaa" ||
+		!uuid.MatchString(h[1].RunUUID) || h[1].Images["us-east-1"] != east {
 		t.Errorf("history = %+v, %v", h, err)
 	}
 	// The template sets keep_input_artifact = false; the image must survive.

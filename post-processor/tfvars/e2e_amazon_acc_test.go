@@ -70,7 +70,8 @@ func TestEndToEndAfterRealAmazonEBS(t *testing.T) {
 		t.Errorf("terraform.tfvars =\n%s\nwant\n%s\npacker output:\n%s", got, want, out)
 	}
 	h, err := tfvarsfile.ReadHistory(tfvars)
-	if err != nil || len(h) != 1 || h[0].Build != "amazon-ebs.example" || !strings.HasPrefix(h[0].SourceAMI, "ami-") {
+	if err != nil || len(h) != 2 || h[0].Action != tfvarsfile.ActionFound || h[0].Value != "ami-00000000" ||
+		h[1].Build != "amazon-ebs.example" || !strings.HasPrefix(h[1].SourceAMI, "ami-") {
 		t.Errorf("history = %+v, %v", h, err)
 	}
 }

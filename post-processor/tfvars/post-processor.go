@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hcldec"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/logsecret"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/tfvarsfile"
 )
 
@@ -62,13 +63,18 @@ func (p *PostProcessor) entry(a packersdk.Artifact) (tfvarsfile.Entry, error) {
 	if err != nil {
 		return tfvarsfile.Entry{}, err
 	}
+	// The generated data carries the builder's secrets too (the SDK puts
+	// the temporary SSH private key there): mask them, and log only what
+	// this post-processor uses.
 	generated := generatedData(a)
+	logsecret.Generated(generated)
 	region, err := buildRegion(p.config.Region, generated, images)
 	if err != nil {
 		return tfvarsfile.Entry{}, err
 	}
-	log.Printf("[DEBUG] immutable-tfvars: artifact %q of %s, region %s, generated data %v", a.Id(), a.BuilderId(), region, generated)
 	c := p.config
+	log.Printf("[DEBUG] immutable-tfvars: artifact %q of %s: region %s (BuildRegion %q), source AMI %q",
+		a.Id(), a.BuilderId(), region, generated["BuildRegion"], generated["SourceAMI"])
 	return tfvarsfile.Entry{
 		Action:      tfvarsfile.ActionBuild,
 		Variable:    c.Variable,

@@ -3,6 +3,7 @@ package tfvars
 import (
 	"bytes"
 	"context"
+	"log"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,10 +86,13 @@ func TestPostProcessAfterAmazonEBS(t *testing.T) {
 		t.Errorf("mode %v not kept", fi.Mode().Perm())
 	}
 	h, err := tfvarsfile.ReadHistory(path)
-	if err != nil || len(h) != 1 {
+	if err != nil || len(h) != 2 {
 		t.Fatalf("history %+v, %v", h, err)
 	}
-	e := h[0]
+	if f := h[0]; f.Action != tfvarsfile.ActionFound || f.Value != "ami-00000000" || f.Raw["ami_id"] != `"ami-00000000"` || f.Raw["ami_ids"] != "" {
+		t.Errorf("the hand-written value is not recorded: %+v", f)
+	}
+	e := h[1]
 	if e.Value != west || e.Images["us-east-1"] != east || e.Build != "amazon-ebs.example" ||
 		e.SourceAMI != "ami-0aaaaaaaaaaaaaaaa" || e.RunUUID != "5a0f0bd4-3c4b-4e6e-9f65-0123456789ab" || e.Action != "build" {
 		t.Errorf("history entry = %+v", e)
@@ -102,7 +106,7 @@ func TestPostProcessAfterAmazonEBS(t *testing.T) {
 	if got, _ := os.ReadFile(path); !bytes.Equal(got, snapshot) {
 		t.Error("a repeated run rewrote the file")
 	}
-	if h, _ := tfvarsfile.ReadHistory(path); len(h) != 1 {
+	if h, _ := tfvarsfile.ReadHistory(path); len(h) != 2 {
 		t.Errorf("a no-op added history: %d entries", len(h))
 	}
 }
@@ -126,5 +130,30 @@ func TestPostProcessCreatesFileAndRefusesOtherArtifacts(t *testing.T) {
 	_, _, _, err = pp.PostProcess(context.Background(), packersdk.TestUi(t), multi)
 	if err == nil || !strings.Contains(err.Error(), `set region = "…"`) {
 		t.Errorf("two regions without BuildRegion: %v", err)
+	}
+}
+
+// The builder's generated data carries the temporary SSH private key (the
+// SDK puts it there for provisioners): the post-processor's log must hold
+// neither the key nor any line of it.
+func TestPostProcessLogsNoSecretOfTheGeneratedData(t *testing.T) {
+	const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACDistinctiveKeyBodyLineForTheLeakTestxxxxxxxxxxxxxxxxxxxxxx\n-----END OPENSSH PRIVATE KEY-----\n"
+	var logged bytes.Buffer
+	log.SetOutput(&logged)
+	t.Cleanup(func() { log.SetOutput(os.Stderr) })
+	pp := configure(t, map[string]interface{}{"path": filepath.Join(t.TempDir(), "terraform.tfvars")})
+	a := newArtifact()
+	a.generated = map[interface{}]interface{}{"BuildRegion": "us-west-2", "SourceAMI": "ami-0aaaaaaaaaaaaaaaa",
+		"SSHPrivateKey": key, "Password": "a-distinctive-password", "WinRMPassword": "another-distinctive-one"}
+	if _, _, _, err := pp.PostProcess(context.Background(), packersdk.TestUi(t), a); err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ", "DistinctiveKeyBodyLine", "a-distinctive-password", "another-distinctive-one"} {
+		if strings.Contains(logged.String(), secret) {
+			t.Errorf("the log holds %q:\n%s", secret, logged.String())
+		}
+	}
+	if !strings.Contains(logged.String(), `source AMI "ami-0aaaaaaaaaaaaaaaa"`) {
+		t.Errorf("the log does not say what was used:\n%s", logged.String())
 	}
 }

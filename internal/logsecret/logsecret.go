@@ -1,0 +1,48 @@
+// Package logsecret registers the secrets a component handles with the
+// Packer SDK's log filter (packersdk.LogSecretFilter), so that its logs
+// show <sensitive> instead. Each plugin process has its own filter: Packer
+// core masks what it knows (sensitive template variables), but not the
+// temporary SSH key a builder generates or the AWS credentials the SDK
+// loads, so each component registers those itself.
+package logsecret
+
+import (
+	"strings"
+
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
+)
+
+// GeneratedKeys are the build data keys that hold secrets: the SDK's
+// PopulateProvisionHookData writes them into the builder's generated data,
+// which reaches every provisioner and post-processor.
+var GeneratedKeys = []string{"SSHPrivateKey", "Password", "WinRMPassword"}
+
+// Generated registers the secrets in a component's build or generated data.
+func Generated[V any](data map[string]V) {
+	for _, k := range GeneratedKeys {
+		if s, ok := any(data[k]).(string); ok {
+			Register(s)
+		}
+	}
+}
+
+// Register adds secrets to the filter. A multi-line secret (a PEM private
+// key) is also registered line by line, so a log that quotes, escapes or
+// wraps it still hides every line of its body.
+func Register(secrets ...string) {
+	for _, s := range secrets {
+		if s == "" {
+			continue
+		}
+		packersdk.LogSecretFilter.Set(s)
+		for line := range strings.Lines(s) {
+			if line = strings.TrimSpace(line); len(line) >= minLine && !strings.HasPrefix(line, "-----") {
+				packersdk.LogSecretFilter.Set(line)
+			}
+		}
+	}
+}
+
+// minLine keeps short lines (which could be common words) out of the filter;
+// a PEM body line is 64 or 70 characters.
+const minLine = 16
