@@ -40,20 +40,23 @@ type fileLock struct {
 // stale). It gives up when ctx ends (a cancelled build).
 func lock(ctx context.Context, path string) (*fileLock, error) {
 	l := &fileLock{path: lockPath(path), token: newToken()}
-	for {
+	for failures := 0; ; {
 		err := l.create()
-		if !errors.Is(err, fs.ErrExist) {
-			if err != nil {
-				return nil, fmt.Errorf("creating the lock file %s: %w", l.path, err)
-			}
+		if err == nil {
 			return l, nil
 		}
-		h, err := readHolder(l.path)
+		h, herr := readHolder(l.path)
 		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		case !errors.Is(err, fs.ErrExist):
+			// Windows refuses to create a file whose deletion is pending
+			// (a lock just released, still open in a waiter): retry a
+			// while before calling it an error (a folder we may not write).
+			if failures++; failures > createRetries {
+				return nil, fmt.Errorf("creating the lock file %s: %w", l.path, err)
+			}
+		case errors.Is(herr, fs.ErrNotExist):
 			continue // released meanwhile
-		case err == nil && h.stale(time.Now(), hostname()):
-			breakLock(l.path, h)
+		case herr == nil && h.stale(time.Now(), hostname()) && breakLock(l.path, h):
 			continue
 		}
 		select {
@@ -64,6 +67,10 @@ func lock(ctx context.Context, path string) (*fileLock, error) {
 		}
 	}
 }
+
+// createRetries bounds the retries of a lock file creation that fails
+// other than "exists" (about a second).
+const createRetries = 200
 
 // create makes the lock file with this writer's token, failing with
 // fs.ErrExist when another writer holds the lock.

@@ -51,7 +51,10 @@ func readHolder(path string) (holder, error) {
 }
 
 func (h holder) String() string {
-	if h.pid == 0 {
+	switch {
+	case h.mod.IsZero():
+		return "another writer"
+	case h.pid == 0:
 		return fmt.Sprintf("a writer since %s", h.mod.Format(time.RFC3339))
 	}
 	return fmt.Sprintf("process %d on %s since %s", h.pid, h.host, h.mod.Format(time.RFC3339))
@@ -73,24 +76,26 @@ func (h holder) stale(now time.Time, host string) bool {
 // lock only if it is still the one it found stale: otherwise it would
 // remove a lock another writer has just taken. A break lock is held for
 // microseconds; one older than deadGrace was left by a writer that died.
-func breakLock(path string, h holder) {
+func breakLock(path string, h holder) (removed bool) {
 	bp := path + ".break"
 	f, err := os.OpenFile(bp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
 		if fi, err := os.Stat(bp); err == nil && time.Since(fi.ModTime()) > deadGrace {
 			_ = os.Remove(bp)
 		}
-		return // the caller retries
+		return false // the caller retries
 	}
 	_ = f.Close()
 	defer os.Remove(bp)
 	now, err := readHolder(path)
 	if err != nil || !bytes.Equal(now.content, h.content) || !now.mod.Equal(h.mod) {
-		return
+		return errors.Is(err, fs.ErrNotExist)
 	}
-	if err := os.Remove(path); err == nil || errors.Is(err, fs.ErrNotExist) {
-		log.Printf("[INFO] removed the stale lock %s of %s", path, h)
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false
 	}
+	log.Printf("[INFO] removed the stale lock %s of %s", path, h)
+	return true
 }
 
 // processAlive reports whether process pid of this machine still runs,

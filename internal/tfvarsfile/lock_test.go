@@ -156,3 +156,20 @@ func TestProcessAlive(t *testing.T) {
 		t.Errorf("exited process %d is alive", pid)
 	}
 }
+
+// A lock file that cannot be created (here: its name is too long for the
+// file system, though the tfvars file's is not) is an error naming it,
+// after a short retry, and nothing is written.
+func TestLockFileThatCannotBeCreatedIsAnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), strings.Repeat("x", 248)+".tfvars")
+	if err := os.WriteFile(path, []byte("ami_id = \"ami-00000000\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Update(context.Background(), path, Entry{Variable: "ami_id", Value: "ami-11111111"}, 0)
+	if err == nil || !strings.Contains(err.Error(), "creating the lock file "+lockPath(path)) {
+		t.Errorf("err = %v", err)
+	}
+	if v, _, _ := Read(path, "ami_id", false); v.String != "ami-00000000" {
+		t.Errorf("written without the lock: %s", v.String)
+	}
+}
