@@ -14,8 +14,9 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
-	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/logsecret"
 )
 
 type keyPairEC2 interface {
@@ -55,7 +56,7 @@ func (s *StepKeyPair) Run(ctx context.Context, state multistep.StateBag) multist
 	if err != nil {
 		return halt(state, fmt.Errorf("generating the temporary SSH key: %w", err))
 	}
-	packersdk.LogSecretFilter.Set(string(private))
+	logsecret.Register(string(private)) // whole, and line by line
 	_, err = s.EC2.ImportKeyPair(ctx, &ec2.ImportKeyPairInput{
 		KeyName:           aws.String(s.Name),
 		PublicKeyMaterial: public,

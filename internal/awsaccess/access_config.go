@@ -69,6 +69,9 @@ func (c *AccessConfig) AWSConfig(ctx context.Context, region string) (aws.Config
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("loading AWS configuration (profile %q, region %s): %w", c.Profile, region, err)
 	}
+	if cfg.Credentials != nil {
+		cfg.Credentials = maskedCredentials{cfg.Credentials}
+	}
 	return cfg, nil
 }
 

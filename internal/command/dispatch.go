@@ -1,8 +1,11 @@
 package command
 
 import (
+	"log"
 	"os"
 	"runtime/debug"
+
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 )
 
 // gcPercent trades memory for speed: this process's live heap is a few MB,
@@ -18,6 +21,12 @@ const gcPercent = 400
 // Packer plugin protocol.
 func Dispatch() {
 	debug.SetGCPercent(gcPercent)
+	// Every log line of this process passes the SDK's secret filter, so
+	// the secrets components register (internal/logsecret) never reach
+	// PACKER_LOG: Packer core filters its own log, but the SDK routes no
+	// plugin's log through the plugin's filter.
+	packersdk.LogSecretFilter.SetOutput(os.Stderr)
+	log.SetOutput(&packersdk.LogSecretFilter)
 	if code, handled := Run(os.Args[1:], os.Stdout, os.Stderr); handled {
 		os.Exit(code)
 	}

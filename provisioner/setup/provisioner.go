@@ -14,6 +14,8 @@ import (
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 	"github.com/hashicorp/packer-plugin-sdk/template/config"
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/logsecret"
 )
 
 // Provisioner implements packersdk.Provisioner.
@@ -46,6 +48,7 @@ func (p *Provisioner) Prepare(raws ...interface{}) error {
 // needs into a private folder, runs it with execute_command and removes
 // the folder again.
 func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packersdk.Communicator, generatedData map[string]interface{}) error {
+	logsecret.Generated(generatedData) // the build's private key, a password: masked in this process's logs
 	in := planInput{RunDir: p.config.RemoteFolder + "/immutable-setup-" + randomSuffix()}
 	if key, ok := generatedData["SSHPublicKey"].(string); ok {
 		in.TempKey = key
