@@ -27,9 +27,9 @@ func lockPath(path string) string {
 const lockPoll = 5 * time.Millisecond
 
 // fileLock is a held lock: the lock file, created exclusively (O_EXCL,
-// which every OS and network file system implements atomically), holding
-// this writer's token. One implementation for every OS, so the code our
-// tests run is the code every release runs.
+// atomic on every OS, and on NFS since version 3), holding this writer's
+// token. One implementation for every OS, so the code our tests run is the
+// code every release runs.
 type fileLock struct {
 	path  string
 	token []byte // "PID HOST NONCE\n"
