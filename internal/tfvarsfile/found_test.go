@@ -74,3 +74,57 @@ func TestFoundOnlyWhenTheHistoryLacksTheValue(t *testing.T) {
 		t.Errorf("a hand edit between two builds: history %+v", h)
 	}
 }
+
+// A region map edited by hand since the last build (the image ID as that
+// build wrote it) is recorded too, and so is a map the last build did not
+// write (map_variable configured since): rollback gets back that map, or
+// its absence.
+func TestFoundWhenOnlyTheRegionMapIsNotRecorded(t *testing.T) {
+	ctx := context.Background()
+	build := func(v string) Entry {
+		return Entry{Action: ActionBuild, Variable: "ami_id", Value: v, MapVariable: "ami_ids", Images: map[string]string{"us-east-1": v}}
+	}
+	t.Run("map edited by hand", func(t *testing.T) {
+		path := seeded(t, "")
+		if _, err := Update(ctx, path, build("ami-11111111"), 0); err != nil {
+			t.Fatal(err)
+		}
+		edited := "ami_id = \"ami-11111111\"\nami_ids = {\n  \"us-east-1\" = \"ami-11111111\"\n  \"eu-west-1\" = \"ami-99999999\" # copied by hand\n}\n"
+		if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Update(ctx, path, build("ami-22222222"), 0); err != nil {
+			t.Fatal(err)
+		}
+		h, _ := ReadHistory(path)
+		if len(h) != 3 || h[1].Action != ActionFound || h[1].Images["eu-west-1"] != "ami-99999999" {
+			t.Fatalf("history %+v: want the hand-edited map recorded", h)
+		}
+		if _, err := Update(ctx, path, Entry{Action: ActionRollback, Variable: "ami_id", Value: h[1].Value, MapVariable: "ami_ids", Images: h[1].Images, Raw: h[1].Raw}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(path); string(got) != edited {
+			t.Errorf("restored %q, want %q", got, edited)
+		}
+	})
+	t.Run("map configured since the last build", func(t *testing.T) {
+		path := seeded(t, "")
+		if _, err := Update(ctx, path, Entry{Action: ActionBuild, Variable: "ami_id", Value: "ami-11111111"}, 0); err != nil {
+			t.Fatal(err)
+		}
+		before, _ := os.ReadFile(path)
+		if _, err := Update(ctx, path, build("ami-22222222"), 0); err != nil {
+			t.Fatal(err)
+		}
+		h, _ := ReadHistory(path)
+		if len(h) != 3 || h[1].Action != ActionFound || h[1].Raw["ami_ids"] != "" || h[1].MapVariable != "ami_ids" {
+			t.Fatalf("history %+v: want the map's absence recorded", h)
+		}
+		if _, err := Update(ctx, path, Entry{Action: ActionRollback, Variable: "ami_id", Value: h[1].Value, MapVariable: "ami_ids", Raw: h[1].Raw}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := os.ReadFile(path); string(got) != string(before) {
+			t.Errorf("restored %q, want %q", got, before)
+		}
+	})
+}
