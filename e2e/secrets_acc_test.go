@@ -19,60 +19,50 @@ import (
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
-// secretsTemplate bakes with every component of the plugin (immutable-ami,
-// immutable-setup, immutable-tfvars) plus the probe that captures the
-// temporary private key for the test.
-const secretsTemplate = `
-variable "ssh_port" {
-  type = number
-}
-
-source "immutable-ami" "secrets" {
-  region        = "us-east-1"
-  instance_type = "t2.micro"
-  ami_name      = "secrets-{{timestamp}}"
-  source_ami_filter {
-    filters = {
-      name                = "ubuntu/images/*ubuntu-jammy-22.04-amd64-server-*"
-      root-device-type    = "ebs"
-      virtualization-type = "hvm"
-    }
-    owners      = ["099720109477"]
-    most_recent = true
-  }
-  ssh_username                          = "ubuntu"
-  ssh_host                              = "127.0.0.1"
-  ssh_port                              = var.ssh_port
-  temporary_security_group_source_cidrs = ["127.0.0.1/32"]
-}
-
-build {
-  sources = ["source.immutable-ami.secrets"]
-
-  provisioner "probe-capture" {}
-
-  provisioner "immutable-setup" {
-    inline = ["echo baked > /tmp/baked"]
-    verify {
-      name    = "baked"
-      command = "test -f /tmp/baked"
-    }
-  }
-
-  post-processor "immutable-tfvars" {
-    path         = "${path.root}/terraform.tfvars"
-    map_variable = "ami_ids"
-  }
-}
-`
-
 // TestPackerLogHoldsNoSecret runs a real build with PACKER_LOG=1, every
 // component of the plugin and AWS credentials of its own (a secret key and
 // a session token no other test uses), and scans everything packer wrote
 // (stdout, stderr and the PACKER_LOG_PATH file, which gathers the logs of
-// every plugin process) for the temporary private key, line by line, and
-// for the credentials.
+// every plugin process) for the temporary private key and the credentials.
 func TestPackerLogHoldsNoSecret(t *testing.T) {
+	secret, token := randomSecret(t, 30), randomSecret(t, 200)
+	b := loggedBuild(t, "AWS_SECRET_ACCESS_KEY="+secret, "AWS_SESSION_TOKEN="+token)
+	// The scan is only worth something if every component logged there.
+	for _, want := range []string{"immutable-tfvars: artifact", "immutable-setup: program for", "Creating temporary ed25519 key pair"} {
+		if !strings.Contains(b.outputs["PACKER_LOG_PATH"], want) {
+			t.Fatalf("the log lacks %q: the scan would prove nothing", want)
+		}
+	}
+	signer, err := ssh.ParsePrivateKey([]byte(b.key))
+	if err != nil {
+		t.Fatalf("the probe captured no private key (%v): %q", err, b.key)
+	}
+	public := referenceKeyBody + " " + string(ssh.MarshalAuthorizedKey(signer.PublicKey())) // logged, and no secret
+	body := keyBody(b.key)
+	if n := windows(body, public); n < 4 {
+		t.Fatalf("only %d windows of the key body are secret: the scan would prove little", n)
+	}
+	secrets := map[string]string{"AWS secret access key": secret, "AWS session token": token, "private key": body}
+	for source, text := range b.outputs {
+		for what, s := range secrets {
+			if at, ok := leak(text, s, public); ok {
+				t.Errorf("%s holds part of the %s: …%s…", source, what, text[max(0, at-200):at])
+			}
+		}
+	}
+}
+
+// build is what a logged build left: packer's outputs by name, and the
+// temporary private key the probe captured.
+type build struct {
+	outputs map[string]string
+	key     string
+}
+
+// loggedBuild runs testdata/secrets.pkr.hcl in a fresh local cloud with PACKER_LOG=1
+// and PACKER_LOG_PATH, and env on top of the cloud's.
+func loggedBuild(t *testing.T, env ...string) build {
+	t.Helper()
 	requireRoot(t)
 	repo, work := packertest.RepoRoot(t), t.TempDir()
 	cloud := startCloud(t, repo, filepath.Join(work, "cloud"))
@@ -80,51 +70,25 @@ func TestPackerLogHoldsNoSecret(t *testing.T) {
 	packertest.Install(t, packer, packertest.BuildPlugin(t, work, false), plugins)
 	probe := packertest.Build(t, "./e2e/testdata/probeplugin", filepath.Join(work, "probe", "packer-plugin-probe"))
 	packertest.InstallAs(t, packer, probe, plugins, "github.com/immutable-infrastructure/probe")
-	writeFile(t, filepath.Join(work, "build.pkr.hcl"), secretsTemplate)
+	template, err := os.ReadFile(filepath.Join("testdata", "secrets.pkr.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(work, "build.pkr.hcl"), string(template))
 	writeFile(t, filepath.Join(work, "terraform.tfvars"), "ami_id = \"ami-00000000\"\n")
 
-	secret, token := randomSecret(t, 30), randomSecret(t, 200)
 	keyFile, logFile := filepath.Join(work, "captured.pem"), filepath.Join(work, "packer.log")
 	cmd := exec.Command(packer, "build", "-color=false", "-var", "ssh_port="+cloud.env["SSH_PORT"], "build.pkr.hcl")
 	cmd.Dir = work
-	cmd.Env = cloud.environ(append(packertest.Vars(plugins), "PACKER_LOG=1", "PACKER_LOG_PATH="+logFile,
-		"AWS_ACCESS_KEY_ID=AKIALEAKTEST"+randomSecret(t, 6), "AWS_SECRET_ACCESS_KEY="+secret, "AWS_SESSION_TOKEN="+token,
-		"PROBE_KEY_FILE="+keyFile)...)
+	cmd.Env = cloud.environ(append(append(packertest.Vars(plugins), "PACKER_LOG=1", "PACKER_LOG_PATH="+logFile,
+		"AWS_ACCESS_KEY_ID=AKIALEAKTEST"+randomSecret(t, 6), "PROBE_KEY_FILE="+keyFile), env...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("packer build: %v\n%s%s", err, stdout.String(), tail(readFile(t, logFile), 40))
 	}
-	logged := readFile(t, logFile)
-	// The scan is only worth something if every component logged there.
-	for _, want := range []string{"immutable-tfvars: artifact", "immutable-setup: program for", "Creating temporary ed25519 key pair"} {
-		if !strings.Contains(logged, want) {
-			t.Fatalf("the log lacks %q: the scan would prove nothing", want)
-		}
-	}
-	key := readFile(t, keyFile)
-	body := keyBody(key)
-	if !strings.Contains(key, "PRIVATE KEY") || len(body) < 100 {
-		t.Fatalf("the probe captured no private key: %q", key)
-	}
-	signer, err := ssh.ParsePrivateKey([]byte(key))
-	if err != nil {
-		t.Fatal(err)
-	}
-	public := string(ssh.MarshalAuthorizedKey(signer.PublicKey())) // in the body too, and logged: not a secret
-	if n := windows(body, referenceKeyBody+" "+public); n < 4 {
-		t.Fatalf("only %d windows of the key body are secret: the scan would prove little", n)
-	} else {
-		t.Logf("scanning %d bytes of output for %d windows of the key body and the credentials", stdout.Len()+stderr.Len()+len(logged), n)
-	}
-	secrets := map[string]string{"AWS secret access key": secret, "AWS session token": token, "private key": body}
-	for source, text := range map[string]string{"stdout": stdout.String(), "stderr": stderr.String(), "PACKER_LOG_PATH": logged} {
-		for what, s := range secrets {
-			if at, ok := leak(text, s, referenceKeyBody+" "+public); ok {
-				t.Errorf("%s holds part of the %s: …%s…", source, what, text[max(0, at-200):at])
-			}
-		}
-	}
+	return build{key: readFile(t, keyFile), outputs: map[string]string{
+		"stdout": stdout.String(), "stderr": stderr.String(), "PACKER_LOG_PATH": readFile(t, logFile)}}
 }
 
 // keyBody is a PEM key's base64 body without its line breaks, so that a

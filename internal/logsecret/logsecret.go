@@ -27,8 +27,11 @@ func Generated[V any](data map[string]V) {
 }
 
 // Register adds secrets to the filter. A multi-line secret (a PEM private
-// key) is also registered line by line, so a log that quotes, escapes or
-// wraps it still hides every line of its body.
+// key) is also registered line by line, so a log that quotes or escapes it
+// (its line breaks written as \n) still hides every line of its body. A
+// key re-wrapped some other way may escape the filter (a key body holds
+// its public key twice, so a line can match across two others): the
+// filter is a second line of defence, not a reason to log a secret.
 func Register(secrets ...string) {
 	for _, s := range secrets {
 		if s == "" {

@@ -173,3 +173,23 @@ func TestLockFileThatCannotBeCreatedIsAnError(t *testing.T) {
 		t.Errorf("written without the lock: %s", v.String)
 	}
 }
+
+// A writer waiting for the lock gives up when its build is cancelled, and
+// names the lock file.
+func TestUpdateWaitsForLockUntilCancelled(t *testing.T) {
+	path := seeded(t, "ami_id = \"ami-00000000\"\n")
+	held, err := lock(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = Update(ctx, path, Entry{Variable: "ami_id", Value: "ami-11111111"}, 0)
+	if err == nil || !strings.Contains(err.Error(), "waiting for the lock on "+lockPath(path)) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("err = %v", err)
+	}
+	if v, _, _ := Read(path, "ami_id", false); v.String != "ami-00000000" {
+		t.Errorf("written without the lock: %s", v.String)
+	}
+}

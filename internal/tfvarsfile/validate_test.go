@@ -14,40 +14,42 @@ import (
 var mapEntry = Entry{Variable: "ami_id", Value: "ami-22222222", MapVariable: "ami_ids",
 	Images: map[string]string{"us-east-1": "ami-22222222", "us-west-2": "ami-33333333"}}
 
+// invalidFiles are files each write must refuse, with what the error says.
+var invalidFiles = []struct {
+	name, content string
+	entry         Entry
+	want          []string
+}{
+	{"does not parse", "region = \"us-east-1\"\nami_id = \"ami-1\n", Entry{Variable: "ami_id", Value: "ami-22222222"},
+		[]string{"terraform.tfvars:2:", "left unchanged"}},
+	{"attribute twice", "ami_id = \"ami-1\"\nregion = \"x\"\nami_id = \"ami-2\"\n", Entry{Variable: "ami_id", Value: "ami-22222222"},
+		[]string{`attribute "ami_id" appears twice (lines 1 and 3)`, "terraform.tfvars:3:1"}},
+	{"not a string", "ami_id = [\"ami-1\"]\n", Entry{Variable: "ami_id", Value: "ami-22222222"},
+		[]string{`terraform.tfvars:1:1: attribute "ami_id" is tuple, not a string`}},
+	{"map not a map", "ami_id = \"ami-1\"\nami_ids = \"ami-1\"\n", Entry{Variable: "ami_id", Value: "ami-22222222", MapVariable: "ami_ids", Images: map[string]string{"r": "ami-2"}},
+		[]string{`terraform.tfvars:2:1: attribute "ami_ids" is string, not a map of strings`}},
+	{"map of lists", "ami_ids = { r = [1] }\n", Entry{Variable: "ami_id", Value: "ami-22222222", MapVariable: "ami_ids", Images: map[string]string{"r": "ami-2"}},
+		[]string{`"ami_ids" has key "r" that is tuple`}},
+	{"not a literal", "ami_id = var.x\n", Entry{Variable: "ami_id", Value: "ami-22222222"},
+		[]string{`attribute "ami_id" is not a literal value`}},
+	{"bad variable name", "x = 1\n", Entry{Variable: "1bad", Value: "ami-22222222"},
+		[]string{`"1bad" is not a valid Terraform variable name`}},
+	// Map keys other than strings: HCL would quietly make "0" of 0.
+	{"number as map key", "ami_ids = {\n  0 = \"ami-1\"\n}\n", mapEntry,
+		[]string{`terraform.tfvars:2:3: map "ami_ids" has the key 0, which is a number`, `write them quoted, such as "us-east-1" = "ami-…"`}},
+	{"negative number as key", "ami_ids = { -1 = \"ami-1\" }\n", mapEntry, []string{`terraform.tfvars:1:13: map "ami_ids" has the key -1`}},
+	{"reference as key", "ami_ids = { (var.x) = \"ami-1\" }\n", mapEntry, []string{`terraform.tfvars:1:1: attribute "ami_ids" is not a literal value`}},
+	{"traversal as key", "ami_ids = { a.b = \"ami-1\" }\n", mapEntry, []string{`"ami_ids" is not a literal value`, "Ambiguous attribute key"}},
+	{"key twice", "ami_ids = {\n  r = \"ami-1\"\n  \"r\" = \"ami-2\"\n}\n", mapEntry,
+		[]string{`terraform.tfvars:3:3: map "ami_ids" has the key "r" twice (lines 2 and 3): delete one of them`}},
+	{"comment in a one-line map", "ami_ids = { \"us-east-1\" = \"ami-1\" /* primary */ }\n", mapEntry,
+		[]string{`terraform.tfvars:1: map "ami_ids" has comments but not one region per line`, "put each region on a line of its own"}},
+}
+
 // Each invalid file is refused with an error that says where and what to do,
 // and the file is left byte-for-byte as it was.
 func TestUpdateRefusesInvalidFilesUntouched(t *testing.T) {
-	cases := []struct {
-		name, content string
-		entry         Entry
-		want          []string
-	}{
-		{"does not parse", "region = \"us-east-1\"\nami_id = \"ami-1\n", Entry{Variable: "ami_id", Value: "ami-22222222"},
-			[]string{"terraform.tfvars:2:", "left unchanged"}},
-		{"attribute twice", "ami_id = \"ami-1\"\nregion = \"x\"\nami_id = \"ami-2\"\n", Entry{Variable: "ami_id", Value: "ami-22222222"},
-			[]string{`attribute "ami_id" appears twice (lines 1 and 3)`, "terraform.tfvars:3:1"}},
-		{"not a string", "ami_id = [\"ami-1\"]\n", Entry{Variable: "ami_id", Value: "ami-22222222"},
-			[]string{`terraform.tfvars:1:1: attribute "ami_id" is tuple, not a string`}},
-		{"map not a map", "ami_id = \"ami-1\"\nami_ids = \"ami-1\"\n", Entry{Variable: "ami_id", Value: "ami-22222222", MapVariable: "ami_ids", Images: map[string]string{"r": "ami-2"}},
-			[]string{`terraform.tfvars:2:1: attribute "ami_ids" is string, not a map of strings`}},
-		{"map of lists", "ami_ids = { r = [1] }\n", Entry{Variable: "ami_id", Value: "ami-22222222", MapVariable: "ami_ids", Images: map[string]string{"r": "ami-2"}},
-			[]string{`"ami_ids" has key "r" that is tuple`}},
-		{"not a literal", "ami_id = var.x\n", Entry{Variable: "ami_id", Value: "ami-22222222"},
-			[]string{`attribute "ami_id" is not a literal value`}},
-		{"bad variable name", "x = 1\n", Entry{Variable: "1bad", Value: "ami-22222222"},
-			[]string{`"1bad" is not a valid Terraform variable name`}},
-		// Map keys other than strings: HCL would quietly make "0" of 0.
-		{"number as map key", "ami_ids = {\n  0 = \"ami-1\"\n}\n", mapEntry,
-			[]string{`terraform.tfvars:2:3: map "ami_ids" has the key 0, which is a number`, `write them quoted, such as "us-east-1" = "ami-…"`}},
-		{"negative number as key", "ami_ids = { -1 = \"ami-1\" }\n", mapEntry, []string{`terraform.tfvars:1:13: map "ami_ids" has the key -1`}},
-		{"reference as key", "ami_ids = { (var.x) = \"ami-1\" }\n", mapEntry, []string{`terraform.tfvars:1:1: attribute "ami_ids" is not a literal value`}},
-		{"traversal as key", "ami_ids = { a.b = \"ami-1\" }\n", mapEntry, []string{`"ami_ids" is not a literal value`, "Ambiguous attribute key"}},
-		{"key twice", "ami_ids = {\n  r = \"ami-1\"\n  \"r\" = \"ami-2\"\n}\n", mapEntry,
-			[]string{`terraform.tfvars:3:3: map "ami_ids" has the key "r" twice (lines 2 and 3): delete one of them`}},
-		{"comment in a one-line map", "ami_ids = { \"us-east-1\" = \"ami-1\" /* primary */ }\n", mapEntry,
-			[]string{`terraform.tfvars:1: map "ami_ids" has comments but not one region per line`, "put each region on a line of its own"}},
-	}
-	for _, c := range cases {
+	for _, c := range invalidFiles {
 		t.Run(c.name, func(t *testing.T) {
 			path := seeded(t, c.content)
 			_, err := Update(context.Background(), path, c.entry, 0)
