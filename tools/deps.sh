@@ -7,6 +7,7 @@ command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v unzip >/dev/null || need+=(unzip)
 command -v gpg >/dev/null || need+=(gpg) # release-check signs a snapshot with a throwaway key
+command -v dpkg-scanpackages >/dev/null || need+=(dpkg-dev) # indexes the local apt mirror
 if [ ${#need[@]} -gt 0 ]; then
 	echo "installing apt packages: ${need[*]}" >&2
 	export DEBIAN_FRONTEND=noninteractive
@@ -18,6 +19,9 @@ command -v terraform >/dev/null || { echo "terraform not found on PATH" >&2; exi
 here=$(dirname "$0")
 "$here/packer.sh" >/dev/null
 "$here/debian-root.sh" >/dev/null
+# Every package local instances and test roots install, once: after this,
+# `make demo` and `make test` need no network.
+"$here/apt-mirror.sh" >/dev/null
 # release-check: GoReleaser (cached build), and PyYAML (a moto dependency)
 # to narrow the release targets to this machine's.
 "$here/goreleaser.sh" >/dev/null
