@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
-"""Prints what the local EC2 endpoint holds, for the demo: our images, the
-instances, key pairs and security groups. Reads AWS_ENDPOINT_URL and
-AWS_REGION from the environment (source DIR/cloud.env first).
+"""Prints what the local cloud holds, for the demo and by hand: our images,
+the instances (with where each is reachable: a URL per port its security
+groups open to this machine), key pairs and security groups (with the
+instances in each). Reads AWS_ENDPOINT_URL and AWS_REGION from the
+environment (source DIR/cloud.env first).
 
 Usage: ec2-show.py [images|instances|keypairs|groups|regions|state INSTANCE_ID]...
 """
+import json
 import os
 import sys
 import urllib.error
@@ -47,12 +50,29 @@ def images():
         print("  %s  %s  %s  [%s]" % (text(i, "imageId"), text(i, "name"), text(i, "imageState"), tags(i)))
 
 
+def local():
+    """The local cloud's own listing: addresses, open ports, disks."""
+    try:
+        with urllib.request.urlopen(os.environ["AWS_ENDPOINT_URL"] + "/localcloud/instances", timeout=10) as resp:
+            return {i["id"]: i for i in json.load(resp)}
+    except (urllib.error.URLError, ValueError):
+        return {}  # a plain moto endpoint
+
+
 def instances():
     items = call("DescribeInstances").findall("reservationSet/item/instancesSet/item")
+    listing = local()
     print("instances: %d" % len(items))
     for i in items:
-        print("  %s  %-10s  image %s  [%s]" % (text(i, "instanceId"), text(i, "instanceState/name"),
-                                            text(i, "imageId"), tags(i)))
+        state = text(i, "instanceState/name")
+        print("  %s  %-13s  image %s  [%s]" % (text(i, "instanceId"), state, text(i, "imageId"), tags(i)))
+        info = listing.get(text(i, "instanceId"))
+        if info and state == "running":
+            listening = set(info["listening"])
+            for url in info["urls"]:
+                port = url.rstrip("/").rsplit(":", 1)[-1]
+                note = "listening" if port.isdigit() and int(port) in listening else "nothing listens there"
+                print("      %-34s (%s)" % (url, note))
 
 
 def keypairs():
@@ -61,9 +81,18 @@ def keypairs():
 
 
 def groups():
-    items = call("DescribeSecurityGroups").findall("securityGroupInfo/item")
-    named = [text(g, "groupName") for g in items if text(g, "groupName") != "default"]
-    print("security groups (besides default): %d%s" % (len(named), "".join("\n  " + n for n in named)))
+    items = [g for g in call("DescribeSecurityGroups").findall("securityGroupInfo/item")
+             if text(g, "groupName") != "default"]
+    users = {}
+    for i in call("DescribeInstances").findall("reservationSet/item/instancesSet/item"):
+        if text(i, "instanceState/name") != "terminated":
+            for g in i.iter("groupId"):
+                users.setdefault(g.text, set()).add(text(i, "instanceId"))
+    print("security groups (besides default): %d" % len(items))
+    for g in items:
+        used = sorted(users.get(text(g, "groupId"), []))
+        print("  %s  %s  (%s)" % (text(g, "groupId"), text(g, "groupName"),
+                                 "used by " + ", ".join(used) if used else "used by no instance"))
 
 
 def regions():

@@ -25,12 +25,13 @@ set_env() {
 	mv "$file.tmp" "$file"
 }
 
-# stop_pid PID NAME sends TERM, waits up to 10 s, then KILL. Only that PID.
+# stop_pid PID NAME [SECONDS] sends TERM, waits (10 s unless told), then
+# KILL. Only that PID.
 stop_pid() {
-	local pid=$1 name=$2 i
+	local pid=$1 name=$2 wait=${3:-10} i
 	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
 	kill "$pid" 2>/dev/null || true
-	for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
+	for i in $(seq 1 $((wait * 5))); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
 	echo "localcloud: $name (pid $pid) ignored TERM; killing it" >&2
 	kill -9 "$pid" 2>/dev/null || true
 }

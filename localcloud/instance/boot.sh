@@ -1,35 +1,52 @@
 #!/bin/sh
-# Boots the local stand-in for a build instance; run by new-instance.sh as
-# PID 1 of private mount, PID and UTS namespaces (unshare), so every mount and
-# the hostname below exist only for this instance and vanish with it.
-#   boot.sh LOWER UPPER WORK MERGED PORT ENDPOINT REGION
-# The root is an overlay: LOWER is the unpacked Debian root shared by all
-# instances (never written), UPPER receives this instance's changes. Then it
-# does what cloud-init does on first boot, and runs sshd in the root.
+# Boots a local cloud instance. The daemon (localcloud serve) starts it as
+# PID 1 of new mount, PID, UTS, IPC and network namespaces: every mount and
+# process below exists only for this instance and vanishes with it, and the
+# instance has no network but its own loopback (no way out: apt uses the
+# local mirror). Environment from the daemon:
+#   INSTANCE_ID, INSTANCE_HOSTNAME
+#   LAUNCH_KEY   the launch key pair's public key (empty: none)
+#   LOWER        the image's read-only layers, top first, colon-separated
+#   UPPER, WORK  the instance's disk (overlay upper and work directories)
+#   ROOT         where its root is mounted
+#   APT_MIRROR   the local apt repository (tools/apt-mirror.sh)
+#   INIT         the program run as PID 1 in the root (localcloud init);
+#                it writes "ready" on fd 3 when what the image enables listens
 set -eu
-lower=$1 upper=$2 work=$3 root=$4 port=$5 endpoint=$6 region=$7
-here=$(dirname "$0")
+here=$(cd "$(dirname "$0")" && pwd)
 
-mount -t overlay overlay -o "lowerdir=$lower,upperdir=$upper,workdir=$work" "$root"
-mount -t proc proc "$root/proc"
-mount -t devpts -o newinstance,ptmxmode=0666 devpts "$root/dev/pts"
-hostname local-instance
+# Mounts stay in this namespace whatever the host's propagation is.
+mount --make-rprivate /
+mount -t overlay overlay -o "lowerdir=$LOWER,upperdir=$UPPER,workdir=$WORK" "$ROOT"
+mount -t proc proc "$ROOT/proc"
+# /run and /dev/shm are memory, as on a booted machine: never on the disk.
+mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$ROOT/run"
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$ROOT/dev/shm"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$ROOT/dev/pts"
+mount --bind "$ROOT/dev/pts/ptmx" "$ROOT/dev/ptmx"
+# The local apt mirror, read-only, where the instance's apt sources point.
+mkdir -p "$ROOT/run/localcloud/apt"
+mount --bind "$APT_MIRROR" "$ROOT/run/localcloud/apt"
+mount -o remount,bind,ro "$ROOT/run/localcloud/apt"
+ip link set lo up
+hostname "$INSTANCE_HOSTNAME"
 
-# cloud-init's part: fresh host key, name, DNS, the default user `ubuntu`
-# with passwordless sudo and no password, keys from the EC2 key pairs.
-rm -f "$root"/etc/ssh/ssh_host_*
-ssh-keygen -q -t ed25519 -N '' -C local-instance -f "$root/etc/ssh/ssh_host_ed25519_key"
-echo local-instance >"$root/etc/hostname"
-printf '127.0.0.1 localhost\n127.0.1.1 local-instance\n' >"$root/etc/hosts"
-cp /etc/resolv.conf "$root/etc/resolv.conf"
-mkdir -p "$root/run/sshd"
-chroot "$root" useradd --create-home --shell /bin/bash --groups sudo ubuntu
-chroot "$root" usermod --password '*' ubuntu
-echo 'ubuntu ALL=(ALL) NOPASSWD:ALL' >"$root/etc/sudoers.d/90-cloud-init-users"
-chmod 440 "$root/etc/sudoers.d/90-cloud-init-users"
-install -m 644 "$here/sshd_config_local" "$root/etc/ssh/sshd_config_local"
-sed -e "s|@ENDPOINT@|$endpoint|; s|@REGION@|$region|; s|@DEFAULT_USER@|ubuntu|" \
-	"$here/ec2-authorized-keys" >"$root/usr/local/sbin/ec2-authorized-keys"
-chmod 755 "$root/usr/local/sbin/ec2-authorized-keys"
+# The instance's first boot: the instance ID differs from the one recorded
+# (also true for an instance of an image baked from another instance).
+FIRST_BOOT=1
+[ "$(chroot "$ROOT" cat /var/lib/cloud/data/instance-id 2>/dev/null || true)" != "$INSTANCE_ID" ] || FIRST_BOOT=0
+export FIRST_BOOT
+# cloud-init's part runs inside the root, so nothing the image holds (a
+# symbolic link, say) can make it write on the host.
+chroot "$ROOT" /bin/sh -eu -s <"$here/cloud-init.sh" 3>&-
+# Hook for imitating more of a real first boot (another cloud-init stage
+# still running, apt timers): each executable in instance/boot.d runs here,
+# at every boot, with the root as $1 and FIRST_BOOT set; what it leaves
+# running becomes a child of the instance's init.
+for hook in "$here"/boot.d/*; do if [ -x "$hook" ]; then "$hook" "$ROOT" 3>&-; fi; done
 
-exec chroot "$root" /usr/sbin/sshd -D -e -f /etc/ssh/sshd_config_local -p "$port" -o ListenAddress=127.0.0.1
+# PID 1 from here on: the daemon's own binary, bound into /run (memory,
+# never part of the disk), running chrooted in the instance's root.
+: >"$ROOT/run/localcloud/init"
+mount --bind "$INIT" "$ROOT/run/localcloud/init"
+exec chroot "$ROOT" /run/localcloud/init init
