@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/localcloud"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/localcloudtest"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
@@ -20,14 +23,14 @@ import (
 // freshly generated key for the image's terraform user.
 type project struct {
 	dir, packer, plugin string
-	cloud               *localCloud
+	cloud               *localcloudtest.Cloud
 	env                 []string
 }
 
 // TestLoop is the seed's track: bake v1, apply, change the web app's version
 // in scripts/webapp.sh (run by the template's declarative immutable-setup),
 // bake v2, apply, roll back, apply — checking after each step what a user
-// would check.
+// would check, down to the web page each deployed instance serves.
 func TestLoop(t *testing.T) {
 	start := time.Now()
 	repo := packertest.RepoRoot(t)
@@ -44,16 +47,17 @@ func TestLoop(t *testing.T) {
 	p.terraform(t, "apply-v1", "apply", "-auto-approve", "-input=false", "-no-color")
 	web1 := p.outputs(t)
 	p.checkInstance(t, web1, ami1)
+	p.checkPage(t, web1, "1")
+	p.checkGroupRefuses(t, web1)
 
 	webapp := filepath.Join(p.dir, "scripts", "webapp.sh")
 	replaceInFile(t, webapp, "\nAPP_VERSION=1\n", "\nAPP_VERSION=2\n")
-	p.cloud.newInstance(t)
 	p.bake(t, "v2")
 	v2 := p.readTfvars(t)
 	ami2 := p.checkBake(t, v1, v2)
-	p.checkInstanceRoot(t, "2")
 
-	web2 := p.redeploy(t, "apply-v2", web1, ami2)
+	web2 := p.redeploy(t, "apply-v2", web1, ami2, "2")
+	p.checkInstanceRoot(t, web2, "2")
 
 	// Roll back with the plugin's own subcommand: only ami_id goes back to
 	// v1, and the next apply replaces the instance again.
@@ -61,15 +65,21 @@ func TestLoop(t *testing.T) {
 	if err := oneValueChanged(v2, p.readTfvars(t), `"`+ami2+`"`, `"`+ami1+`"`); err != nil {
 		t.Fatalf("rollback: %v", err)
 	}
-	web3 := p.redeploy(t, "apply-rollback", web2, ami1)
+	web3 := p.redeploy(t, "apply-rollback", web2, ami1, "1")
 	p.checkNothingLeft(t, web3.InstanceID, ami1, ami2)
 	t.Logf("whole loop: %s", time.Since(start).Round(time.Second))
 }
 
-// redeploy applies a changed ami_id and checks that the instance was
-// replaced: a new one runs ami, the old one is terminated.
-func (p *project) redeploy(t *testing.T, log string, old webOutputs, ami string) webOutputs {
+// redeploy applies a changed ami_id while watching the old instance's and
+// the new one's web app, and checks that the instance was replaced the
+// create_before_destroy way: the new one, running ami, answered before the
+// old one went; the old one is terminated and answers no more.
+func (p *project) redeploy(t *testing.T, log string, old webOutputs, ami, version string) webOutputs {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	defer cancel()
+	watched := make(chan localcloud.Replacement, 1)
+	go func() { watched <- localcloud.Watch(ctx, p.cloud.Env["AWS_ENDPOINT_URL"], old.InstanceID, 8080, 100*time.Millisecond) }()
 	p.terraform(t, log, "apply", "-auto-approve", "-input=false", "-no-color")
 	web := p.outputs(t)
 	if web.InstanceID == old.InstanceID {
@@ -78,6 +88,22 @@ func (p *project) redeploy(t *testing.T, log string, old webOutputs, ami string)
 	p.checkInstance(t, web, ami)
 	if inst := p.instance(t, old.InstanceID); inst.State.Name != types.InstanceStateNameTerminated {
 		t.Errorf("the replaced instance %s is %s, want terminated", old.InstanceID, inst.State.Name)
+	}
+	var r localcloud.Replacement
+	select {
+	case r = <-watched:
+	case <-time.After(30 * time.Second):
+		cancel()
+		r = <-watched
+	}
+	t.Logf("the web app during %s:\n%s", log, strings.Join(r.Lines, "\n"))
+	if r.NewID != web.InstanceID || !r.Overlapped() {
+		t.Errorf("%s: the new instance %s did not answer before the old one %s stopped (create_before_destroy); seen:\n%s",
+			log, web.InstanceID, old.InstanceID, strings.Join(r.Lines, "\n"))
+	}
+	p.checkPage(t, web, version)
+	if page, err := get(old.PublicIP, 8080); err == nil {
+		t.Errorf("the terminated instance %s still answers on %s:8080: %.80q", old.InstanceID, old.PublicIP, page)
 	}
 	return web
 }
@@ -104,10 +130,10 @@ func setUp(t *testing.T, repo, work string) *project {
 	t.Helper()
 	mustRun(t, repo, nil, "deps", filepath.Join(repo, "tools", "deps.sh"))
 	packer := packertest.Packer(t)
-	cloud := startCloud(t, repo, filepath.Join(work, "cloud"))
+	cloud := localcloudtest.Start(t, filepath.Join(work, "cloud"))
 	p := &project{dir: filepath.Join(work, "project"), packer: packer, cloud: cloud}
 	plugins := filepath.Join(work, "packer-plugins")
-	p.env = cloud.environ(append(packertest.Vars(plugins), "TF_IN_AUTOMATION=1", "PACKER_NO_COLOR=1")...)
+	p.env = cloud.Environ(append(packertest.Vars(plugins), "TF_IN_AUTOMATION=1", "PACKER_NO_COLOR=1")...)
 
 	// A release build (no -dev suffix): `packer init` then finds it installed
 	// for required_plugins' ">= 0.1.0" instead of trying to download it.
@@ -125,13 +151,22 @@ func setUp(t *testing.T, repo, work string) *project {
 	return p
 }
 
-// bake runs packer build against the local cloud's build instance.
+// bake runs packer build in the local cloud. Like on AWS the builder dials
+// the build instance's own address; its temporary group admits this
+// machine, which reaches loopback addresses from 127.0.0.1.
 func (p *project) bake(t *testing.T, name string) {
 	t.Helper()
-	p.cloud.load(t)
-	mustRun(t, p.dir, p.env, "bake-"+name, p.packer, "build", "-color=false",
-		"-var", "ssh_host="+p.cloud.env["SSH_HOST"], "-var", "ssh_port="+p.cloud.env["SSH_PORT"],
-		"-var", `ssh_source_cidrs=["127.0.0.1/32"]`, "images/image.pkr.hcl")
+	mustRun(t, p.dir, p.env, "bake-"+name, p.packer, p.buildArgs("127.0.0.1/32")...)
+}
+
+// buildArgs is `packer build` of the template, its temporary group
+// admitting cidr (plus ssh_port where this machine cannot use port 22).
+func (p *project) buildArgs(cidr string) []string {
+	args := []string{"build", "-color=false", "-var", `ssh_source_cidrs=["` + cidr + `"]`}
+	if port := p.cloud.Env["SSH_PORT"]; port != "" {
+		args = append(args, "-var", "ssh_port="+port)
+	}
+	return append(args, "images/image.pkr.hcl")
 }
 
 func (p *project) terraform(t *testing.T, log string, args ...string) {

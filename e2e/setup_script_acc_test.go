@@ -14,25 +14,28 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/localcloud"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/localcloudtest"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
-// TestSetupScript runs scripts/setup.sh and webapp.sh on a local instance the way an
-// imperative template would (key uploaded to /tmp/tf-packer.pub, run with sudo and
+// TestSetupScript runs scripts/setup.sh and webapp.sh on a local instance
+// (packages from the local apt mirror, no network) the way an imperative
+// template would (key uploaded to /tmp/tf-packer.pub, run with sudo and
 // /bin/sh), checks the seed's promises — a system group hashicorp, user
 // terraform in it with bash, passwordless sudo, its SSH key with modes 700 and
 // 600 — then runs it again and checks that nothing changed.
 func TestSetupScript(t *testing.T) {
 	repo := packertest.RepoRoot(t)
-	c, work, admin := cloudWithKey(t, repo, "admin")
+	c, work, admin, in := cloudWithInstance(t, "admin")
 	user := sshKey(t, work, "terraform")
-	upload(t, c, admin, user+".pub", "/tmp/tf-packer.pub")
+	upload(t, c, in, admin, user+".pub", "/tmp/tf-packer.pub")
 	for _, script := range []string{"setup.sh", "webapp.sh"} {
-		upload(t, c, admin, filepath.Join(repo, "scripts", script), "/tmp/"+script)
+		upload(t, c, in, admin, filepath.Join(repo, "scripts", script), "/tmp/"+script)
 	}
 
-	runSetup(t, c, admin, "setup-1")
-	out, err := sshRun(c, user, "terraform", "id -Gn; getent group hashicorp | cut -d: -f3; echo $SHELL; sudo -n id -u; stat -c '%a %U' ~/.ssh ~/.ssh/authorized_keys /etc/sudoers.d/terraform; cat /opt/webapp/VERSION")
+	runSetup(t, c, in, admin, "setup-1")
+	out, err := sshRun(c, in, user, "terraform", "id -Gn; getent group hashicorp | cut -d: -f3; echo $SHELL; sudo -n id -u; stat -c '%a %U' ~/.ssh ~/.ssh/authorized_keys /etc/sudoers.d/terraform; cat /opt/webapp/VERSION")
 	if err != nil {
 		t.Fatalf("ssh terraform@instance with the uploaded key: %v\n%s", err, out)
 	}
@@ -53,22 +56,21 @@ func TestSetupScript(t *testing.T) {
 		}
 	}
 
-	before := snapshot(t, c.env["INSTANCE_ROOT"])
-	upload(t, c, admin, user+".pub", "/tmp/tf-packer.pub")
-	runSetup(t, c, admin, "setup-2")
-	if diff := diffSnapshots(before, snapshot(t, c.env["INSTANCE_ROOT"])); diff != "" {
+	before := snapshot(t, in.Root)
+	upload(t, c, in, admin, user+".pub", "/tmp/tf-packer.pub")
+	runSetup(t, c, in, admin, "setup-2")
+	if diff := diffSnapshots(before, snapshot(t, in.Root)); diff != "" {
 		t.Errorf("running setup.sh a second time changed the machine:\n%s", diff)
 	}
 }
 
-func upload(t *testing.T, c *localCloud, key, src, dst string) {
+func upload(t *testing.T, c *localcloudtest.Cloud, in localcloud.InstanceInfo, key, src, dst string) {
 	t.Helper()
 	data, err := os.ReadFile(src)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("ssh", "-i", key, "-p", c.env["SSH_PORT"], "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "ubuntu@"+c.env["SSH_HOST"], "cat > "+dst)
+	cmd := exec.Command("ssh", append(sshArgs(c, in, key, "ubuntu"), "cat > "+dst)...)
 	cmd.Stdin = strings.NewReader(string(data))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("uploading %s: %v\n%s", src, err, out)
@@ -76,10 +78,9 @@ func upload(t *testing.T, c *localCloud, key, src, dst string) {
 }
 
 // runSetup runs setup.sh then webapp.sh as immutable-setup's default execute_command does.
-func runSetup(t *testing.T, c *localCloud, key, log string) {
+func runSetup(t *testing.T, c *localcloudtest.Cloud, in localcloud.InstanceInfo, key, log string) {
 	t.Helper()
-	mustRun(t, c.dir, nil, log, "ssh", "-i", key, "-p", c.env["SSH_PORT"], "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
-		"-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR", "ubuntu@"+c.env["SSH_HOST"], "sudo env /bin/sh /tmp/setup.sh && sudo env /bin/sh /tmp/webapp.sh")
+	mustRun(t, c.Dir, nil, log, "ssh", append(sshArgs(c, in, key, "ubuntu"), "sudo env /bin/sh /tmp/setup.sh && sudo env /bin/sh /tmp/webapp.sh")...)
 }
 
 // snapshot records path, mode, owner and content hash of everything under

@@ -43,7 +43,7 @@ func (p *project) checkBake(t *testing.T, before, after []byte) string {
 	if err := oneValueChanged(before, after, `"`+oldAMI+`"`, `"`+newAMI+`"`); err != nil {
 		t.Fatal(err)
 	}
-	out, err := p.cloud.ec2().DescribeImages(ctx(t), &ec2.DescribeImagesInput{ImageIds: []string{newAMI}})
+	out, err := p.cloud.EC2().DescribeImages(ctx(t), &ec2.DescribeImagesInput{ImageIds: []string{newAMI}})
 	if err != nil || len(out.Images) != 1 {
 		t.Fatalf("the tfvars names %s, but EC2 does not know it: %v", newAMI, err)
 	}
@@ -78,22 +78,23 @@ func (p *project) checkInstance(t *testing.T, web webOutputs, ami string) {
 
 func (p *project) instance(t *testing.T, id string) types.Instance {
 	t.Helper()
-	out, err := p.cloud.ec2().DescribeInstances(ctx(t), &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
+	out, err := p.cloud.EC2().DescribeInstances(ctx(t), &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
 	if err != nil || len(out.Reservations) != 1 || len(out.Reservations[0].Instances) != 1 {
 		t.Fatalf("describing instance %s: %v", id, err)
 	}
 	return out.Reservations[0].Instances[0]
 }
 
-// checkInstanceRoot asserts that the build instance was really provisioned
-// by the template's immutable-setup block: the app version (scripts/webapp.sh)
-// and the terraform user's key (authorized_key_files).
-func (p *project) checkInstanceRoot(t *testing.T, version string) {
+// checkInstanceRoot asserts that the image the instance runs was really
+// provisioned by the template's immutable-setup block: the app version
+// (scripts/webapp.sh) and the terraform user's key (authorized_key_files)
+// are on the deployed instance's disk.
+func (p *project) checkInstanceRoot(t *testing.T, web webOutputs, version string) {
 	t.Helper()
-	root := p.cloud.env["INSTANCE_ROOT"]
+	root := p.cloud.Instance(t, web.InstanceID).Root
 	got, err := os.ReadFile(filepath.Join(root, "opt", "webapp", "VERSION"))
 	if err != nil || strings.TrimSpace(string(got)) != version {
-		t.Fatalf("build instance: /opt/webapp/VERSION = %q (%v), want %s", got, err, version)
+		t.Fatalf("instance %s: /opt/webapp/VERSION = %q (%v), want %s", web.InstanceID, got, err, version)
 	}
 	key, err := os.ReadFile(filepath.Join(p.dir, "keys", "terraform.pub"))
 	if err != nil {
@@ -101,7 +102,7 @@ func (p *project) checkInstanceRoot(t *testing.T, version string) {
 	}
 	installed, err := os.ReadFile(filepath.Join(root, "home", "terraform", ".ssh", "authorized_keys"))
 	if err != nil || !strings.Contains(string(installed), strings.TrimSpace(string(key))) {
-		t.Fatalf("build instance: terraform's authorized_keys lacks keys/terraform.pub (%v)", err)
+		t.Fatalf("instance %s: terraform's authorized_keys lacks keys/terraform.pub (%v)", web.InstanceID, err)
 	}
 }
 
@@ -109,7 +110,7 @@ func (p *project) checkInstanceRoot(t *testing.T, version string) {
 // and no temporary key pair or security group of the builds is left.
 func (p *project) checkNothingLeft(t *testing.T, web string, amis ...string) {
 	t.Helper()
-	client := p.cloud.ec2()
+	client := p.cloud.EC2()
 	out, err := client.DescribeInstances(ctx(t), &ec2.DescribeInstancesInput{})
 	if err != nil {
 		t.Fatal(err)

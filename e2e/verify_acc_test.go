@@ -32,7 +32,7 @@ func TestVerifyGatesImage(t *testing.T) {
 	}
 	before := p.readTfvars(t)
 
-	out, err := p.bakeOutput(t, "bake-broken")
+	out, err := p.bakeOutput(t, "bake-broken", "127.0.0.1/32")
 	if err == nil {
 		t.Fatalf("packer build succeeded with a web app script that installs nothing; the verify checks must fail it:\n%s", tail(out, 40))
 	}
@@ -43,7 +43,7 @@ func TestVerifyGatesImage(t *testing.T) {
 	if after := p.readTfvars(t); !bytes.Equal(before, after) {
 		t.Errorf("a failed build changed terraform.tfvars:\nbefore:\n%s\nafter:\n%s", before, after)
 	}
-	images, err := p.cloud.ec2().DescribeImages(ctx(t), &ec2.DescribeImagesInput{Owners: []string{"self"}})
+	images, err := p.cloud.EC2().DescribeImages(ctx(t), &ec2.DescribeImagesInput{Owners: []string{"self"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,17 +53,15 @@ func TestVerifyGatesImage(t *testing.T) {
 	p.checkNothingLeft(t, "")
 }
 
-// bakeOutput is bake for a build expected to fail: it returns packer's
-// output and error instead of failing the test.
-func (p *project) bakeOutput(t *testing.T, log string) (string, error) {
+// bakeOutput is bake for a build expected to fail, its temporary group
+// admitting cidr: it returns packer's output and error instead of failing
+// the test.
+func (p *project) bakeOutput(t *testing.T, log, cidr string) (string, error) {
 	t.Helper()
-	p.cloud.load(t)
 	c, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	start := time.Now()
-	cmd := exec.CommandContext(c, p.packer, "build", "-color=false",
-		"-var", "ssh_host="+p.cloud.env["SSH_HOST"], "-var", "ssh_port="+p.cloud.env["SSH_PORT"],
-		"-var", `ssh_source_cidrs=["127.0.0.1/32"]`, "images/image.pkr.hcl")
+	cmd := exec.CommandContext(c, p.packer, p.buildArgs(cidr)...)
 	cmd.Dir, cmd.Env, cmd.WaitDelay = p.dir, p.env, 10*time.Second
 	out, err := cmd.CombinedOutput()
 	_ = os.WriteFile(filepath.Join(logDir, log+".log"), out, 0o644)

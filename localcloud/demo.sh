@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # `make demo`: the seed's track, offline. Bakes image v1, deploys it with
-# Terraform, changes the web app (scripts/webapp.sh), bakes v2, shows the
-# one-value tfvars diff, redeploys (the instance is replaced) and rolls back —
-# against a local EC2 (moto) and a local sshd standing in for the build
-# instance.
+# Terraform and shows its web page, changes the web app (scripts/webapp.sh),
+# bakes v2, shows the one-value tfvars diff, redeploys (watching the new
+# instance answer before the old one goes) and rolls back — against the
+# local cloud (localcloud/up.sh): moto's EC2 API, with every instance booted
+# for real and reachable on loopback through its security groups.
 #
 # Works on copies in a throwaway folder; the repository is never modified.
-# KEEP=1 keeps that folder (and prints where it is) for a look afterwards.
+# KEEP=1 keeps that folder and leaves the cloud running, with the URL of the
+# deployed web app and the command that stops the cloud.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
@@ -17,6 +19,10 @@ project="$work/project"
 started=$(date +%s)
 finish() {
 	local rc=$?
+	if [ "${KEEP:-}" = 1 ] && [ $rc -eq 0 ]; then
+		echo "demo files kept in $work; the cloud still runs: stop it with localcloud/down.sh $cloud"
+		return
+	fi
 	"$here/down.sh" "$cloud" >/dev/null 2>&1 || true
 	if [ "${KEEP:-}" = 1 ] || [ $rc -ne 0 ]; then echo "demo files kept in $work"; else rm -rf "$work"; fi
 	[ $rc -eq 0 ] || echo "DEMO FAILED (exit $rc) at: ${current_step:-start}; logs in $work" >&2
@@ -45,7 +51,7 @@ show() { printf '$ %s\n' "$*"; "$@"; }
 ec2() { "$here/ec2-show.py" "$@"; }
 tfout() { terraform -chdir="$project/instances" output -raw "$1"; }
 
-banner "Start the local cloud: EC2 API (moto) and a build instance (sshd in a throwaway Debian root)"
+banner "Start the local cloud: EC2 API (moto) behind a daemon that boots every instance for real"
 "$here/up.sh" "$cloud"
 set -a
 # shellcheck disable=SC1091
@@ -70,10 +76,13 @@ export PACKER_PLUGIN_PATH="$work/packer-plugins"
 "$packer" plugins install --path "$plugin" github.com/immutable-infrastructure/immutable
 "$packer" init "$project/images/image.pkr.hcl"
 
+# The builder dials the build instance's own (loopback) address, as on
+# AWS: no ssh_host. Its temporary security group admits this machine,
+# which reaches loopback addresses from 127.0.0.1.
 bake() {
-	local log="$work/bake-$1.log"
-	(cd "$project" && "$packer" build -color=false \
-		-var "ssh_host=$SSH_HOST" -var "ssh_port=$SSH_PORT" -var 'ssh_source_cidrs=["127.0.0.1/32"]' \
+	local log="$work/bake-$1.log" port=()
+	[ -z "${SSH_PORT:-}" ] || port=(-var "ssh_port=$SSH_PORT")
+	(cd "$project" && "$packer" build -color=false "${port[@]}" -var 'ssh_source_cidrs=["127.0.0.1/32"]' \
 		images/image.pkr.hcl) 2>&1 | tee "$log"
 	cp "$project/instances/terraform.tfvars" "$work/terraform.tfvars.$1"
 }
@@ -81,6 +90,26 @@ apply() {
 	terraform -chdir="$project/instances" apply -auto-approve -input=false -no-color >"$work/apply-$1.log" 2>&1 \
 		|| { tail -n 30 "$work/apply-$1.log"; die "terraform apply failed (log above)"; }
 	grep -E 'must be replaced|forces replacement|Creating\.\.\.|Destroying\.\.\.|Apply complete' "$work/apply-$1.log" || true
+}
+# page VERSION: fetches the web app of the instance Terraform reports,
+# prints it, and fails unless it shows that app version.
+page() {
+	local url="http://$(tfout public_ip):8080/" html
+	html=$(curl -fsS --max-time 5 --retry 10 --retry-delay 1 --retry-all-errors "$url") || die "no answer from $url"
+	printf '$ curl %s\n%s\n' "$url" "$html"
+	grep -q "App version $1," <<<"$html" || die "$url shows no 'App version $1'"
+}
+# redeploy LOG: terraform apply while watching the old instance's and the
+# new one's web app; fails unless the new one answered first.
+redeploy() {
+	local old watch
+	old=$(tfout instance_id)
+	"$cloud/localcloud" watch -endpoint "$AWS_ENDPOINT_URL" -old "$old" -port 8080 >"$work/watch-$1.log" 2>&1 &
+	watch=$!
+	apply "$1"
+	echo "while terraform applied, the old and the new instance's web app:"
+	wait "$watch" && sed 's/^/  /' "$work/watch-$1.log" \
+		|| { sed 's/^/  /' "$work/watch-$1.log"; die "the replacement did not create before destroy"; }
 }
 
 banner "Bake image v1: packer build images/image.pkr.hcl"
@@ -94,56 +123,52 @@ terraform -chdir="$project/instances" init -input=false -no-color >"$work/init.l
 apply v1
 v1_instance=$(tfout instance_id)
 v1_ami=$(tfout ami_id)
-echo "instance $v1_instance runs image $v1_ami"
+echo "instance $v1_instance runs image $v1_ami; its web app:"
+page 1
 
 banner "Change the image: bump APP_VERSION in scripts/webapp.sh"
 sed -i 's/^APP_VERSION=1$/APP_VERSION=2/' "$project/scripts/webapp.sh"
 grep -q '^APP_VERSION=2$' "$project/scripts/webapp.sh" || die "scripts/webapp.sh has no APP_VERSION=1 line to change"
 diff -u "$repo/scripts/webapp.sh" "$project/scripts/webapp.sh" | sed "s|$work/||" || true
 
-banner "Bake image v2 on a fresh build instance"
-"$here/new-instance.sh" "$cloud" >/dev/null
-# shellcheck disable=SC1091
-. "$cloud/cloud.env"
+banner "Bake image v2 (a new build instance, from the same Ubuntu image)"
 bake v2
-# The build instance is stopped and sealed (no host keys) now, like a real
-# one; its disk is what the image holds.
-disk=$INSTANCE_ROOT
-version=$(cat "$disk/opt/webapp/VERSION") && [ "$version" = 2 ] \
-	|| die "the v2 image's /opt/webapp/VERSION is '${version:-}', want 2"
-keys=$(grep -cF "$(cut -d' ' -f2 "$project/keys/terraform.pub")" "$disk/home/terraform/.ssh/authorized_keys") \
-	|| die "the v2 image's terraform user lacks keys/terraform.pub"
-sudo=$(grep -rh '^terraform ' "$disk/etc/sudoers.d") || die "the v2 image has no sudoers entry for terraform"
-echo "the v2 image's disk: app version $version; terraform user: $keys key from keys/terraform.pub; sudoers: $sudo"
 ec2 images
 
 banner "What changed in terraform.tfvars: one value"
 diff -u "$work/terraform.tfvars.v1" "$work/terraform.tfvars.v2" | sed "s|$work/||" || true
 
 banner "Redeploy: terraform apply replaces the instance (create before destroy)"
-apply v2
+redeploy v2
 v2_instance=$(tfout instance_id)
 v2_ami=$(tfout ami_id)
 echo "old: $v1_instance (image $v1_ami) is now $(ec2 state "$v1_instance")"
-echo "new: $v2_instance (image $v2_ami) is $(ec2 state "$v2_instance")"
+echo "new: $v2_instance (image $v2_ami) is $(ec2 state "$v2_instance"); its web app:"
 [ "$v1_instance" != "$v2_instance" ] || die "the instance was not replaced"
+page 2
+# What the image promises its users: the terraform user logs in with
+# keys/terraform and has passwordless sudo.
+ssh_v2=(ssh -i "$project/keys/terraform" -p "${SSH_PORT:-22}" -o BatchMode=yes -o StrictHostKeyChecking=no
+	-o UserKnownHostsFile=/dev/null -o LogLevel=ERROR "terraform@$(tfout public_ip)")
+show "${ssh_v2[@]}" 'sudo -n true && echo "terraform@$(hostname): passwordless sudo works; app version $(cat /opt/webapp/VERSION)"' \
+	|| die "the v2 instance does not let terraform in with keys/terraform and sudo"
 
 banner "Roll back to v1: packer-plugin-immutable rollback, then terraform apply"
-if out=$("$plugin" rollback -file "$project/instances/terraform.tfvars" 2>&1); then
-	echo "$out"
-	diff -u "$work/terraform.tfvars.v2" "$project/instances/terraform.tfvars" | sed "s|$work/||" || true
-	apply rollback
-	echo "instance $(tfout instance_id) runs image $(tfout ami_id) again (v1 was $v1_ami)"
-elif grep -q 'Unknown command' <<<"$out"; then
-	echo "(this build of the plugin has no rollback subcommand yet; skipped)"
-else
-	echo "$out"
-	die "rollback failed"
-fi
+"$plugin" rollback -file "$project/instances/terraform.tfvars" || die "rollback failed"
+diff -u "$work/terraform.tfvars.v2" "$project/instances/terraform.tfvars" | sed "s|$work/||" || true
+redeploy rollback
+echo "instance $(tfout instance_id) runs image $(tfout ami_id) again (v1 was $v1_ami); its web app:"
+page 1
 
 banner "Nothing left behind by the builds"
 ec2 instances keypairs groups
+sg=$(terraform -chdir="$project/instances" state show -no-color aws_security_group.sg_22 | sed -n 's/^ *id *= *"\(.*\)"$/\1/p')
+echo "$sg (sg_22) is the instances/ module's own group (aws_security_group.sg_22), used by its instance; no build left one"
 
 end_step
 printf '\n%sdemo complete in %ss%s\n' "$bold" $(($(date +%s) - started)) "$plain"
 printf '%s\n' "${timings[@]}"
+if [ "${KEEP:-}" = 1 ]; then
+	printf '\n%sopen the web app of %s in a browser: http://%s:8080/%s\n' "$bold" "$(tfout instance_id)" "$(tfout public_ip)" "$plain"
+	printf 'the cloud keeps running; stop it with: localcloud/down.sh %s\n' "$cloud"
+fi

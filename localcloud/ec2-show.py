@@ -53,7 +53,7 @@ def images():
 def local():
     """The local cloud's own listing: addresses, open ports, disks."""
     try:
-        with urllib.request.urlopen(os.environ["AWS_ENDPOINT_URL"] + "/localcloud/instances", timeout=10) as resp:
+        with urllib.request.urlopen(os.environ["AWS_ENDPOINT_URL"] + "/localcloud/instances?urls=1", timeout=10) as resp:
             return {i["id"]: i for i in json.load(resp)}
     except (urllib.error.URLError, ValueError):
         return {}  # a plain moto endpoint

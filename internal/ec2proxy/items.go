@@ -124,3 +124,14 @@ var instanceState = regexp.MustCompile(`<instanceState><code>\d+</code><name>[a-
 func SetInstanceState(item []byte, code, name string) []byte {
 	return instanceState.ReplaceAllLiteral(item, []byte("<instanceState><code>"+code+"</code><name>"+name+"</name></instanceState>"))
 }
+
+// InstanceState returns the state name of an instance item ("running").
+func InstanceState(item []byte) string {
+	m := instanceStateName.FindSubmatch(item)
+	if m == nil {
+		return ""
+	}
+	return string(m[1])
+}
+
+var instanceStateName = regexp.MustCompile(`<instanceState><code>\d+</code><name>([a-z-]+)</name></instanceState>`)

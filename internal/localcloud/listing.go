@@ -25,7 +25,7 @@ type InstanceInfo struct {
 	Disk      string   `json:"disk"`           // its own layer (overlay upper directory)
 	Layers    []string `json:"layers"`         // its image's layers, top first, over the base root
 	Listening []int    `json:"listening"`      // ports it listens on (all addresses), forwarded by its gate
-	URLs      []string `json:"urls"`           // one per port range its groups open to this machine
+	URLs      []string `json:"urls"`           // one per port range its groups open to this machine (?urls=1)
 }
 
 // ImageInfo is what GET /localcloud/images says about an image's disk.
@@ -34,12 +34,13 @@ type ImageInfo struct {
 	Layers []string `json:"layers"`
 }
 
-// ServeHTTP answers GET /localcloud/instances and /localcloud/images.
+// ServeHTTP answers GET /localcloud/instances (?urls=1 to fill in URLs,
+// which reads the instances' groups from EC2) and /localcloud/images.
 func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var v any
 	switch r.URL.Path {
 	case "/localcloud/instances":
-		v = c.instanceInfos(r.Context())
+		v = c.instanceInfos(r.Context(), r.URL.Query().Get("urls") != "")
 	case "/localcloud/images":
 		v = c.imageInfos()
 	default:
@@ -50,7 +51,7 @@ func (c *Cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func (c *Cloud) instanceInfos(ctx context.Context) []InstanceInfo {
+func (c *Cloud) instanceInfos(ctx context.Context, withURLs bool) []InstanceInfo {
 	c.mu.Lock()
 	var out []InstanceInfo
 	for _, in := range c.instances {
@@ -68,7 +69,7 @@ func (c *Cloud) instanceInfos(ctx context.Context) []InstanceInfo {
 	c.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	for i := range out {
-		if out[i].Phase == string(phaseRunning) {
+		if withURLs && out[i].Phase == string(phaseRunning) {
 			out[i].URLs = c.urls(ctx, c.instance(out[i].ID))
 		}
 	}

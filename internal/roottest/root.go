@@ -15,7 +15,8 @@ import (
 )
 
 // Root unpacks a fresh Debian bookworm root into a temporary folder that
-// is removed after the test, and returns its path.
+// is removed after the test, and returns its path. Its apt installs from
+// the local apt mirror (no network).
 func Root(t testing.TB) string {
 	t.Helper()
 	tarball := rootTarball(t)
@@ -24,10 +25,7 @@ func Root(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("unpacking %s: %v\n%s", tarball, err, out)
 	}
-	// apt inside the root resolves the mirror with the host's resolver.
-	if data, err := os.ReadFile("/etc/resolv.conf"); err == nil {
-		_ = os.WriteFile(filepath.Join(dir, "etc/resolv.conf"), data, 0o644)
-	}
+	useLocalMirror(t, dir)
 	// sudo warns when it cannot resolve the host name; the chroot shares it.
 	if host, err := os.Hostname(); err == nil {
 		f, err := os.OpenFile(filepath.Join(dir, "etc/hosts"), os.O_APPEND|os.O_WRONLY|os.O_CREATE, 0o644)

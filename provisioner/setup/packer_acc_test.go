@@ -3,7 +3,6 @@
 package setup
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -35,9 +34,10 @@ var packerBody = `
     }`
 
 // TestPackerBuildThroughSSH runs immutable-setup from a real packer build
-// (null source) over SSH into the project's local instance: an sshd
-// chrooted into a throwaway Debian root (localcloud/new-instance.sh), where
-// the connecting user is ubuntu with passwordless sudo, as on a cloud image.
+// (null source) over SSH into an instance of the project's local cloud
+// (localcloud/up.sh): a throwaway Debian root booted in its own namespaces,
+// where the connecting user is ubuntu with passwordless sudo and the launch
+// key pair, as on a cloud image.
 // It proves the HCL blocks, the plugin RPC, uploads by the SSH communicator
 // and the sudo execute_command; then a failing check fails the build.
 func TestPackerBuildThroughSSH(t *testing.T) {
@@ -45,15 +45,13 @@ func TestPackerBuildThroughSSH(t *testing.T) {
 	tmp := t.TempDir()
 	packer := packertest.Packer(t)
 	packertest.Install(t, packer, packertest.BuildPlugin(t, tmp, false), filepath.Join(tmp, "plugins"))
-	root, port := localInstance(t, filepath.Join(tmp, "cloud"))
 	key := filepath.Join(tmp, "id_ed25519")
 	run(t, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key)
-	pub, _ := os.ReadFile(key + ".pub")
-	authorize(t, root, string(pub))
+	root, host, port := localInstance(t, filepath.Join(tmp, "cloud"), key+".pub")
 
 	// First a failing check (before sealing: a sealed instance has no host
 	// keys left, so sshd takes no new connection, as intended).
-	out, err := packerBuild(t, packer, tmp, port, key, `
+	out, err := packerBuild(t, packer, tmp, host, port, key, `
     verify {
       name    = "nginx answers"
       command = "echo probing nginx; command -v nginx"
@@ -63,7 +61,7 @@ func TestPackerBuildThroughSSH(t *testing.T) {
 		t.Errorf("a failing check did not fail the build naming it (err %v):\n%s", err, out)
 	}
 
-	out, err = packerBuild(t, packer, tmp, port, key, packerBody)
+	out, err = packerBuild(t, packer, tmp, host, port, key, packerBody)
 	if err != nil {
 		t.Fatalf("packer build: %v\n%s", err, out)
 	}
