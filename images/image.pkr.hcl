@@ -24,13 +24,13 @@ variable "region" {
 variable "ssh_host" {
   type        = string
   default     = null
-  description = "Address to reach the build instance at; unset means the instance's own address (the local demo sets 127.0.0.1)."
+  description = "Address to reach the build instance at (a bastion's tunnel, say); unset means the instance's own address, as EC2 reports it (also in the local cloud)."
 }
 
 variable "ssh_port" {
   type        = number
   default     = 22
-  description = "SSH port of the build instance."
+  description = "SSH port of the build instance (the local cloud says in cloud.env when it is not 22)."
 }
 
 variable "ssh_source_cidrs" {

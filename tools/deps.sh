@@ -25,4 +25,11 @@ here=$(dirname "$0")
 # release-check: GoReleaser (cached build), and PyYAML (a moto dependency)
 # to narrow the release targets to this machine's.
 "$here/goreleaser.sh" >/dev/null
+# The official Amazon plugin, which release-check and post-processor/tfvars'
+# end-to-end test run (built once into the cache), and this module's own
+# dependencies: nothing is left to download when the tests run.
+. "$here/cache.sh"
+amazon=$CACHE_DIR/bin/packer-plugin-amazon-1.2.1
+[ -x "$amazon" ] || build_go_module github.com/hashicorp/packer-plugin-amazon v1.2.1 "$amazon"
+(cd "$here/.." && go mod download)
 python3 -c 'import yaml' 2>/dev/null || { echo "python3 cannot import yaml (PyYAML, normally installed with moto)" >&2; exit 1; }
