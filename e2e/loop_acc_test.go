@@ -79,7 +79,9 @@ func (p *project) redeploy(t *testing.T, log string, old webOutputs, ami, versio
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	watched := make(chan localcloud.Replacement, 1)
-	go func() { watched <- localcloud.Watch(ctx, p.cloud.Env["AWS_ENDPOINT_URL"], old.InstanceID, 8080, 100*time.Millisecond) }()
+	go func() {
+		watched <- localcloud.Watch(ctx, p.cloud.Env["AWS_ENDPOINT_URL"], old.InstanceID, 8080, 100*time.Millisecond)
+	}()
 	p.terraform(t, log, "apply", "-auto-approve", "-input=false", "-no-color")
 	web := p.outputs(t)
 	if web.InstanceID == old.InstanceID {

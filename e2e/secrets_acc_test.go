@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/localcloudtest"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
 
@@ -64,8 +65,8 @@ type build struct {
 func loggedBuild(t *testing.T, env ...string) build {
 	t.Helper()
 	requireRoot(t)
-	repo, work := packertest.RepoRoot(t), t.TempDir()
-	cloud := startCloud(t, repo, filepath.Join(work, "cloud"))
+	work := t.TempDir()
+	cloud := localcloudtest.Start(t, filepath.Join(work, "cloud"))
 	packer, plugins := packertest.Packer(t), filepath.Join(work, "plugins")
 	packertest.Install(t, packer, packertest.BuildPlugin(t, work, false), plugins)
 	probe := packertest.Build(t, "./e2e/testdata/probeplugin", filepath.Join(work, "probe", "packer-plugin-probe"))
@@ -78,9 +79,9 @@ func loggedBuild(t *testing.T, env ...string) build {
 	writeFile(t, filepath.Join(work, "terraform.tfvars"), "ami_id = \"ami-00000000\"\n")
 
 	keyFile, logFile := filepath.Join(work, "captured.pem"), filepath.Join(work, "packer.log")
-	cmd := exec.Command(packer, "build", "-color=false", "-var", "ssh_port="+cloud.env["SSH_PORT"], "build.pkr.hcl")
+	cmd := exec.Command(packer, "build", "-color=false", "-var", "ssh_port="+cloud.SSHPort(), "build.pkr.hcl")
 	cmd.Dir = work
-	cmd.Env = cloud.environ(append(append(packertest.Vars(plugins), "PACKER_LOG=1", "PACKER_LOG_PATH="+logFile,
+	cmd.Env = cloud.Environ(append(append(packertest.Vars(plugins), "PACKER_LOG=1", "PACKER_LOG_PATH="+logFile,
 		"AWS_ACCESS_KEY_ID=AKIALEAKTEST"+randomSecret(t, 6), "PROBE_KEY_FILE="+keyFile), env...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr

@@ -20,7 +20,6 @@ source "immutable-ami" "secrets" {
     most_recent = true
   }
   ssh_username                          = "ubuntu"
-  ssh_host                              = "127.0.0.1"
   ssh_port                              = var.ssh_port
   temporary_security_group_source_cidrs = ["127.0.0.1/32"]
 }

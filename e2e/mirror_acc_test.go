@@ -1,7 +1,8 @@
+//go:build acc
+
 package e2e
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -65,13 +66,4 @@ func preinstalled(t *testing.T, pkg string) bool {
 		t.Fatalf("reading the Debian root's package status: %v", err)
 	}
 	return strings.Contains(string(out), "Package: "+pkg+"\nStatus: install ok installed")
-}
-
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
 }
