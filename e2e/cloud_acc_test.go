@@ -28,15 +28,19 @@ func requireRoot(t *testing.T) {
 }
 
 // cloudWithInstance starts a local cloud in a fresh work folder, registers
-// a new SSH key in EC2 under name and launches an instance of the base
-// image with it, in a group admitting SSH from this machine. It returns
-// the cloud, the work folder, the private key's path and the instance.
-func cloudWithInstance(t *testing.T, name string) (*localcloudtest.Cloud, string, string, localcloud.InstanceInfo) {
+// a new SSH key in EC2 under name (and one under each of others, in
+// WORK/NAME) and launches an instance of the base image with the first,
+// in a group admitting SSH from this machine. It returns the cloud, the
+// work folder, the private key's path and the instance.
+func cloudWithInstance(t *testing.T, name string, others ...string) (*localcloudtest.Cloud, string, string, localcloud.InstanceInfo) {
 	t.Helper()
 	requireRoot(t)
 	work := t.TempDir()
 	logDir = work
 	c := localcloudtest.Start(t, filepath.Join(work, "cloud"))
+	for _, other := range others {
+		c.ImportKey(t, other, sshKey(t, work, other)+".pub")
+	}
 	key := sshKey(t, work, name)
 	c.ImportKey(t, name, key+".pub")
 	group := c.OpenGroup(t, "ssh", "127.0.0.1/32", 22)

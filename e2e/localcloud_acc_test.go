@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -31,9 +32,8 @@ import (
 // of them on the host.
 func TestLocalCloudInstances(t *testing.T) {
 	hostBefore := hostNetwork(t)
-	c, work, mine, in := cloudWithInstance(t, "mine")
-	other := sshKey(t, work, "other")
-	c.ImportKey(t, "other", other+".pub")
+	c, work, mine, in := cloudWithInstance(t, "mine", "other")
+	other := filepath.Join(work, "other")
 	pub, _ := os.ReadFile(mine + ".pub")
 
 	out, err := sshRun(c, in, mine, "ubuntu", "sudo -n id -u && hostname && cat ~/.ssh/authorized_keys")
