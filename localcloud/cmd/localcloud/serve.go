@@ -18,6 +18,39 @@ import (
 // Once it listens it writes DIR/localcloud.env: ENDPOINT (the EC2 endpoint
 // for cloud.env) and SSH_PORT.
 func serve(args []string) error {
+	cfg, err := serveConfig(args)
+	if err != nil {
+		return err
+	}
+	cloud := localcloud.New(cfg)
+	handler, _ := cloud.Handler()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	endpoint := "http://" + l.Addr().String()
+	if err := writeEnv(filepath.Join(cfg.Dir, "localcloud.env"), endpoint, cfg.SSHPort); err != nil {
+		return err
+	}
+	cfg.Log.Printf("EC2 endpoint %s in front of moto %s; instances' SSH on port %d", endpoint, cfg.MotoURL, cfg.SSHPort)
+	srv := &http.Server{Handler: handler}
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+	go func() {
+		<-stop
+		cfg.Log.Printf("stopping every instance")
+		cloud.Shutdown()
+		_ = srv.Close()
+	}()
+	if err := srv.Serve(l); err != http.ErrServerClosed {
+		return err
+	}
+	cfg.Log.Printf("stopped")
+	return nil
+}
+
+// serveConfig reads serve's flags into the cloud's configuration.
+func serveConfig(args []string) (localcloud.Config, error) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	dir := fs.String("dir", "", "the cloud's folder")
 	moto := fs.String("moto", "", "moto's endpoint URL")
@@ -26,50 +59,25 @@ func serve(args []string) error {
 	apt := fs.String("apt", "", "the local apt mirror (tools/apt-mirror.sh)")
 	boot := fs.String("boot", "", "localcloud/instance/boot.sh")
 	if err := fs.Parse(args); err != nil {
-		return err
+		return localcloud.Config{}, err
 	}
 	if *dir == "" || *moto == "" || *base == "" || *amis == "" || *apt == "" || *boot == "" {
-		return fmt.Errorf("serve needs -dir, -moto, -base-root, -amis, -apt and -boot")
+		return localcloud.Config{}, fmt.Errorf("serve needs -dir, -moto, -base-root, -amis, -apt and -boot")
 	}
 	self, err := os.Executable()
 	if err != nil {
-		return err
+		return localcloud.Config{}, err
 	}
 	baseImages, err := localcloud.BaseImages(*amis)
 	if err != nil {
-		return err
+		return localcloud.Config{}, err
 	}
 	sshPort, err := localcloud.SSHPort()
 	if err != nil {
-		return err
+		return localcloud.Config{}, err
 	}
-	logger := log.New(os.Stderr, "", log.LstdFlags|log.Lmicroseconds)
-	cloud := localcloud.New(localcloud.Config{Dir: *dir, MotoURL: *moto, BaseRoot: *base, BaseImages: baseImages,
-		AptMirror: *apt, BootScript: *boot, Init: self, SSHPort: sshPort, Log: logger})
-	handler, _ := cloud.Handler()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	endpoint := "http://" + l.Addr().String()
-	if err := writeEnv(filepath.Join(*dir, "localcloud.env"), endpoint, sshPort); err != nil {
-		return err
-	}
-	logger.Printf("EC2 endpoint %s in front of moto %s; instances' SSH on port %d", endpoint, *moto, sshPort)
-	srv := &http.Server{Handler: handler}
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
-	go func() {
-		<-stop
-		logger.Printf("stopping every instance")
-		cloud.Shutdown()
-		_ = srv.Close()
-	}()
-	if err := srv.Serve(l); err != http.ErrServerClosed {
-		return err
-	}
-	logger.Printf("stopped")
-	return nil
+	return localcloud.Config{Dir: *dir, MotoURL: *moto, BaseRoot: *base, BaseImages: baseImages, AptMirror: *apt,
+		BootScript: *boot, Init: self, SSHPort: sshPort, Log: log.New(os.Stderr, "", log.LstdFlags|log.Lmicroseconds)}, nil
 }
 
 func writeEnv(path, endpoint string, sshPort int) error {
