@@ -121,7 +121,7 @@ func (g *gate) forward(conn *net.TCPConn, port int) {
 		reset(conn)
 		return
 	}
-	if _, ok := Admitting(groups, src, port); !ok {
+	if !g.admits(groups, src, port) {
 		g.c.logf("%s: refused %s to port %d: no rule of its security groups %v admits it", g.in.ID, src, port, groupIDs(groups))
 		reset(conn)
 		return
@@ -133,6 +133,18 @@ func (g *gate) forward(conn *net.TCPConn, port int) {
 		return
 	}
 	splice(conn, inside.(*net.TCPConn))
+}
+
+// admits reports whether a group admits src to the instance's port. SSH
+// moved to another port (Config.SSHPort) counts under either number: a
+// template's ssh_port (and so the builder's temporary group) names the
+// moved one, a Terraform module's rule port 22.
+func (g *gate) admits(groups []Group, src netip.Addr, port int) bool {
+	if _, ok := Admitting(groups, src, port); ok {
+		return true
+	}
+	_, ok := Admitting(groups, src, g.c.cfg.SSHPort)
+	return port == 22 && g.c.cfg.SSHPort != 22 && ok
 }
 
 // splice copies both ways until both sides are done.

@@ -48,8 +48,8 @@ func Start(t testing.TB, dir string) *Cloud {
 	if out, err := exec.Command(filepath.Join(c.Repo, "localcloud", "up.sh"), dir).CombinedOutput(); err != nil {
 		t.Fatalf("localcloud/up.sh: %v\n%s", err, out)
 	}
-	t.Logf("local cloud up in %.1fs", time.Since(start).Seconds())
 	c.Load(t)
+	t.Logf("local cloud up in %.1fs; instances' SSH on port %s", time.Since(start).Seconds(), c.SSHPort())
 	return c
 }
 
