@@ -21,9 +21,9 @@ import (
 )
 
 // TestLocalCloudDisks checks the local cloud's disks, as the builder and
-// Terraform use them: stop/start keeps an instance's disk (and its host
-// keys); CreateImage from a stopped instance makes its disk the image's
-// layer without copying; an instance of that image sees it, and an image
+// Terraform use them: stop/start and reboot keep an instance's disk (and
+// its host keys); CreateImage from a stopped instance makes its disk the
+// image's layer without copying; an instance of that image sees it, and an image
 // of that instance stacks a layer (deletions included); CopyImage shares
 // the layers; terminating drops an instance's disk; a layer goes once no
 // image or instance uses it; down.sh stops every process by PID.
@@ -32,17 +32,7 @@ func TestLocalCloudDisks(t *testing.T) {
 	group := groupOf(t, c, first.ID)
 	mustSSH(t, c, first, key, "sudo sh -c 'echo one >/etc/marker-one && rm /etc/motd'")
 	hostKey := mustSSH(t, c, first, key, "cat /etc/ssh/ssh_host_ed25519_key.pub")
-
-	act(t, c, "StopInstances", first.ID, types.InstanceStateNameStopped)
-	if in := c.Instance(t, first.ID); in.PID != 0 || in.Phase != "stopped" {
-		t.Fatalf("a stopped instance still runs: %+v", in)
-	}
-	assertGone(t, first.PID, "the stopped instance's init")
-	act(t, c, "StartInstances", first.ID, types.InstanceStateNameRunning)
-	first = c.Instance(t, first.ID)
-	if got := mustSSH(t, c, first, key, "cat /etc/marker-one; test -e /etc/motd || echo no motd; cat /etc/ssh/ssh_host_ed25519_key.pub"); got != "one\nno motd\n"+hostKey {
-		t.Fatalf("after stop and start the disk shows %q; want the marker, no motd and the same host key", got)
-	}
+	first = checkRestarts(t, c, first, key)
 
 	act(t, c, "StopInstances", first.ID, types.InstanceStateNameStopped)
 	inode := inodeOf(t, filepath.Join(first.Disk, "etc/marker-one"))
@@ -77,6 +67,32 @@ func TestLocalCloudDisks(t *testing.T) {
 	}
 }
 
+// checkRestarts stops and starts the instance, then reboots it: each time
+// its processes are new, and its disk (a file written, a file deleted) and
+// host keys stay.
+func checkRestarts(t *testing.T, c *localcloudtest.Cloud, in localcloud.InstanceInfo, key string) localcloud.InstanceInfo {
+	t.Helper()
+	check := "cat /etc/marker-one; test -e /etc/motd || echo no motd; cat /etc/ssh/ssh_host_ed25519_key.pub"
+	want := mustSSH(t, c, in, key, check)
+	act(t, c, "StopInstances", in.ID, types.InstanceStateNameStopped)
+	if stopped := c.Instance(t, in.ID); stopped.PID != 0 || stopped.Phase != "stopped" {
+		t.Fatalf("a stopped instance still runs: %+v", stopped)
+	}
+	assertGone(t, in.PID, "the stopped instance's init")
+	for _, action := range []string{"StartInstances", "RebootInstances"} {
+		before := c.Instance(t, in.ID).PID
+		act(t, c, action, in.ID, types.InstanceStateNameRunning)
+		in = c.Instance(t, in.ID)
+		if got := mustSSH(t, c, in, key, check); got != want || in.PID == before || in.PID == 0 {
+			t.Fatalf("after %s: init pid %d (was %d), the disk shows %q; want a new init, %q", action, in.PID, before, got, want)
+		}
+	}
+	if !strings.HasPrefix(want, "one\nno motd\nssh-ed25519 ") {
+		t.Fatalf("the instance's disk showed %q before the restarts", want)
+	}
+	return in
+}
+
 // checkLayersGo copies an image (sharing its layers), deregisters images
 // and terminates instances, and checks that each layer goes only with its
 // last user, and each instance's disk with the instance.
@@ -109,7 +125,7 @@ func checkLayersGo(t *testing.T, c *localcloudtest.Cloud, one, two string, insta
 	exists(t, layerTwo, false, "a layer no image or instance uses")
 }
 
-// act calls Stop/Start/TerminateInstances and waits for the state.
+// act calls Stop/Start/Reboot/TerminateInstances and waits for the state.
 func act(t *testing.T, c *localcloudtest.Cloud, action, id string, want types.InstanceStateName) {
 	t.Helper()
 	var err error
@@ -119,8 +135,12 @@ func act(t *testing.T, c *localcloudtest.Cloud, action, id string, want types.In
 		_, err = c.EC2().StopInstances(localcloudtest.Ctx(t), &ec2.StopInstancesInput{InstanceIds: ids})
 	case "StartInstances":
 		_, err = c.EC2().StartInstances(localcloudtest.Ctx(t), &ec2.StartInstancesInput{InstanceIds: ids})
+	case "RebootInstances":
+		_, err = c.EC2().RebootInstances(localcloudtest.Ctx(t), &ec2.RebootInstancesInput{InstanceIds: ids})
 	case "TerminateInstances":
 		_, err = c.EC2().TerminateInstances(localcloudtest.Ctx(t), &ec2.TerminateInstancesInput{InstanceIds: ids})
+	default:
+		t.Fatalf("act: unknown action %s", action)
 	}
 	if err != nil {
 		t.Fatalf("%s %s: %v", action, id, err)

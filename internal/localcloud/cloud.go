@@ -112,7 +112,10 @@ func (c *Cloud) Shutdown() {
 	c.mu.Lock()
 	var all []*Instance
 	for _, in := range c.instances {
-		all = append(all, in)
+		if in.phase == phaseBooting || in.phase == phaseRunning {
+			in.phase = phaseStopping
+			all = append(all, in)
+		}
 	}
 	c.mu.Unlock()
 	var wg sync.WaitGroup

@@ -47,11 +47,12 @@ type Instance struct {
 	op sync.Mutex // one boot, stop or image at a time
 
 	// Guarded by Cloud.mu:
-	phase  phase
-	proc   *os.Process
-	netns  *os.File
-	exited chan struct{}
-	gate   *gate
+	phase     phase
+	stopAsked bool // its init's exit is expected
+	proc      *os.Process
+	netns     *os.File
+	exited    chan struct{}
+	gate      *gate
 }
 
 // boot starts the instance's PID 1 (localcloud/instance/boot.sh) in new
@@ -94,7 +95,7 @@ func (c *Cloud) boot(in *Instance) error {
 	}
 	exited := make(chan struct{})
 	c.mu.Lock()
-	in.proc, in.netns, in.exited = cmd.Process, netns, exited
+	in.proc, in.netns, in.exited, in.stopAsked = cmd.Process, netns, exited, false
 	c.mu.Unlock()
 	c.logf("%s: booting (pid %d, image %s, %s / %s)", in.ID, cmd.Process.Pid, in.ImageID, in.Public, in.Private)
 	go c.awaitExit(in, cmd, exited)
@@ -154,7 +155,7 @@ func (c *Cloud) awaitReady(in *Instance, ready *os.File, exited chan struct{}) {
 func (c *Cloud) awaitExit(in *Instance, cmd *exec.Cmd, exited chan struct{}) {
 	err := cmd.Wait()
 	c.mu.Lock()
-	if in.phase == phaseRunning || in.phase == phaseBooting {
+	if !in.stopAsked {
 		c.logf("%s: its init exited on its own (%v); see %s", in.ID, err, filepath.Join(c.instanceDir(in.ID), "console.log"))
 	}
 	g := in.gate

@@ -14,9 +14,7 @@ func (c *Cloud) stop(in *Instance, final phase) error {
 	in.op.Lock()
 	defer in.op.Unlock()
 	c.mu.Lock()
-	if in.phase == phaseBooting || in.phase == phaseRunning { // asked by Shutdown, not EC2
-		in.phase = phaseStopping
-	}
+	in.stopAsked = true
 	proc, exited, g, netns := in.proc, in.exited, in.gate, in.netns
 	in.proc, in.gate, in.netns = nil, nil, nil
 	c.mu.Unlock()
