@@ -56,10 +56,17 @@ type Instance struct {
 }
 
 // boot starts the instance's PID 1 (localcloud/instance/boot.sh) in new
-// namespaces; it is running when its init writes "ready" on fd 3.
-func (c *Cloud) boot(in *Instance) error {
+// namespaces; it is running when its init writes "ready" on fd 3. If it
+// cannot start, EC2 still shows it running (as a real instance whose OS
+// does not boot), and the error is logged.
+func (c *Cloud) boot(in *Instance) (err error) {
 	in.op.Lock()
 	defer in.op.Unlock()
+	defer func() {
+		if err != nil {
+			c.setPhase(in, phaseRunning)
+		}
+	}()
 	c.mu.Lock()
 	asked := in.phase
 	c.mu.Unlock()
@@ -77,6 +84,11 @@ func (c *Cloud) boot(in *Instance) error {
 			return errorf(in.ID, "%w", err)
 		}
 	}
+	return c.startInit(in, dir)
+}
+
+// startInit starts boot.sh and watches for its readiness and its exit.
+func (c *Cloud) startInit(in *Instance, dir string) error {
 	cmd, ready, err := c.bootCommand(in, dir)
 	if err != nil {
 		return errorf(in.ID, "%w", err)
