@@ -20,7 +20,7 @@ started=$(date +%s)
 finish() {
 	local rc=$?
 	if [ "${KEEP:-}" = 1 ] && [ $rc -eq 0 ]; then
-		echo "demo files kept in $work; the cloud still runs: stop it with localcloud/down.sh $cloud"
+		echo "demo files kept in $work; the cloud keeps running: stop it with localcloud/down.sh $cloud"
 		return
 	fi
 	"$here/down.sh" "$cloud" >/dev/null 2>&1 || true
@@ -170,5 +170,4 @@ printf '\n%sdemo complete in %ss%s\n' "$bold" $(($(date +%s) - started)) "$plain
 printf '%s\n' "${timings[@]}"
 if [ "${KEEP:-}" = 1 ]; then
 	printf '\n%sopen the web app of %s in a browser: http://%s:8080/%s\n' "$bold" "$(tfout instance_id)" "$(tfout public_ip)" "$plain"
-	printf 'the cloud keeps running; stop it with: localcloud/down.sh %s\n' "$cloud"
 fi
