@@ -12,9 +12,12 @@ printf '127.0.1.1\t%s\n' "$INSTANCE_HOSTNAME" >>/etc/hosts
 [ -s /etc/machine-id ] || tr -dc 0-9a-f </dev/urandom | head -c 32 >/etc/machine-id
 
 if [ "$FIRST_BOOT" = 1 ]; then
-	# New host keys (ssh_deletekeys, ssh_genkeytypes).
+	# New host keys (ssh_deletekeys, ssh_genkeytypes): ed25519 and ecdsa;
+	# an RSA key would take 1-2 s of every first boot here.
 	rm -f /etc/ssh/ssh_host_*
-	ssh-keygen -A >/dev/null
+	for type in ed25519 ecdsa; do
+		ssh-keygen -q -t "$type" -N '' -C "root@$INSTANCE_HOSTNAME" -f "/etc/ssh/ssh_host_${type}_key"
+	done
 	# The default user: ubuntu, passwordless sudo, no password (keys only).
 	if ! id ubuntu >/dev/null 2>&1; then
 		useradd --create-home --shell /bin/bash --groups adm,sudo ubuntu
