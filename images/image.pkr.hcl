@@ -87,6 +87,11 @@ build {
   provisioner "immutable-setup" {
     packages = ["curl", "wget", "git", "vim", "apt-transport-https", "ca-certificates"]
     upgrade  = true # the seed's dist-upgrade, keeping existing configuration files
+    # A new kernel from the upgrade: reboot into it, then autoremove the old one.
+    reboot = true
+    # Instances trust only their own key pair (cloud-init installs it at first
+    # boot), not whatever key this build logged in with.
+    ssh_clear_authorized_keys = true
 
     group {
       name   = "hashicorp"

@@ -42,9 +42,30 @@ func (h *runHook) Run(ctx context.Context, name string, ui packersdk.Ui, comm pa
 		}
 	}
 	if h.fail != nil {
-		return h.fail()
+		return callHook(h.fail)
 	}
 	return nil
+}
+
+// callHook runs a hook's checks on a goroutine of its own and returns what
+// they return. A t.Fatal among them ends that goroutine (runtime.Goexit)
+// instead of returning: the build then fails at once with an error saying
+// so, where StepProvision would otherwise wait for the hook forever (until
+// the test binary's timeout).
+func callHook(fail func() error) error {
+	done := make(chan error, 1)
+	go func() {
+		returned := false
+		defer func() {
+			if !returned {
+				done <- errors.New("an assertion failed inside the provisioning hook (t.Fatal); see the test's errors above")
+			}
+		}()
+		err := fail()
+		returned = true
+		done <- err
+	}()
+	return <-done
 }
 
 // buildEnv is moto plus an SSH server accepting moto's key pairs.

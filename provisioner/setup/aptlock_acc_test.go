@@ -8,15 +8,15 @@ import (
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/roottest"
 )
 
 // TestAptLockInDebianRoot holds apt's lists lock in a real Debian root (as
-// cloud-init's apt run does right after boot) for two seconds: apt-get
-// update fails at once with "Could not get lock", the program retries, and
-// the package is installed.
+// cloud-init's apt run does right after boot) until the program has hit it
+// and said it retries (no timer: a timer started before provisioning could
+// expire before apt-get runs on a loaded machine); the retry then
+// installs the package.
 func TestAptLockInDebianRoot(t *testing.T) {
 	t.Parallel()
 	root := roottest.Root(t)
@@ -29,15 +29,16 @@ func TestAptLockInDebianRoot(t *testing.T) {
 	if err := syscall.FcntlFlock(lock.Fd(), syscall.F_SETLK, &syscall.Flock_t{Type: syscall.F_WRLCK}); err != nil {
 		t.Fatal(err)
 	}
-	time.AfterFunc(2*time.Second, func() {
+	var ui syncBuffer
+	ui.on("apt is locked by another process; retrying", func() {
 		_ = syscall.FcntlFlock(lock.Fd(), syscall.F_SETLK, &syscall.Flock_t{Type: syscall.F_UNLCK})
 	})
-	out, err := provision(t, root, map[string]interface{}{
+	out, err := provisionWatching(t, root, map[string]interface{}{
 		"packages": []string{"tree"},
 		// The retry delay (10 s by default) is shortened for the test.
 		"environment_vars": []string{"apt_retry_delay=1"},
 		"seal":             false,
-	}, nil)
+	}, nil, &ui)
 	if err != nil {
 		t.Fatalf("Provision: %v", err)
 	}

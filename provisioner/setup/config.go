@@ -4,6 +4,8 @@
 package setup
 
 import (
+	"time"
+
 	"github.com/hashicorp/packer-plugin-sdk/common"
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
 )
@@ -19,8 +21,26 @@ type Config struct {
 	// skipped, so a second run downloads nothing.
 	Packages []string `mapstructure:"packages"`
 	// Upgrade every installed package first (apt-get dist-upgrade keeping
-	// existing configuration files, or dnf/yum upgrade). Defaults to false.
+	// existing configuration files, then autoremove, which takes old kernels
+	// once the new one runs; or dnf/yum upgrade). Phased updates are always
+	// included, so two builds of the same template get the same packages,
+	// and needrestart restarts no service mid-build. Defaults to false.
 	Upgrade bool `mapstructure:"upgrade"`
+	// Reboot after the packages step when the machine says it needs one
+	// (`/var/run/reboot-required` after a new kernel or libc on
+	// Debian/Ubuntu; `needs-restarting -r` on dnf/yum systems), wait for it
+	// to come back (up to boot_timeout), and run the program again from the
+	// start (every step is idempotent; the second run reboots no more). The
+	// SSH connection is re-established as Packer's shell provisioner does
+	// with expect_disconnect. Defaults to false.
+	Reboot bool `mapstructure:"reboot"`
+	// How long to wait, before anything changes, for the machine to finish
+	// booting: cloud-init's stages (`cloud-init status --wait`, or
+	// /var/lib/cloud/instance/boot-finished with a cloud-init too old for
+	// it) and apt's daily jobs already running (apt-daily,
+	// unattended-upgrades); with `reboot`, also how long the machine may
+	// take to come back. `0s` skips these waits. Defaults to `10m`.
+	BootTimeout string `mapstructure:"boot_timeout"`
 	// Groups to create. Written as `group { name = "hashicorp" system = true }`
 	// blocks (HCL block labels are not supported by Packer's plugin SDK).
 	Groups []Group `mapstructure:"group"`
@@ -54,14 +74,28 @@ type Config struct {
 	// Image tests that must pass before the image is sealed. A failing check
 	// fails the build with the check's name and output.
 	Verify []Verify `mapstructure:"verify"`
-	// Make every instance of the image unique: remove SSH host keys, empty
-	// /etc/machine-id, remove cloud-init state (/var/lib/cloud), logs, shell
-	// history and the build's temporary SSH public key from every
-	// authorized_keys. Defaults to true. Put this provisioner last, since the
-	// temporary key no longer logs in afterwards.
+	// Make every instance of the image unique and leave nothing of the
+	// build in it: remove SSH host keys, empty /etc/machine-id, remove
+	// cloud-init state (/var/lib/cloud), the systemd random seed, apt lists,
+	// /tmp and /var/tmp, shell history and logs, and remove the logs again
+	// when the instance stops (what sshd, sudo and the shutdown log after
+	// the seal). Defaults to true. Put this provisioner last. The builder's
+	// temporary SSH key is removed by the builder (immutable-ami) or by
+	// ssh_clear_authorized_keys.
 	Seal *bool `mapstructure:"seal"`
+	// When sealing, empty the authorized_keys of the user the build logged
+	// in as (Packer's ssh_username), keeping only keys this provisioner
+	// declares for that user, and drop the same keys from root's
+	// authorized_keys. Otherwise the key the build connected with (an EC2
+	// key pair, ssh_keypair_name, ssh_private_key_file, or amazon-ebs's
+	// temporary key) stays trusted by every instance of the image; cloud-init
+	// installs each instance's own key pair at its first boot. Named like
+	// amazon-ebs's option, which removes only its temporary key. Defaults to
+	// false.
+	SSHClearAuthorizedKeys bool `mapstructure:"ssh_clear_authorized_keys"`
 
-	ctx interpolate.Context
+	ctx         interpolate.Context
+	bootTimeout time.Duration
 }
 
 // Group is a group to create.

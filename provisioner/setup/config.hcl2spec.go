@@ -10,28 +10,31 @@ import (
 // FlatConfig is an auto-generated flat version of Config.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatConfig struct {
-	PackerBuildName     *string           `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
-	PackerBuilderType   *string           `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
-	PackerCoreVersion   *string           `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
-	PackerDebug         *bool             `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
-	PackerForce         *bool             `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
-	PackerOnError       *string           `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
-	PackerUserVars      map[string]string `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
-	PackerSensitiveVars []string          `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
-	Packages            []string          `mapstructure:"packages" cty:"packages" hcl:"packages"`
-	Upgrade             *bool             `mapstructure:"upgrade" cty:"upgrade" hcl:"upgrade"`
-	Groups              []FlatGroup       `mapstructure:"group" cty:"group" hcl:"group"`
-	Users               []FlatUser        `mapstructure:"user" cty:"user" hcl:"user"`
-	Files               []FlatFile        `mapstructure:"file" cty:"file" hcl:"file"`
-	Inline              []string          `mapstructure:"inline" cty:"inline" hcl:"inline"`
-	Script              *string           `mapstructure:"script" cty:"script" hcl:"script"`
-	Scripts             []string          `mapstructure:"scripts" cty:"scripts" hcl:"scripts"`
-	EnvironmentVars     []string          `mapstructure:"environment_vars" cty:"environment_vars" hcl:"environment_vars"`
-	Env                 map[string]string `mapstructure:"env" cty:"env" hcl:"env"`
-	ExecuteCommand      *string           `mapstructure:"execute_command" cty:"execute_command" hcl:"execute_command"`
-	RemoteFolder        *string           `mapstructure:"remote_folder" cty:"remote_folder" hcl:"remote_folder"`
-	Verify              []FlatVerify      `mapstructure:"verify" cty:"verify" hcl:"verify"`
-	Seal                *bool             `mapstructure:"seal" cty:"seal" hcl:"seal"`
+	PackerBuildName        *string           `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
+	PackerBuilderType      *string           `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
+	PackerCoreVersion      *string           `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
+	PackerDebug            *bool             `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
+	PackerForce            *bool             `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
+	PackerOnError          *string           `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
+	PackerUserVars         map[string]string `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
+	PackerSensitiveVars    []string          `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
+	Packages               []string          `mapstructure:"packages" cty:"packages" hcl:"packages"`
+	Upgrade                *bool             `mapstructure:"upgrade" cty:"upgrade" hcl:"upgrade"`
+	Reboot                 *bool             `mapstructure:"reboot" cty:"reboot" hcl:"reboot"`
+	BootTimeout            *string           `mapstructure:"boot_timeout" cty:"boot_timeout" hcl:"boot_timeout"`
+	Groups                 []FlatGroup       `mapstructure:"group" cty:"group" hcl:"group"`
+	Users                  []FlatUser        `mapstructure:"user" cty:"user" hcl:"user"`
+	Files                  []FlatFile        `mapstructure:"file" cty:"file" hcl:"file"`
+	Inline                 []string          `mapstructure:"inline" cty:"inline" hcl:"inline"`
+	Script                 *string           `mapstructure:"script" cty:"script" hcl:"script"`
+	Scripts                []string          `mapstructure:"scripts" cty:"scripts" hcl:"scripts"`
+	EnvironmentVars        []string          `mapstructure:"environment_vars" cty:"environment_vars" hcl:"environment_vars"`
+	Env                    map[string]string `mapstructure:"env" cty:"env" hcl:"env"`
+	ExecuteCommand         *string           `mapstructure:"execute_command" cty:"execute_command" hcl:"execute_command"`
+	RemoteFolder           *string           `mapstructure:"remote_folder" cty:"remote_folder" hcl:"remote_folder"`
+	Verify                 []FlatVerify      `mapstructure:"verify" cty:"verify" hcl:"verify"`
+	Seal                   *bool             `mapstructure:"seal" cty:"seal" hcl:"seal"`
+	SSHClearAuthorizedKeys *bool             `mapstructure:"ssh_clear_authorized_keys" cty:"ssh_clear_authorized_keys" hcl:"ssh_clear_authorized_keys"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -56,6 +59,8 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"packer_sensitive_variables": &hcldec.AttrSpec{Name: "packer_sensitive_variables", Type: cty.List(cty.String), Required: false},
 		"packages":                   &hcldec.AttrSpec{Name: "packages", Type: cty.List(cty.String), Required: false},
 		"upgrade":                    &hcldec.AttrSpec{Name: "upgrade", Type: cty.Bool, Required: false},
+		"reboot":                     &hcldec.AttrSpec{Name: "reboot", Type: cty.Bool, Required: false},
+		"boot_timeout":               &hcldec.AttrSpec{Name: "boot_timeout", Type: cty.String, Required: false},
 		"group":                      &hcldec.BlockListSpec{TypeName: "group", Nested: hcldec.ObjectSpec((*FlatGroup)(nil).HCL2Spec())},
 		"user":                       &hcldec.BlockListSpec{TypeName: "user", Nested: hcldec.ObjectSpec((*FlatUser)(nil).HCL2Spec())},
 		"file":                       &hcldec.BlockListSpec{TypeName: "file", Nested: hcldec.ObjectSpec((*FlatFile)(nil).HCL2Spec())},
@@ -68,6 +73,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"remote_folder":              &hcldec.AttrSpec{Name: "remote_folder", Type: cty.String, Required: false},
 		"verify":                     &hcldec.BlockListSpec{TypeName: "verify", Nested: hcldec.ObjectSpec((*FlatVerify)(nil).HCL2Spec())},
 		"seal":                       &hcldec.AttrSpec{Name: "seal", Type: cty.Bool, Required: false},
+		"ssh_clear_authorized_keys":  &hcldec.AttrSpec{Name: "ssh_clear_authorized_keys", Type: cty.Bool, Required: false},
 	}
 	return s
 }

@@ -35,15 +35,21 @@ func declarativeConfig(t *testing.T) map[string]interface{} {
 	}
 }
 
-// dirtyRoot adds what a booted build instance has and sealing must remove.
+// dirtyRoot adds what a booted build instance has and sealing must remove
+// (or, for authorized_keys, leave to the builder).
 func dirtyRoot(t *testing.T, root string) {
 	for path, content := range map[string]string{
-		"root/.ssh/authorized_keys":  keepKey + "\n" + tempKey + " packer\n",
-		"var/lib/cloud/instance/obj": "cloud-init state",
-		"root/.bash_history":         "cat secrets\n",
-		"var/log/syslog":             "booted\n",
-		"var/log/syslog.1":           "older\n",
-		"etc/machine-id":             "0123456789abcdef0123456789abcdef\n",
+		"root/.ssh/authorized_keys":                 keepKey + "\n" + tempKey + " packer\n",
+		"var/lib/cloud/instance/obj":                "cloud-init state",
+		"root/.bash_history":                        "cat secrets\n",
+		"var/log/syslog":                            "booted\n",
+		"var/log/syslog.1":                          "older\n",
+		"var/log/journal/0123/system.journal":       "journal\n",
+		"etc/machine-id":                            "0123456789abcdef0123456789abcdef\n",
+		"var/lib/systemd/random-seed":               "seed shared by every instance\n",
+		"tmp/build-leftover/secret":                 "downloaded during the build\n",
+		"tmp/systemd-private-1234-chrony.service/x": "a running service's /tmp\n",
+		"var/tmp/cache.bin":                         "left by a script\n",
 	} {
 		p := filepath.Join(root, path)
 		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
@@ -132,7 +138,8 @@ func checkSealed(t *testing.T, root string) {
 	if got := read(t, root, "etc/machine-id"); got != "" {
 		t.Errorf("machine-id is %q, want empty", got)
 	}
-	for _, gone := range []string{"var/lib/cloud", "root/.bash_history", "var/log/syslog.1"} {
+	for _, gone := range []string{"var/lib/cloud", "root/.bash_history", "var/log/syslog.1", "var/log/journal/0123/system.journal",
+		"var/lib/systemd/random-seed", "tmp/build-leftover", "var/tmp/cache.bin"} {
 		if _, err := os.Lstat(filepath.Join(root, gone)); !os.IsNotExist(err) {
 			t.Errorf("%s still exists", gone)
 		}
@@ -140,8 +147,16 @@ func checkSealed(t *testing.T, root string) {
 	if got := read(t, root, "var/log/syslog"); got != "" {
 		t.Errorf("syslog holds %q, want it truncated", got)
 	}
-	if got := read(t, root, "root/.ssh/authorized_keys"); got != keepKey+"\n" {
-		t.Errorf("root's authorized_keys holds %q, want only the admin key", got)
+	if lists, _ := filepath.Glob(filepath.Join(root, "var/lib/apt/lists/*_Packages")); len(lists) > 0 {
+		t.Errorf("apt lists left: %v", lists)
+	}
+	if read(t, root, "tmp/systemd-private-1234-chrony.service/x") == "" {
+		t.Error("a running service's private /tmp was emptied")
+	}
+	// The builder (immutable-ami) removes its temporary key; the seal
+	// leaves authorized_keys alone unless ssh_clear_authorized_keys.
+	if got := read(t, root, "root/.ssh/authorized_keys"); got != keepKey+"\n"+tempKey+" packer\n" {
+		t.Errorf("root's authorized_keys holds %q, want it untouched by the seal", got)
 	}
 	expectMode(t, root, "root/.ssh/authorized_keys", 0o600, 0)
 }

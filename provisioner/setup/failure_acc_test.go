@@ -25,7 +25,7 @@ func TestFailuresInDebianRoot(t *testing.T) {
 	if err == nil {
 		t.Fatal("a sudoers rule visudo rejects did not fail the provisioner")
 	}
-	for _, want := range []string{`step 1/4 "check sudoers rules" failed with exit code 1`, "visudo rejected the sudoers rules"} {
+	for _, want := range []string{`step 2/5 "check sudoers rules" failed with exit code 1`, "visudo rejected the sudoers rules"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}
@@ -43,7 +43,7 @@ func TestFailuresInDebianRoot(t *testing.T) {
 	if err == nil {
 		t.Fatal("a failing verify block did not fail the provisioner")
 	}
-	for _, want := range []string{`step 2/3 "verify nginx is installed" failed with exit code 127`, "looking for nginx"} {
+	for _, want := range []string{`step 3/4 "verify nginx is installed" failed with exit code 127`, "looking for nginx"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}

@@ -25,8 +25,8 @@ func TestScriptsInlineAndFailures(t *testing.T) {
 		t.Fatalf("Provision: %v", err)
 	}
 	for _, want := range []string{
-		"[1/2] script hello.sh", "hello from script-1-hello.sh as uid 0", "[2/2] inline commands",
-		`inline says it's a "test" $HOME`, "immutable-setup: 2 steps done",
+		"[2/3] script hello.sh", "hello from script-1-hello.sh as uid 0", "[3/3] inline commands",
+		`inline says it's a "test" $HOME`, "immutable-setup: 3 steps done",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
@@ -52,7 +52,7 @@ func checkFailures(t *testing.T, root string) {
 	if err == nil {
 		t.Fatal("a failing inline command did not fail the provisioner")
 	}
-	for _, want := range []string{`step 2/2 "inline commands" failed with exit code 7`, "about to fail"} {
+	for _, want := range []string{`step 3/3 "inline commands" failed with exit code 7`, "about to fail"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
 		}

@@ -45,19 +45,19 @@ func TestTemplateBlock(t *testing.T) {
 		t.Fatalf("Prepare: %v", err)
 	}
 	c := p.config
-	if len(c.Packages) != 6 || !c.Upgrade || len(c.Groups) != 1 || !c.Groups[0].System || len(c.Verify) != 4 {
+	if len(c.Packages) != 6 || !c.Upgrade || !c.Reboot || !c.SSHClearAuthorizedKeys || len(c.Groups) != 1 || !c.Groups[0].System || len(c.Verify) != 4 {
 		t.Errorf("decoded config %+v", c)
 	}
 	u := c.Users[0]
 	if u.Name != "terraform" || !u.SudoNopasswd || u.Shell != "/bin/bash" || !strings.HasSuffix(u.AuthorizedKeyFiles[0], "keys/terraform.pub") {
 		t.Errorf("decoded user %+v", u)
 	}
-	pl := buildPlan(&c, planInput{RunDir: "/tmp/x", UserKeys: [][]string{{userKey}}})
+	pl := buildPlan(&c, planInput{RunDir: "/tmp/x", UserKeys: [][]string{{userKey}}, SSHUser: "ubuntu"})
 	var names []string
 	for _, s := range pl.Steps {
 		names = append(names, s.Name)
 	}
-	want := "check sudoers rules|upgrade and packages|group hashicorp|user terraform|script webapp.sh|" +
+	want := "wait for boot to finish|check sudoers rules|upgrade and packages|reboot if required|group hashicorp|user terraform|script webapp.sh|" +
 		"verify terraform can sudo without a password|verify terraform's key is installed (600, owned by terraform)|" +
 		"verify the tools are installed|verify the web app is installed and enabled|seal"
 	if got := strings.Join(names, "|"); got != want {

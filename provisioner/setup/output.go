@@ -12,6 +12,7 @@ import (
 
 const (
 	failedMarker = "@@immutable-setup:failed "
+	rebootMarker = "@@immutable-setup:reboot"
 	// tailLines is how much of a failing step's output the error repeats.
 	tailLines = 20
 )
@@ -25,6 +26,7 @@ type output struct {
 	step    int // index of the running step, -1 before the first
 	tail    []string
 	failed  int // 1-based step number from the marker, 0 if none
+	reboot  bool
 	partial [2]string
 }
 
@@ -63,6 +65,10 @@ func (o *output) flush() {
 
 func (o *output) line(stream int, line string) {
 	line = strings.TrimRight(line, "\r")
+	if line == rebootMarker {
+		o.reboot = true
+		return
+	}
 	if rest, ok := strings.CutPrefix(line, failedMarker); ok {
 		n, _, _ := strings.Cut(rest, " ")
 		o.failed, _ = strconv.Atoi(n)
@@ -82,6 +88,13 @@ func (o *output) line(stream int, line string) {
 		return
 	}
 	o.ui.Say(line)
+}
+
+// rebooting tells whether the program stopped to reboot the machine.
+func (o *output) rebooting() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.reboot
 }
 
 // failure is the error for a non-zero exit code.

@@ -57,7 +57,7 @@ func TestPackerBuildThroughSSH(t *testing.T) {
       command = "echo probing nginx; command -v nginx"
     }`)
 	t.Logf("the failing build:\n%s", out)
-	if err == nil || !strings.Contains(out, `step 1/2 "verify nginx answers" failed with exit code 127`) {
+	if err == nil || !strings.Contains(out, `step 2/3 "verify nginx answers" failed with exit code 127`) {
 		t.Errorf("a failing check did not fail the build naming it (err %v):\n%s", err, out)
 	}
 
@@ -65,7 +65,7 @@ func TestPackerBuildThroughSSH(t *testing.T) {
 	if err != nil {
 		t.Fatalf("packer build: %v\n%s", err, out)
 	}
-	for _, want := range []string{"[3/7] user terraform", "inline ran as root for local", "immutable-setup: 7 steps done"} {
+	for _, want := range []string{"[4/8] user terraform", "inline ran as root for local", "immutable-setup: 8 steps done"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("packer output lacks %q:\n%s", want, out)
 		}

@@ -3,6 +3,7 @@ package setup
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -12,18 +13,24 @@ type planInput struct {
 	RunDir string
 	// UserKeys[i] are all public keys of Users[i], files already read.
 	UserKeys [][]string
-	// TempKey is the build's temporary SSH public key, removed when sealing.
-	TempKey string
+	// SSHUser is the user the build logged in as (Packer's "User"), whose
+	// authorized_keys ssh_clear_authorized_keys empties.
+	SSHUser string
+	// Rebooted is true when the program runs again after its reboot: it
+	// must not reboot a second time.
+	Rebooted bool
 }
 
 // buildPlan turns the config into the ordered steps of one program run:
-// sudoers pre-check, packages, groups, users, files, scripts, inline,
-// verify, seal.
+// wait for boot, sudoers pre-check, packages (and a reboot), groups, users,
+// files, scripts, inline, verify, seal.
 func buildPlan(c *Config, in planInput) plan {
 	p := plan{RunDir: in.RunDir}
 	add := func(name string, lines ...string) {
 		p.Steps = append(p.Steps, step{Name: name, Body: strings.Join(lines, "\n")})
 	}
+	boot := strconv.Itoa(int(c.bootTimeout.Seconds()))
+	add("wait for boot to finish", call("wait_boot", boot), call("hold_apt_jobs", boot))
 	var checks []string
 	for _, u := range c.Users {
 		if content := sudoersContent(u); content != "" {
@@ -35,6 +42,9 @@ func buildPlan(c *Config, in planInput) plan {
 	}
 	if len(c.Packages) > 0 || c.Upgrade {
 		add(packagesName(c), call("ensure_packages", append([]string{boolArg(c.Upgrade)}, c.Packages...)...))
+	}
+	if c.Reboot {
+		add("reboot if required", call("reboot_if_required", boolArg(!in.Rebooted)))
 	}
 	for _, g := range c.Groups {
 		add("group "+g.Name, call("ensure_group", g.Name, boolArg(g.System)))
@@ -61,9 +71,24 @@ func buildPlan(c *Config, in planInput) plan {
 		add("verify "+v.Name, call("sh -c", v.Command))
 	}
 	if c.Seal == nil || *c.Seal {
-		add("seal", call("seal", keyBlob(in.TempKey)))
+		add("seal", sealLines(c, in)...)
 	}
 	return p
+}
+
+// sealLines clears the SSH user's keys (but those declared for that user)
+// before the seal, which empties /tmp and with it the work folder.
+func sealLines(c *Config, in planInput) []string {
+	if !c.SSHClearAuthorizedKeys {
+		return []string{call("seal")}
+	}
+	args := []string{in.SSHUser}
+	for i, u := range c.Users {
+		if u.Name == in.SSHUser {
+			args = append(args, in.UserKeys[i]...)
+		}
+	}
+	return []string{call("clear_authorized_keys", args...), call("seal")}
 }
 
 func packagesName(c *Config) string {

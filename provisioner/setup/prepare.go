@@ -9,8 +9,14 @@ import (
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 )
 
-// sudo -n fails at once, with a message, where a password would be asked.
-const defaultExecuteCommand = "sudo -n env {{.Vars}} /bin/sh {{.Path}}"
+const (
+	// sudo -n fails at once, with a message, where a password would be asked.
+	defaultExecuteCommand = "sudo -n env {{.Vars}} /bin/sh {{.Path}}"
+	// defaultBootTimeout bounds each wait for boot-time work (cloud-init,
+	// apt's daily jobs) and a reboot; EC2 boots take well under a minute,
+	// unattended-upgrades at first boot can take several.
+	defaultBootTimeout = "10m"
+)
 
 var (
 	// POSIX portable names, as useradd and groupadd accept them by default.
@@ -32,6 +38,9 @@ func (c *Config) applyDefaults() {
 	}
 	if c.RemoteFolder == "" {
 		c.RemoteFolder = "/tmp"
+	}
+	if c.BootTimeout == "" {
+		c.BootTimeout = defaultBootTimeout
 	}
 	if c.Script != "" {
 		c.Scripts = append([]string{c.Script}, c.Scripts...)
@@ -77,6 +86,7 @@ func (c *Config) validate() error {
 	if !safePath.MatchString(c.RemoteFolder) {
 		add("remote_folder: %q must be an absolute path of letters, digits, '_', '-', '.' and '/'", c.RemoteFolder)
 	}
+	validateBootAndSeal(add, c)
 	for i, v := range c.Verify {
 		if strings.TrimSpace(v.Name) == "" {
 			add("verify[%d].name: required; name the check, e.g. name = \"sshd config is valid\"", i)

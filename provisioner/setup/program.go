@@ -1,7 +1,7 @@
 package setup
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
 	"strings"
 	"text/template"
@@ -33,8 +33,26 @@ type plan struct {
 //go:embed program.tmpl
 var programSource string
 
-//go:embed helpers.sh
-var helpersSource string
+// helperFiles are the sh helpers of the program, in the order the program
+// defines them.
+var helperFiles = []string{"common.sh", "boot.sh", "packages.sh", "accounts.sh", "seal.sh"}
+
+//go:embed sh/*.sh
+var helperFS embed.FS
+
+// helpersSource is every helper file, concatenated.
+var helpersSource = func() string {
+	var b strings.Builder
+	for _, name := range helperFiles {
+		data, err := helperFS.ReadFile("sh/" + name)
+		if err != nil {
+			panic(err)
+		}
+		b.Write(data)
+		b.WriteString("\n")
+	}
+	return b.String()
+}()
 
 var programTemplate = template.Must(template.New("program").Funcs(template.FuncMap{
 	"quote":   shellQuote,

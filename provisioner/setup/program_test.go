@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -17,6 +18,7 @@ func seedLikeConfig() *Config {
 	c := &Config{
 		Packages: []string{"curl", "git"},
 		Upgrade:  true,
+		Reboot:   true,
 		Groups:   []Group{{Name: "hashicorp", System: true}},
 		Users: []User{{
 			Name: "terraform", Groups: []string{"hashicorp"}, Shell: "/bin/bash",
@@ -27,6 +29,8 @@ func seedLikeConfig() *Config {
 		Verify: []Verify{{Name: "terraform's sudo", Command: `sudo -u terraform sudo -n true && echo "ok $USER"`}},
 	}
 	c.Scripts = []string{"testdata/seed-setup.sh"}
+	c.SSHClearAuthorizedKeys = true
+	c.bootTimeout = 10 * time.Minute
 	return c
 }
 
@@ -34,7 +38,7 @@ func TestProgramGolden(t *testing.T) {
 	in := planInput{
 		RunDir:   "/tmp/immutable-setup-golden",
 		UserKeys: [][]string{{"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGolden user's key"}},
-		TempKey:  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITemporary packer",
+		SSHUser:  "terraform",
 	}
 	program, err := buildPlan(seedLikeConfig(), in).render()
 	if err != nil {

@@ -16,16 +16,40 @@ import (
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/roottest"
 )
 
-// syncBuffer is an io.Writer safe for the UI's concurrent writers.
+// syncBuffer is an io.Writer safe for the UI's concurrent writers. It can
+// run actions when the output first shows a text (see on).
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	hooks []outputHook
+}
+
+// outputHook is an action run once, when the output first contains text.
+type outputHook struct {
+	text string
+	do   func()
+	done bool
+}
+
+// on runs do (once) as soon as the output contains text: tests act on what
+// the program has reached, never on a timer.
+func (b *syncBuffer) on(text string, do func()) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.hooks = append(b.hooks, outputHook{text: text, do: do})
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.buf.Write(p)
+	n, err := b.buf.Write(p)
+	for i := range b.hooks {
+		if h := &b.hooks[i]; !h.done && strings.Contains(b.buf.String(), h.text) {
+			h.done = true
+			h.do()
+		}
+	}
+	return n, err
 }
 
 func (b *syncBuffer) String() string {
@@ -38,12 +62,18 @@ func (b *syncBuffer) String() string {
 // returning everything shown in the UI and the error.
 func provision(t *testing.T, root string, raw map[string]interface{}, data map[string]interface{}) (string, error) {
 	t.Helper()
+	return provisionWatching(t, root, raw, data, &syncBuffer{})
+}
+
+// provisionWatching is provision with the UI written to out, whose hooks
+// (syncBuffer.on) act when the program reaches a point.
+func provisionWatching(t *testing.T, root string, raw, data map[string]interface{}, out *syncBuffer) (string, error) {
+	t.Helper()
 	var p Provisioner
 	if err := p.Prepare(raw); err != nil {
 		t.Fatalf("Prepare: %v", err)
 	}
-	var out syncBuffer
-	ui := &packersdk.BasicUi{Reader: strings.NewReader(""), Writer: &out, ErrorWriter: &out}
+	ui := &packersdk.BasicUi{Reader: strings.NewReader(""), Writer: out, ErrorWriter: out}
 	err := p.Provision(context.Background(), ui, &roottest.Comm{Dir: root}, data)
 	t.Logf("output:\n%s", out.String())
 	return out.String(), err

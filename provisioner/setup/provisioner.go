@@ -46,35 +46,63 @@ func (p *Provisioner) Prepare(raws ...interface{}) error {
 
 // Provision renders the program, uploads it with the files and scripts it
 // needs into a private folder, runs it with execute_command and removes
-// the folder again.
+// the folder again. When the program rebooted the machine (reboot = true),
+// it waits for the machine to come back, uploads again and runs the
+// program once more.
 func (p *Provisioner) Provision(ctx context.Context, ui packersdk.Ui, comm packersdk.Communicator, generatedData map[string]interface{}) error {
 	logsecret.Generated(generatedData) // the build's private key, a password: masked in this process's logs
+	in, err := p.planInput(generatedData)
+	if err != nil {
+		return err
+	}
+	r := &runner{ui: ui, comm: comm}
+	defer r.removeRunDir(in.RunDir)
+	for {
+		rebooted, err := p.runOnce(ctx, r, in, generatedData)
+		if err != nil || !rebooted {
+			return err
+		}
+		if err := r.awaitReboot(ctx, p.config.bootTimeout); err != nil {
+			return err
+		}
+		in.Rebooted = true
+	}
+}
+
+// planInput gathers what the plan needs from the machine running Packer
+// (key files) and from Packer (the SSH user).
+func (p *Provisioner) planInput(generatedData map[string]interface{}) (planInput, error) {
 	in := planInput{RunDir: p.config.RemoteFolder + "/immutable-setup-" + randomSuffix()}
-	if key, ok := generatedData["SSHPublicKey"].(string); ok {
-		in.TempKey = key
+	in.SSHUser, _ = generatedData["User"].(string)
+	if p.config.SSHClearAuthorizedKeys && in.SSHUser == "" {
+		return in, fmt.Errorf("ssh_clear_authorized_keys: Packer gave no SSH user name (ssh_username) to clear the keys of; use an SSH communicator or remove the option")
 	}
 	for _, u := range p.config.Users {
 		keys, err := userKeys(u)
 		if err != nil {
-			return err
+			return in, err
 		}
 		in.UserKeys = append(in.UserKeys, keys)
 	}
-	pl := buildPlan(&p.config, in)
-	program, err := pl.render()
+	return in, nil
+}
+
+// runOnce renders, stages and runs the program once; it reports whether
+// the program stopped to reboot the machine.
+func (p *Provisioner) runOnce(ctx context.Context, r *runner, in planInput, generatedData map[string]interface{}) (bool, error) {
+	r.plan = buildPlan(&p.config, in)
+	program, err := r.plan.render()
 	if err != nil {
-		return err
+		return false, err
 	}
-	command, err := p.executeCommand(pl.RunDir+"/setup.sh", generatedData)
+	command, err := p.executeCommand(in.RunDir+"/setup.sh", generatedData)
 	if err != nil {
-		return err
+		return false, err
 	}
-	r := &runner{ui: ui, comm: comm, plan: pl}
-	defer r.removeRunDir()
-	ui.Say(fmt.Sprintf("Running the setup program: %d steps", len(pl.Steps)))
-	log.Printf("[DEBUG] immutable-setup: program for %s:\n%s", pl.RunDir, program)
+	r.ui.Say(fmt.Sprintf("Running the setup program: %d steps", len(r.plan.Steps)))
+	log.Printf("[DEBUG] immutable-setup: program for %s:\n%s", in.RunDir, program)
 	if err := r.stage(ctx, program); err != nil {
-		return err
+		return false, err
 	}
 	return r.run(ctx, command)
 }

@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"strings"
+	"time"
 
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 )
@@ -17,6 +18,9 @@ type runner struct {
 	ui   packersdk.Ui
 	comm packersdk.Communicator
 	plan plan
+	// pollFirst is the first pause of awaitReboot; zero means
+	// rebootPollFirst (tests shorten it).
+	pollFirst time.Duration
 }
 
 // stage creates the private run folder and uploads the program, the
@@ -60,27 +64,32 @@ func describe(u upload) string {
 }
 
 // run executes the program, streaming its output to the UI, and turns a
-// failure into an error naming the step, its exit code and its output.
-func (r *runner) run(ctx context.Context, command string) error {
+// failure into an error naming the step, its exit code and its output. It
+// reports whether the program stopped to reboot the machine; the reboot
+// may cut the connection before the exit status arrives.
+func (r *runner) run(ctx context.Context, command string) (bool, error) {
 	out := newOutput(r.ui, r.plan)
 	cmd := &packersdk.RemoteCmd{Command: command, Stdout: out.stdout(), Stderr: out.stderr()}
 	if err := r.comm.Start(ctx, cmd); err != nil {
-		return fmt.Errorf("starting the setup program: %w", err)
+		return false, fmt.Errorf("starting the setup program: %w", err)
 	}
 	code := cmd.Wait()
 	out.flush()
-	if code == 0 {
-		return nil
+	switch {
+	case out.rebooting() && (code == 0 || code == packersdk.CmdDisconnect):
+		return true, nil
+	case code == 0:
+		return false, nil
 	}
-	return out.failure(code)
+	return false, out.failure(code)
 }
 
 // removeRunDir deletes the run folder; a failure is only reported, since
 // the image is built either way.
-func (r *runner) removeRunDir() {
-	rm := fmt.Sprintf("rm -rf %[1]s || sudo -n rm -rf %[1]s", shellQuote(r.plan.RunDir))
+func (r *runner) removeRunDir(dir string) {
+	rm := fmt.Sprintf("rm -rf %[1]s || sudo -n rm -rf %[1]s", shellQuote(dir))
 	if code, out, err := r.quiet(context.Background(), rm); err != nil || code != 0 {
-		r.ui.Error(fmt.Sprintf("could not remove %s from the machine (exit code %d, %v): %s", r.plan.RunDir, code, err, out))
+		r.ui.Error(fmt.Sprintf("could not remove %s from the machine (exit code %d, %v): %s", dir, code, err, out))
 	}
 }
 

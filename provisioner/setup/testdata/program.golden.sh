@@ -5,18 +5,163 @@ set +e
 umask 022
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 DEBIAN_FRONTEND=noninteractive
-export PATH DEBIAN_FRONTEND
+# needrestart (Ubuntu server, which restarts services after apt by default
+# since noble) only lists what a restart would need, for this program and
+# the scripts it runs: a build restarts nothing mid-way.
+NEEDRESTART_MODE=l
+NEEDRESTART_SUSPEND=1
+export PATH DEBIAN_FRONTEND NEEDRESTART_MODE NEEDRESTART_SUSPEND
 run_dir='/tmp/immutable-setup-golden'
-total=9
+total=11
 work=$(mktemp -d) || exit 1
 trap 'rm -rf "$work"' EXIT
 # A lost connection or an interrupt still removes the work folder.
 trap 'exit 129' HUP INT TERM
 
-# Helpers of the setup program (embedded into program.tmpl). Each one
-# checks before it changes, so running a step twice changes nothing.
+# Helpers of the setup program, embedded into program.tmpl in this order:
+# common, boot, packages, accounts, seal. Each one checks before it changes,
+# so running a step twice changes nothing.
 
 say() { printf '%s\n' "$*"; }
+
+# state is this program's folder in /run: it lasts as long as this boot (a
+# reboot or the instance's stop empties /run, a tmpfs) and never reaches the
+# image. It records what later programs of the same boot can skip.
+state=/run/immutable-setup
+
+# systemd_running: systemd is the init, so systemctl can act.
+systemd_running() { [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; }
+
+# progress WAITED LIMIT MESSAGE: says MESSAGE every ${boot_poll:-30} seconds
+# of a wait, with how long it has lasted.
+progress() {
+	[ "$1" -gt 0 ] && [ $(($1 % ${boot_poll:-30})) -eq 0 ] || return 0
+	say "$3 (${1}s of ${2}s)"
+}
+
+# wait_boot SECONDS: waits, before anything changes, until the machine has
+# finished booting. On EC2, SSH answers while cloud-init still rewrites the
+# apt sources to the regional mirror and runs user-data: an apt-get racing
+# it fails with errors that are not lock errors, and the seal's removal of
+# /var/lib/cloud would race its last stage. Done once per boot: the seal
+# removes what `cloud-init status` reads, so a later program must not ask.
+wait_boot() {
+	if [ -e "$state/boot-finished" ]; then say "boot finished (checked earlier in this boot)"; return 0; fi
+	if [ "$1" -eq 0 ]; then say "not waiting for boot to finish (boot_timeout = 0s)"; return 0; fi
+	if ! command -v cloud-init >/dev/null 2>&1; then
+		say "no cloud-init on this machine: nothing to wait for"
+	elif cloud-init status --help >/dev/null 2>&1; then
+		wait_cloud_init "$1" || return 1
+	else
+		wait_file /var/lib/cloud/instance/boot-finished "$1" "waiting for cloud-init (too old for 'status --wait') to finish booting" || return 1
+	fi
+	mkdir -p "$state" && : >"$state/boot-finished"
+}
+
+# wait_cloud_init SECONDS runs `cloud-init status --wait` in slices of
+# ${boot_poll:-30}s, saying how long it has waited between them. Its exit
+# code: 0 done; 2 done with recoverable errors (cloud-init >= 23.4; common
+# on noble, where deprecated keys count): go on with a warning; 1 (or
+# anything else): cloud-init crashed or user-data failed: stop.
+wait_cloud_init() {
+	waited=0
+	while :; do
+		slice=${boot_poll:-30}
+		[ $((waited + slice)) -le "$1" ] || slice=$(($1 - waited))
+		rc=0
+		timeout "$slice" cloud-init status --wait >/dev/null 2>&1 || rc=$?
+		case $rc in
+		0) say "cloud-init has finished booting the machine"; return 0 ;;
+		2)
+			say "warning: cloud-init finished with recoverable errors (exit code 2); continuing. Its report:"
+			cloud-init status --long 2>&1 | sed 's/^/  /'
+			return 0 ;;
+		124)
+			waited=$((waited + slice))
+			if [ "$waited" -ge "$1" ]; then
+				say "cloud-init has not finished booting the machine after ${1}s (boot_timeout); its report:" >&2
+				cloud-init status --long >&2 2>&1
+				return 1
+			fi
+			say "waiting for cloud-init to finish booting the machine (${waited}s of ${1}s; status: $(cloud-init status 2>/dev/null | sed -n 's/^status: //p'))" ;;
+		*)
+			say "cloud-init failed while booting the machine (cloud-init status --wait: exit code $rc); its report:" >&2
+			cloud-init status --long >&2 2>&1
+			say "see /var/log/cloud-init-output.log on the instance; boot_timeout = \"0s\" skips this check" >&2
+			return 1 ;;
+		esac
+	done
+}
+
+# wait_file PATH SECONDS MESSAGE waits for PATH to exist.
+wait_file() {
+	waited=0
+	while [ ! -e "$1" ]; do
+		if [ "$waited" -ge "$2" ]; then say "$1 did not appear within ${2}s (boot_timeout)" >&2; return 1; fi
+		progress "$waited" "$2" "$3"
+		sleep 1
+		waited=$((waited + 1))
+	done
+	say "$1 exists: boot finished"
+}
+
+# apt's daily jobs: apt-daily refreshes the lists, apt-daily-upgrade runs
+# unattended-upgrades.
+apt_timers="apt-daily.timer apt-daily-upgrade.timer"
+apt_jobs="apt-daily.service apt-daily-upgrade.service"
+
+# hold_apt_jobs SECONDS: no apt timer may start a job for the rest of the
+# build: packages would change after verify, or a half-configured dpkg
+# state would be baked in when the instance stops mid-upgrade. Timers and
+# jobs are masked in /run only (--runtime): nothing starts them again until
+# the instance stops (not apt's own upgrade restarting its timers, not a
+# later block), a reboot undoes it (the next run holds them again), and the
+# image keeps them enabled exactly as before. Jobs already running are
+# waited for.
+hold_apt_jobs() {
+	if ! systemd_running; then say "systemd is not running: no apt timers to hold"; return 0; fi
+	units=$(existing_units $apt_timers $apt_jobs)
+	if [ -z "$units" ]; then say "no apt timers on this machine"; return 0; fi
+	# shellcheck disable=SC2086 # unit names have no blanks
+	systemctl mask --runtime --quiet $units
+	timers=$(existing_units $apt_timers)
+	[ -z "$timers" ] || systemctl stop --quiet $timers
+	wait_units "$1" $(existing_units $apt_jobs)
+	say "apt timers held until the instance stops (masked in /run; the image keeps them enabled)"
+}
+
+# existing_units UNIT... prints the units that have a unit file.
+existing_units() {
+	for u in "$@"; do
+		for d in /etc/systemd/system /run/systemd/system /usr/lib/systemd/system /lib/systemd/system; do
+			if [ -e "$d/$u" ] || [ -L "$d/$u" ]; then echo "$u"; break; fi
+		done
+	done
+}
+
+# wait_units SECONDS UNIT... waits while one of the units runs (a oneshot
+# job is "activating" until it ends).
+wait_units() {
+	limit=$1 waited=0
+	shift
+	while :; do
+		busy=
+		for u in "$@"; do
+			case $(systemctl is-active "$u" 2>/dev/null) in
+			active | activating | deactivating | reloading | refreshing) busy="$busy $u" ;;
+			esac
+		done
+		[ -n "$busy" ] || return 0
+		if [ "$limit" -eq 0 ]; then say "warning:$busy still running; not waiting (boot_timeout = 0s)"; return 0; fi
+		if [ "$waited" -ge "$limit" ]; then
+			say "$busy still running after ${limit}s (boot_timeout); raise boot_timeout or look at /var/log/unattended-upgrades/ on the instance" >&2
+			return 1
+		fi
+		progress "$waited" "$limit" "waiting for$busy to finish (apt lists or unattended-upgrades)"
+		sleep 1
+		waited=$((waited + 1))
+	done
+}
 
 pkg_manager() {
 	for pm in apt-get dnf yum; do
@@ -27,13 +172,16 @@ pkg_manager() {
 }
 
 # apt_get retries while another apt or dpkg (often cloud-init right after
-# boot) holds the lock; any other failure is returned at once.
+# boot) holds the lock; any other failure is returned at once. Phased
+# updates are always included: apt otherwise takes a share of them chosen
+# by the machine-id, which every build instance draws anew, so two builds of
+# the same template would differ.
 apt_get() {
 	tries=0
 	while :; do
 		rc=0
-		apt-get -q -o DPkg::Lock::Timeout=60 -o Dpkg::Options::=--force-confdef \
-			-o Dpkg::Options::=--force-confold "$@" >"$work/apt.log" 2>&1 || rc=$?
+		apt-get -q -o DPkg::Lock::Timeout=60 -o APT::Get::Always-Include-Phased-Updates=true \
+			-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "$@" >"$work/apt.log" 2>&1 || rc=$?
 		cat "$work/apt.log"
 		[ "$rc" -ne 0 ] || return 0
 		grep -qE 'Could not get lock|Unable to lock|Unable to acquire' "$work/apt.log" || return "$rc"
@@ -44,20 +192,27 @@ apt_get() {
 	done
 }
 
+# missing_packages prints the packages not installed. On rpm systems a
+# package counts as installed when something provides it: on Amazon Linux
+# 2023, curl-minimal provides curl, so `rpm -q curl` fails although curl
+# works, and installing curl would conflict.
 missing_packages() {
 	for p in "$@"; do
 		if [ "$pm" = apt-get ]; then
 			dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || echo "$p"
 		else
-			rpm -q "$p" >/dev/null 2>&1 || echo "$p"
+			rpm -q --whatprovides "$p" >/dev/null 2>&1 || echo "$p"
 		fi
 	done
 }
 
 # ensure_packages UPGRADE PACKAGE...: names are validated by the provisioner
-# (no blanks or glob characters), so $missing splits safely.
+# (no blanks or glob characters), so $missing splits safely. After an
+# upgrade, apt's autoremove takes what is no longer needed, old kernels
+# included once the new one runs (after `reboot`).
 ensure_packages() {
-	upgrade=$1; shift
+	upgrade=$1
+	shift
 	pm=$(pkg_manager)
 	missing=$(missing_packages "$@")
 	if [ "$upgrade" = 0 ] && [ -z "$missing" ]; then say "already installed: $*"; return 0; fi
@@ -65,12 +220,75 @@ ensure_packages() {
 		apt_get update
 		[ "$upgrade" = 0 ] || apt_get -y dist-upgrade
 		[ -z "$missing" ] || apt_get -y install $missing
+		[ "$upgrade" = 0 ] || apt_get -y autoremove --purge
 		apt_get clean
 	else
 		[ "$upgrade" = 0 ] || "$pm" -y upgrade
-		[ -z "$missing" ] || "$pm" -y install $missing
+		[ -z "$missing" ] || rpm_install $missing
 	fi
+	if reason=$(reboot_reason); then say "a reboot is required ($reason)"; fi
 }
+
+# rpm_install PACKAGE...: when a requested package conflicts with an
+# installed provider (AL2023: curl-full with curl-minimal), dnf refuses and
+# suggests --allowerasing; the install is repeated with it, which replaces
+# the provider.
+rpm_install() {
+	rc=0
+	"$pm" -y install "$@" >"$work/pm.log" 2>&1 || rc=$?
+	cat "$work/pm.log"
+	[ "$rc" -ne 0 ] || return 0
+	[ "$pm" = dnf ] && grep -q -- '--allowerasing' "$work/pm.log" || return "$rc"
+	say "a requested package conflicts with an installed one; installing again with --allowerasing to replace it"
+	dnf -y install --allowerasing "$@"
+}
+
+# reboot_flag is where Debian and Ubuntu packages ask for a reboot.
+reboot_flag=/var/run/reboot-required
+
+# reboot_reason prints why the machine needs a reboot, or fails when it
+# needs none: Debian and Ubuntu packages (a new kernel, libc) create
+# /var/run/reboot-required; dnf and yum systems answer needs-restarting -r
+# (exit code 1 and "Reboot is required").
+reboot_reason() {
+	if [ -e "$reboot_flag" ]; then
+		pkgs=$(sort -u "$reboot_flag.pkgs" 2>/dev/null | tr '\n' ' ')
+		echo "$reboot_flag${pkgs:+, for ${pkgs% }}"
+		return 0
+	fi
+	for nr in needs-restarting "dnf needs-restarting"; do
+		command -v "${nr%% *}" >/dev/null 2>&1 || continue
+		out=$($nr -r 2>&1) && return 1
+		case $out in *"Reboot is required"*)
+			echo "needs-restarting -r: the kernel or core libraries were updated"
+			return 0 ;;
+		esac
+	done
+	return 1
+}
+
+# reboot_if_required ALLOWED: when a reboot is required and ALLOWED is 1,
+# records this boot in /run (emptied by the reboot: the provisioner knows the
+# machine is back when the record is gone or the boot id changed), tells
+# run() to stop after this step, and reboots two seconds later, detached, so
+# that the program's exit status still reaches Packer. ALLOWED is 0 on the
+# run after a reboot: one reboot per provisioner.
+reboot_if_required() {
+	if ! reason=$(reboot_reason); then say "no reboot required"; return 0; fi
+	if [ "$1" = 0 ]; then
+		say "warning: a reboot is still required after rebooting once ($reason); continuing"
+		return 0
+	fi
+	say "a reboot is required ($reason): rebooting; the program runs again once the machine is back"
+	mkdir -p "$state"
+	cat /proc/sys/kernel/random/boot_id >"$state/rebooting" 2>/dev/null || : >"$state/rebooting"
+	: >"$work/reboot"
+	set -- sh -c 'sleep 2; if [ -d /run/systemd/system ]; then systemctl reboot; else reboot; fi'
+	if command -v setsid >/dev/null 2>&1; then set -- setsid "$@"; fi
+	"$@" </dev/null >/dev/null 2>&1 &
+}
+
+# Groups, users, their keys and sudo rules, files and scripts.
 
 ensure_group() {
 	if getent group "$1" >/dev/null; then say "group $1 exists"; return 0; fi
@@ -174,45 +392,145 @@ run_script() {
 	"$@"
 }
 
-# remove_key BLOB: drops every authorized_keys line holding the build's
-# temporary public key, keeping each file's mode and owner.
-remove_key() {
-	getent passwd | cut -d: -f6 | sort -u | while read -r home; do
-		f="$home/.ssh/authorized_keys"
-		[ -f "$f" ] && grep -qF -- "$1" "$f" || continue
-		grep -vF -- "$1" "$f" >"$work/keys" || true
-		cat "$work/keys" >"$f"
-		say "removed the build's temporary key from $f"
-	done
+# clear_authorized_keys USER KEY...: empties the authorized_keys of USER,
+# the user the build logged in as, but for the KEYs this configuration
+# declares for that user. The file holds the key the build connected with
+# (the EC2 key pair cloud-init installed, ssh_keypair_name's or
+# ssh_private_key_file's key, amazon-ebs's temporary key), which every
+# instance of the image would otherwise trust; cloud-init installs each
+# instance's own key pair at its first boot. The dropped keys also leave
+# root's file, where cloud-init puts them behind a "login as" command.
+clear_authorized_keys() {
+	user=$1
+	shift
+	home=$(getent passwd "$user" | cut -d: -f6)
+	if [ -z "$home" ]; then say "ssh_clear_authorized_keys: the SSH user $user does not exist" >&2; return 1; fi
+	f="$home/.ssh/authorized_keys"
+	if [ ! -f "$f" ]; then say "$f does not exist: no key to clear"; return 0; fi
+	: >"$work/keep"
+	for key in "$@"; do printf '%s\n' "$key" >>"$work/keep"; done
+	grep -vxF -f "$work/keep" "$f" >"$work/dropped" || true
+	if [ ! -s "$work/dropped" ]; then say "$f holds no key to clear"; return 0; fi
+	{ grep -xF -f "$work/keep" "$f" || true; } >"$work/kept"
+	cat "$work/kept" >"$f"
+	say "cleared $f: $(wc -l <"$work/dropped") key(s) of the build removed, $(wc -l <"$work/kept") declared key(s) kept"
+	drop_keys /root/.ssh/authorized_keys "$work/dropped"
 }
 
+# drop_keys FILE LINES: removes from FILE the lines holding a key (the
+# base64 field, whatever options or comment surround it) of LINES, in
+# place, so FILE keeps its owner and mode.
+drop_keys() {
+	[ -f "$1" ] || return 0
+	set -f
+	: >"$work/blobs"
+	while read -r line; do
+		for word in $line; do
+			case $word in AAAA*) printf '%s\n' "$word" >>"$work/blobs" ;; esac
+		done
+	done <"$2"
+	set +f
+	[ -s "$work/blobs" ] && grep -qF -f "$work/blobs" "$1" || return 0
+	{ grep -vF -f "$work/blobs" "$1" || true; } >"$work/rest"
+	cat "$work/rest" >"$1"
+	say "removed the build's key(s) from $1"
+}
+
+# seal makes every instance of the image unique and leaves nothing of the
+# build in it. /tmp keeps systemd-private-* folders: running services use
+# them, and systemd removes them when the services stop.
 seal() {
 	rm -f /etc/ssh/ssh_host_*
 	[ ! -s /etc/machine-id ] || : >/etc/machine-id
 	[ -L /var/lib/dbus/machine-id ] || rm -f /var/lib/dbus/machine-id
 	rm -rf /var/lib/cloud
-	[ ! -d /var/log/journal ] || find /var/log/journal -type f -delete
-	find /var/log -type f \( -name '*.gz' -o -name '*.[0-9]' -o -name '*.old' \) -delete
-	find /var/log -type f -size +0 -exec truncate -s 0 {} +
+	[ ! -d /var/lib/apt/lists ] || find /var/lib/apt/lists -type f ! -name lock -delete
+	rm -f /var/cache/apt/*.bin
 	rm -f /root/.*_history /home/*/.*_history
-	[ -z "$1" ] || remove_key "$1"
-	say "sealed: host keys, machine-id, cloud-init state, logs and shell history removed"
+	find /tmp /var/tmp -mindepth 1 -maxdepth 1 ! -name 'systemd-private-*' -exec rm -rf {} +
+	seal_logs
+	say "sealed: host keys, machine-id, cloud-init state, random seed, apt lists, /tmp, /var/tmp, shell history and logs removed"
 }
 
+# seal_logs removes the logs now and again when the instance stops: sshd,
+# sudo, rsyslog, utmp and systemd-random-seed keep writing after the seal
+# (the builder's own commands, the session's end, the shutdown). journald
+# is told to write to /run from now on (--relinquish-var, systemd >= 243);
+# a unit in /run (gone with the instance, never in the image) runs
+# /run/immutable-setup/clean-logs when it is stopped, after those writers.
+seal_logs() {
+	mkdir -p "$state"
+	clean_logs_script >"$state/clean-logs"
+	if systemd_running; then
+		journalctl --relinquish-var >/dev/null 2>&1 ||
+			say "warning: journald cannot be moved to /run (systemd < 243); the journal may keep lines logged after the seal"
+		seal_unit >/run/systemd/system/immutable-setup-seal.service
+		systemctl daemon-reload
+		systemctl start immutable-setup-seal.service
+	fi
+	sh "$state/clean-logs"
+}
+
+clean_logs_script() {
+	cat <<'SCRIPT'
+#!/bin/sh
+# Written by immutable-setup's seal; run by it, and again by
+# immutable-setup-seal.service when the instance stops.
+[ ! -d /var/log/journal ] || find /var/log/journal -type f -delete
+find /var/log -type f \( -name '*.gz' -o -name '*.[0-9]' -o -name '*.old' \) -delete
+find /var/log -type f -size +0 -exec truncate -s 0 {} +
+rm -f /var/lib/systemd/random-seed
+SCRIPT
+}
+
+# seal_unit is the unit that cleans the logs when the instance stops.
+# Units stop in the reverse of their start order, so Before= on each writer
+# means stopped after it; Before=basic.target puts it after every service
+# with default dependencies.
+seal_unit() {
+	cat <<'UNIT'
+[Unit]
+Description=Remove what was logged after immutable-setup sealed the image
+DefaultDependencies=no
+Conflicts=shutdown.target
+Before=shutdown.target basic.target
+Before=ssh.service sshd.service rsyslog.service syslog.socket unattended-upgrades.service
+Before=systemd-journal-flush.service systemd-update-utmp.service systemd-random-seed.service
+Before=amazon-ssm-agent.service snap.amazon-ssm-agent.amazon-ssm-agent.service cloud-final.service
+RequiresMountsFor=/var/log /var/lib/systemd
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/true
+ExecStop=/bin/sh /run/immutable-setup/clean-logs
+UNIT
+}
+
+
 step_1() {
+	wait_boot '600'
+	hold_apt_jobs '600'
+}
+
+step_2() {
 	precheck_sudoers '90-immutable-terraform' 'terraform ALL=(ALL) NOPASSWD:ALL
 terraform ALL=(root) NOPASSWD: /usr/bin/systemctl'
 }
 
-step_2() {
+step_3() {
 	ensure_packages '1' 'curl' 'git'
 }
 
-step_3() {
+step_4() {
+	reboot_if_required '1'
+}
+
+step_5() {
 	ensure_group 'hashicorp' '1'
 }
 
-step_4() {
+step_6() {
 	ensure_user 'terraform' '/bin/bash' ''
 	ensure_member 'terraform' 'hashicorp'
 	install_sudoers '90-immutable-terraform' 'terraform ALL=(ALL) NOPASSWD:ALL
@@ -220,43 +538,52 @@ terraform ALL=(root) NOPASSWD: /usr/bin/systemctl'
 	ensure_keys 'terraform' 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGolden user'\''s key'
 }
 
-step_5() {
+step_7() {
 	install_file "$run_dir"/'file-1' '/etc/motd with space' '0600' 'terraform:hashicorp'
 }
 
-step_6() {
+step_8() {
 	run_script "$run_dir"/'script-1-seed-setup.sh'
 }
 
-step_7() {
+step_9() {
 	run_script "$run_dir"/'inline.sh'
 }
 
-step_8() {
+step_10() {
 	sh -c 'sudo -u terraform sudo -n true && echo "ok $USER"'
 }
 
-step_9() {
-	seal 'AAAAC3NzaC1lZDI1NTE5AAAAITemporary'
+step_11() {
+	clear_authorized_keys 'terraform' 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGolden user'\''s key'
+	seal
 }
 
 # run N NAME: a failing step stops the program with its exit code and a
-# marker line the provisioner reads to name the step.
+# marker line the provisioner reads to name the step; a step that started a
+# reboot stops it with a marker telling the provisioner to wait and rerun.
 run() {
 	say "[$1/$total] $2"
 	( set -e; "step_$1" )
 	rc=$?
-	[ "$rc" -eq 0 ] && return 0
-	say "@@immutable-setup:failed $1 $rc"
-	exit "$rc"
+	if [ "$rc" -ne 0 ]; then
+		say "@@immutable-setup:failed $1 $rc"
+		exit "$rc"
+	fi
+	if [ -e "$work/reboot" ]; then
+		say "@@immutable-setup:reboot"
+		exit 0
+	fi
 }
-run 1 'check sudoers rules'
-run 2 'upgrade and packages'
-run 3 'group hashicorp'
-run 4 'user terraform'
-run 5 'file /etc/motd with space'
-run 6 'script seed-setup.sh'
-run 7 'inline commands'
-run 8 'verify terraform'\''s sudo'
-run 9 'seal'
+run 1 'wait for boot to finish'
+run 2 'check sudoers rules'
+run 3 'upgrade and packages'
+run 4 'reboot if required'
+run 5 'group hashicorp'
+run 6 'user terraform'
+run 7 'file /etc/motd with space'
+run 8 'script seed-setup.sh'
+run 9 'inline commands'
+run 10 'verify terraform'\''s sudo'
+run 11 'seal'
 say "immutable-setup: $total steps done"

@@ -1,61 +1,4 @@
-# Helpers of the setup program (embedded into program.tmpl). Each one
-# checks before it changes, so running a step twice changes nothing.
-
-say() { printf '%s\n' "$*"; }
-
-pkg_manager() {
-	for pm in apt-get dnf yum; do
-		if command -v "$pm" >/dev/null 2>&1; then echo "$pm"; return 0; fi
-	done
-	say "no supported package manager (apt-get, dnf, yum) found" >&2
-	return 1
-}
-
-# apt_get retries while another apt or dpkg (often cloud-init right after
-# boot) holds the lock; any other failure is returned at once.
-apt_get() {
-	tries=0
-	while :; do
-		rc=0
-		apt-get -q -o DPkg::Lock::Timeout=60 -o Dpkg::Options::=--force-confdef \
-			-o Dpkg::Options::=--force-confold "$@" >"$work/apt.log" 2>&1 || rc=$?
-		cat "$work/apt.log"
-		[ "$rc" -ne 0 ] || return 0
-		grep -qE 'Could not get lock|Unable to lock|Unable to acquire' "$work/apt.log" || return "$rc"
-		tries=$((tries + 1))
-		[ "$tries" -lt 20 ] || return "$rc"
-		say "apt is locked by another process; retrying in ${apt_retry_delay:-10}s ($tries/20)"
-		sleep "${apt_retry_delay:-10}"
-	done
-}
-
-missing_packages() {
-	for p in "$@"; do
-		if [ "$pm" = apt-get ]; then
-			dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null | grep -q '^ii' || echo "$p"
-		else
-			rpm -q "$p" >/dev/null 2>&1 || echo "$p"
-		fi
-	done
-}
-
-# ensure_packages UPGRADE PACKAGE...: names are validated by the provisioner
-# (no blanks or glob characters), so $missing splits safely.
-ensure_packages() {
-	upgrade=$1; shift
-	pm=$(pkg_manager)
-	missing=$(missing_packages "$@")
-	if [ "$upgrade" = 0 ] && [ -z "$missing" ]; then say "already installed: $*"; return 0; fi
-	if [ "$pm" = apt-get ]; then
-		apt_get update
-		[ "$upgrade" = 0 ] || apt_get -y dist-upgrade
-		[ -z "$missing" ] || apt_get -y install $missing
-		apt_get clean
-	else
-		[ "$upgrade" = 0 ] || "$pm" -y upgrade
-		[ -z "$missing" ] || "$pm" -y install $missing
-	fi
-}
+# Groups, users, their keys and sudo rules, files and scripts.
 
 ensure_group() {
 	if getent group "$1" >/dev/null; then say "group $1 exists"; return 0; fi
@@ -157,29 +100,4 @@ run_script() {
 	*) set -- /bin/sh "$1" ;;
 	esac
 	"$@"
-}
-
-# remove_key BLOB: drops every authorized_keys line holding the build's
-# temporary public key, keeping each file's mode and owner.
-remove_key() {
-	getent passwd | cut -d: -f6 | sort -u | while read -r home; do
-		f="$home/.ssh/authorized_keys"
-		[ -f "$f" ] && grep -qF -- "$1" "$f" || continue
-		grep -vF -- "$1" "$f" >"$work/keys" || true
-		cat "$work/keys" >"$f"
-		say "removed the build's temporary key from $f"
-	done
-}
-
-seal() {
-	rm -f /etc/ssh/ssh_host_*
-	[ ! -s /etc/machine-id ] || : >/etc/machine-id
-	[ -L /var/lib/dbus/machine-id ] || rm -f /var/lib/dbus/machine-id
-	rm -rf /var/lib/cloud
-	[ ! -d /var/log/journal ] || find /var/log/journal -type f -delete
-	find /var/log -type f \( -name '*.gz' -o -name '*.[0-9]' -o -name '*.old' \) -delete
-	find /var/log -type f -size +0 -exec truncate -s 0 {} +
-	rm -f /root/.*_history /home/*/.*_history
-	[ -z "$1" ] || remove_key "$1"
-	say "sealed: host keys, machine-id, cloud-init state, logs and shell history removed"
 }
