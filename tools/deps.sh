@@ -8,6 +8,7 @@ command -v ssh-keygen >/dev/null || need+=(openssh-client)
 command -v unzip >/dev/null || need+=(unzip)
 command -v gpg >/dev/null || need+=(gpg) # release-check signs a snapshot with a throwaway key
 command -v dpkg-scanpackages >/dev/null || need+=(dpkg-dev) # indexes the local apt mirror
+command -v systemd-analyze >/dev/null || need+=(systemd) # immutable-setup checks the unit its seal installs
 if [ ${#need[@]} -gt 0 ]; then
 	echo "installing apt packages: ${need[*]}" >&2
 	export DEBIAN_FRONTEND=noninteractive

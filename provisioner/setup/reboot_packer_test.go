@@ -1,0 +1,112 @@
+package setup
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
+)
+
+// rebootBuild has two immutable-setup blocks: the first installs a package
+// whose installation asks for a reboot (as a kernel's does) and reboots
+// with reboot = true; the second runs in the same boot afterwards.
+const rebootBuild = `source "null" "local" {
+  ssh_host             = "127.0.0.1"
+  ssh_port             = @PORT@
+  ssh_username         = "ubuntu"
+  ssh_private_key_file = "@KEY@"
+  ssh_timeout          = "30s"
+}
+
+build {
+  sources = ["source.null.local"]
+  provisioner "immutable-setup" {
+    packages         = ["tree"]
+    reboot           = true
+    environment_vars = ["boot_poll=1"]
+    seal             = false
+  }
+  provisioner "immutable-setup" {
+    inline = ["echo second block in boot $(cat /var/lib/localcloud/boots)"]
+    seal   = false
+  }
+}
+`
+
+// TestRebootThroughSSH runs a real packer build over SSH into the local
+// instance booted as an Ubuntu AMI (localcloud/instance/ubuntu): the
+// package's installation asks for a reboot; the program reboots the machine
+// (connections drop, logins are refused while it boots, /run is emptied,
+// cloud-init runs again) and Packer's SSH communicator reconnects; the
+// program runs again from the start (the boot wait and the apt-timer hold
+// included, as a reboot undid them), reboots no more, and the second block
+// runs in the same boot without waiting for cloud-init again. Afterwards
+// apt's timers still start nothing.
+func TestRebootThroughSSH(t *testing.T) {
+	t.Parallel()
+	tmp := t.TempDir()
+	packer := packertest.Packer(t)
+	packertest.Install(t, packer, packertest.BuildPlugin(t, tmp, false), filepath.Join(tmp, "plugins"))
+	vars := startLocalInstance(t, filepath.Join(tmp, "cloud"))
+	root := vars["INSTANCE_ROOT"]
+	boot := filepath.Join(packertest.RepoRoot(t), "localcloud", "instance", "ubuntu", "boot-instance.sh")
+	run(t, boot, vars["SSHD_PID"], "CLOUD_INIT_SECONDS=3", "TIMERS_FIRST=manual")
+	// What a kernel's postinst does (update-notifier's hook): ask for a reboot.
+	hook := `DPkg::Post-Invoke { "touch /var/run/reboot-required && echo linux-image-6.8.0-1021-aws >/var/run/reboot-required.pkgs"; };` + "\n"
+	if err := os.WriteFile(filepath.Join(root, "etc/apt/apt.conf.d/99-kernel-asks-for-reboot"), []byte(hook), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	key := filepath.Join(tmp, "id_ed25519")
+	run(t, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key)
+	pub, _ := os.ReadFile(key + ".pub")
+	authorize(t, root, string(pub))
+
+	template := strings.NewReplacer("@PORT@", vars["SSH_PORT"], "@KEY@", key).Replace(rebootBuild)
+	path := filepath.Join(tmp, "build.pkr.hcl")
+	if err := os.WriteFile(path, []byte(template), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(packer, "build", "-color=false", path)
+	cmd.Env = packertest.Env(filepath.Join(tmp, "plugins"))
+	out, err := cmd.CombinedOutput()
+	t.Logf("packer build:\n%s", out)
+	if err != nil {
+		t.Fatalf("packer build: %v", err)
+	}
+	for _, want := range []string{
+		"a reboot is required (/var/run/reboot-required, for linux-image-6.8.0-1021-aws): rebooting",
+		"for the machine to come back from its reboot", "The machine is back after",
+		"warning: a reboot is still required", // must not appear: checked below
+	} {
+		if want == "warning: a reboot is still required" {
+			if strings.Contains(string(out), want) {
+				t.Errorf("the program asked for a second reboot")
+			}
+			continue
+		}
+		if !strings.Contains(string(out), want) {
+			t.Errorf("packer output lacks %q", want)
+		}
+	}
+	if n := strings.Count(string(out), "[1/3] wait for boot to finish"); n != 2 {
+		t.Errorf("the first block's program ran %d times, want 2 (before and after the reboot)", n)
+	}
+	if !strings.Contains(string(out), "boot finished (checked earlier in this boot)") || !strings.Contains(string(out), "second block in boot 2") {
+		t.Error("the second block did not run in the rebooted machine's boot, or waited for cloud-init again")
+	}
+	if strings.Count(string(out), "apt timers held until the instance stops") != 3 {
+		t.Error("apt's timers were not held again after the reboot")
+	}
+	fire := filepath.Join(root, "run/localcloud/fire-timers")
+	if err := os.WriteFile(fire, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	answers := filepath.Join(root, "run/localcloud/timers-fired")
+	waitFor(t, "the apt timers' answer", func() bool { return len(lines(answers)) > 0 })
+	if got := lines(answers); len(got) != 1 || got[0] != "fired: nothing" {
+		t.Errorf("apt's timers after the build: %q", got)
+	}
+}
