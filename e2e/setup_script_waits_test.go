@@ -24,9 +24,9 @@ import (
 func TestSetupScriptWaitsForBoot(t *testing.T) {
 	t.Parallel()
 	u := roottest.BootUbuntu(t, "CLOUD_INIT_SECONDS=hold", "TIMERS_FIRST=manual", "JOB_SECONDS=hold")
-	u.Touch("run/localcloud/fire-timers")
+	u.Touch("run/ubuntu-imitation/fire-timers")
 	roottest.WaitFor(t, "apt-daily.service to start", func() bool {
-		state, _ := os.ReadFile(u.Path("run/localcloud/units/apt-daily.service"))
+		state, _ := os.ReadFile(u.Path("run/ubuntu-imitation/units/apt-daily.service"))
 		return string(state) == "activating\n"
 	})
 	comm := &roottest.Comm{Dir: u.Root}
@@ -40,9 +40,9 @@ func TestSetupScriptWaitsForBoot(t *testing.T) {
 		}
 	}
 	out := &watched{}
-	out.on("still waiting for cloud-init", func() { u.Touch("run/localcloud/release-cloud-init") })
-	out.on("waiting for apt's daily jobs", func() { u.Touch("run/localcloud/release-jobs") })
-	out.on("Could not get lock", func() { u.Touch("run/localcloud/release-cloud-init"); u.Touch("run/localcloud/release-jobs") })
+	out.on("still waiting for cloud-init", func() { u.Touch("run/ubuntu-imitation/release-cloud-init") })
+	out.on("waiting for apt's daily jobs", func() { u.Touch("run/ubuntu-imitation/release-jobs") })
+	out.on("Could not get lock", func() { u.Touch("run/ubuntu-imitation/release-cloud-init"); u.Touch("run/ubuntu-imitation/release-jobs") })
 	cmd := &packersdk.RemoteCmd{Command: "BOOT_POLL=1 sh /tmp/setup.sh", Stdout: out, Stderr: out}
 	if err := comm.Start(context.Background(), cmd); err != nil {
 		t.Fatal(err)

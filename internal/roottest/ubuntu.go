@@ -26,7 +26,7 @@ type Ubuntu struct {
 // BootUbuntu installs the imitation with the knobs (KNOB=VALUE, listed in
 // its lib.sh) into a fresh root and boots it. The imitation's daemons are
 // stopped when the test ends, by their process groups (each is a session
-// leader, its PID recorded under run/localcloud/pids).
+// leader, its PID recorded under run/ubuntu-imitation/pids).
 func BootUbuntu(t testing.TB, knobs ...string) *Ubuntu {
 	t.Helper()
 	u := &Ubuntu{Root: Root(t), t: t}
@@ -47,7 +47,7 @@ func BootUbuntu(t testing.TB, knobs ...string) *Ubuntu {
 func (u *Ubuntu) Path(p string) string { return filepath.Join(u.Root, p) }
 
 func (u *Ubuntu) stop() {
-	pids, _ := filepath.Glob(u.Path("run/localcloud/pids/*"))
+	pids, _ := filepath.Glob(u.Path("run/ubuntu-imitation/pids/*"))
 	for _, f := range pids {
 		data, _ := os.ReadFile(f)
 		if pid, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil && pid > 1 {
@@ -57,7 +57,7 @@ func (u *Ubuntu) stop() {
 }
 
 // Touch creates a file in the root: the imitation's controls are
-// run/localcloud/release-cloud-init, release-jobs and fire-timers.
+// run/ubuntu-imitation/release-cloud-init, release-jobs and fire-timers.
 func (u *Ubuntu) Touch(p string) {
 	if err := os.WriteFile(u.Path(p), nil, 0o644); err != nil {
 		u.t.Error(err)
@@ -68,9 +68,9 @@ func (u *Ubuntu) Touch(p string) {
 // imitation's answer: "fired: nothing" or the jobs that ran.
 func (u *Ubuntu) FireTimers() string {
 	u.t.Helper()
-	answers := u.Path("run/localcloud/timers-fired")
+	answers := u.Path("run/ubuntu-imitation/timers-fired")
 	before := len(Lines(answers))
-	u.Touch("run/localcloud/fire-timers")
+	u.Touch("run/ubuntu-imitation/fire-timers")
 	if !WaitFor(u.t, "the apt timers' answer", func() bool { return len(Lines(answers)) > before }) {
 		return ""
 	}
@@ -98,4 +98,16 @@ func Lines(path string) []string {
 		return nil
 	}
 	return strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+}
+
+// Term sends TERM to every daemon of the imitation, as an init does to
+// every process when the instance stops.
+func (u *Ubuntu) Term() {
+	pids, _ := filepath.Glob(u.Path("run/ubuntu-imitation/pids/*"))
+	for _, f := range pids {
+		data, _ := os.ReadFile(f)
+		if pid, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil && pid > 1 {
+			_ = syscall.Kill(-pid, syscall.SIGTERM)
+		}
+	}
 }

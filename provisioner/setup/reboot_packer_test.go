@@ -100,11 +100,11 @@ func TestRebootThroughSSH(t *testing.T) {
 	if strings.Count(string(out), "apt timers held until the instance stops") != 3 {
 		t.Error("apt's timers were not held again after the reboot")
 	}
-	fire := filepath.Join(root, "run/localcloud/fire-timers")
+	fire := filepath.Join(root, "run/ubuntu-imitation/fire-timers")
 	if err := os.WriteFile(fire, nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	answers := filepath.Join(root, "run/localcloud/timers-fired")
+	answers := filepath.Join(root, "run/ubuntu-imitation/timers-fired")
 	waitFor(t, "the apt timers' answer", func() bool { return len(lines(answers)) > 0 })
 	if got := lines(answers); len(got) != 1 || got[0] != "fired: nothing" {
 		t.Errorf("apt's timers after the build: %q", got)

@@ -15,7 +15,7 @@ func TestWaitsForCloudInitBeforeApt(t *testing.T) {
 	t.Parallel()
 	b := bootUbuntu(t, "CLOUD_INIT_SECONDS=hold", "TIMERS_FIRST=manual")
 	var ui syncBuffer
-	release := func() { b.touch("run/localcloud/release-cloud-init") }
+	release := func() { b.touch("run/ubuntu-imitation/release-cloud-init") }
 	ui.on("waiting for cloud-init to finish booting the machine", release)
 	ui.on("apt is locked by another process", release)
 	out, err := provisionWatching(t, b.root, map[string]interface{}{
@@ -43,7 +43,7 @@ func TestSealWaitsForCloudInitsLastStage(t *testing.T) {
 	t.Parallel()
 	b := bootUbuntu(t, "CLOUD_INIT_SECONDS=hold", "TIMERS_FIRST=manual")
 	var ui syncBuffer
-	release := func() { b.touch("run/localcloud/release-cloud-init") }
+	release := func() { b.touch("run/ubuntu-imitation/release-cloud-init") }
 	ui.on("waiting for cloud-init to finish booting the machine", release)
 	ui.on("steps done", release)
 	if _, err := provisionWatching(t, b.root, map[string]interface{}{"environment_vars": []string{"boot_poll=1"}}, nil, &ui); err != nil {
@@ -78,7 +78,7 @@ func TestCloudInitOutcomes(t *testing.T) {
 			b := bootUbuntu(t, append(tc.knobs, "TIMERS_FIRST=manual", "CLOUD_INIT_SECONDS=hold")...)
 			var ui syncBuffer
 			if tc.name != "timeout" { // released once the program waits for it
-				ui.on("waiting for cloud-init", func() { b.touch("run/localcloud/release-cloud-init") })
+				ui.on("waiting for cloud-init", func() { b.touch("run/ubuntu-imitation/release-cloud-init") })
 			}
 			out, err := provisionWatching(t, b.root, map[string]interface{}{
 				"inline": []string{"touch /after-the-wait"}, "boot_timeout": tc.timeout,

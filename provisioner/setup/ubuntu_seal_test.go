@@ -20,9 +20,20 @@ import (
 // that every instance would share, unattended-upgrades' shutdown log and
 // journald to the very end. Against the imitation of an Ubuntu stop (units
 // stopped in reverse order; see localcloud/instance/ubuntu/.../shutdown),
-// the disk afterwards holds none of it.
+// the disk afterwards holds none of it. The stop comes either as `systemctl poweroff` or as an init's TERM to
+// every process (what localcloud's init does; the imitation's stop watcher
+// then runs the same shutdown).
 func TestNothingLoggedAfterTheSealStays(t *testing.T) {
 	t.Parallel()
+	for _, stop := range []string{"systemctl poweroff", "TERM from the init"} {
+		t.Run(stop, func(t *testing.T) {
+			t.Parallel()
+			sealThenStop(t, stop)
+		})
+	}
+}
+
+func sealThenStop(t *testing.T, stop string) {
 	b := bootUbuntu(t, "CLOUD_INIT_SECONDS=0", "TIMERS_FIRST=manual")
 	if _, err := provision(t, b.root, map[string]interface{}{
 		"inline": []string{"logger -p authpriv.notice 'sudo: ubuntu : COMMAND=/bin/sh setup.sh (during the build)'"},

@@ -31,14 +31,14 @@ func TestAptTimersHeldForTheBuild(t *testing.T) {
 	if !strings.Contains(enabled, "apt-daily.timer") || !strings.Contains(enabled, "apt-daily-upgrade.timer") {
 		t.Fatalf("the imitation does not enable apt's timers as Ubuntu does:\n%s", enabled)
 	}
-	b.touch("run/localcloud/fire-timers")
+	b.touch("run/ubuntu-imitation/fire-timers")
 	waitFor(t, "apt-daily.service to start", func() bool {
-		state, _ := os.ReadFile(b.path("run/localcloud/units/apt-daily.service"))
+		state, _ := os.ReadFile(b.path("run/ubuntu-imitation/units/apt-daily.service"))
 		return string(state) == "activating\n"
 	})
 
 	var ui syncBuffer
-	release := func() { b.touch("run/localcloud/release-jobs") }
+	release := func() { b.touch("run/ubuntu-imitation/release-jobs") }
 	ui.on("waiting for apt-daily.service to finish", release)
 	ui.on("apt is locked by another process", release)
 	out, err := provisionWatching(t, b.root, map[string]interface{}{

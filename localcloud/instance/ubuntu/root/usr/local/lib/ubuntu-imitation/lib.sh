@@ -2,7 +2,7 @@
 # run). Everything here runs inside the instance's root, as root.
 lib=/usr/local/lib/ubuntu-imitation
 # run is this boot's state (emptied by a reboot, like the tmpfs /run).
-run=/run/localcloud
+run=/run/ubuntu-imitation
 units=$run/units
 
 # Knobs (install.sh writes them; tests and the demo choose):
