@@ -42,7 +42,10 @@ func TestSetupScriptWaitsForBoot(t *testing.T) {
 	out := &watched{}
 	out.on("still waiting for cloud-init", func() { u.Touch("run/ubuntu-imitation/release-cloud-init") })
 	out.on("waiting for apt's daily jobs", func() { u.Touch("run/ubuntu-imitation/release-jobs") })
-	out.on("Could not get lock", func() { u.Touch("run/ubuntu-imitation/release-cloud-init"); u.Touch("run/ubuntu-imitation/release-jobs") })
+	out.on("Could not get lock", func() {
+		u.Touch("run/ubuntu-imitation/release-cloud-init")
+		u.Touch("run/ubuntu-imitation/release-jobs")
+	})
 	cmd := &packersdk.RemoteCmd{Command: "BOOT_POLL=1 sh /tmp/setup.sh", Stdout: out, Stderr: out}
 	if err := comm.Start(context.Background(), cmd); err != nil {
 		t.Fatal(err)
