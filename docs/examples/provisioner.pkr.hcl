@@ -1,6 +1,7 @@
 # immutable-setup: what the image contains, declared instead of scripted.
 # The seed's setup.sh (packages, a group, a sudoer with an SSH key) in one
-# block; the image is sealed last (host keys, machine-id, the build's key).
+# block; the image is sealed last (host keys, machine-id, logs, and the key
+# the build logged in with).
 # Lives in images/; keys/terraform.pub comes from
 #   ssh-keygen -t ed25519 -f keys/terraform
 packer {
@@ -31,7 +32,10 @@ build {
 
   provisioner "immutable-setup" {
     upgrade  = true
+    reboot   = true # into the new kernel, if the upgrade brought one
     packages = ["curl", "git", "nginx"]
+
+    ssh_clear_authorized_keys = true
 
     group {
       name   = "hashicorp"
