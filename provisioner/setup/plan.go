@@ -57,16 +57,7 @@ func buildPlan(c *Config, in planInput) plan {
 		p.Uploads = append(p.Uploads, fileUpload(name, f))
 		add("file "+f.Destination, "\tinstall_file "+inRunDir(name)+" "+shellWords(f.Destination, f.Mode, f.Owner))
 	}
-	for i, s := range c.Scripts {
-		name := fmt.Sprintf("script-%d-%s", i+1, filepath.Base(s))
-		p.Uploads = append(p.Uploads, upload{Name: name, Local: s})
-		add("script "+filepath.Base(s), "\trun_script "+inRunDir(name))
-	}
-	if len(c.Inline) > 0 {
-		content := "#!/bin/sh -e\n" + strings.Join(c.Inline, "\n") + "\n"
-		p.Uploads = append(p.Uploads, upload{Name: "inline.sh", Content: []byte(content)})
-		add("inline commands", "\trun_script "+inRunDir("inline.sh"))
-	}
+	addScripts(c, &p, add)
 	for _, v := range c.Verify {
 		add("verify "+v.Name, call("sh -c", v.Command))
 	}
@@ -89,6 +80,20 @@ func sealLines(c *Config, in planInput) []string {
 		}
 	}
 	return []string{call("clear_authorized_keys", args...), call("seal")}
+}
+
+// addScripts adds the scripts and the inline commands, each uploaded.
+func addScripts(c *Config, p *plan, add func(string, ...string)) {
+	for i, s := range c.Scripts {
+		name := fmt.Sprintf("script-%d-%s", i+1, filepath.Base(s))
+		p.Uploads = append(p.Uploads, upload{Name: name, Local: s})
+		add("script "+filepath.Base(s), "\trun_script "+inRunDir(name))
+	}
+	if len(c.Inline) > 0 {
+		content := "#!/bin/sh -e\n" + strings.Join(c.Inline, "\n") + "\n"
+		p.Uploads = append(p.Uploads, upload{Name: "inline.sh", Content: []byte(content)})
+		add("inline commands", "\trun_script "+inRunDir("inline.sh"))
+	}
 }
 
 func packagesName(c *Config) string {
