@@ -53,7 +53,9 @@ seal() {
 	[ ! -d /var/lib/apt/lists ] || find /var/lib/apt/lists -type f ! -name lock -delete
 	rm -f /var/cache/apt/*.bin
 	rm -f /root/.*_history /home/*/.*_history
-	find /tmp /var/tmp -mindepth 1 -maxdepth 1 ! -name 'systemd-private-*' -exec rm -rf {} +
+	for d in /tmp /var/tmp; do
+		[ ! -d "$d" ] || find "$d" -mindepth 1 -maxdepth 1 ! -name 'systemd-private-*' -exec rm -rf {} +
+	done
 	seal_logs
 	say "sealed: host keys, machine-id, cloud-init state, random seed, apt lists, /tmp, /var/tmp, shell history and logs removed"
 }
