@@ -2,9 +2,10 @@
 # Usage: localcloud/instance/ubuntu/install.sh ROOT [KNOB=VALUE...]
 # Makes the Debian root at ROOT boot like an Ubuntu AMI on EC2 where a build
 # notices (see README.md): installs the imitation's files (root/ mirrors
-# where they go), enables apt-daily.timer as Ubuntu does, and writes the
-# knobs (lib.sh lists them) into ROOT/etc/localcloud/ubuntu.conf. Then start
-# ROOT/usr/local/lib/ubuntu-imitation/boot inside the instance (start.sh).
+# where they go), enables apt-daily.timer as Ubuntu does, and, when knobs
+# are given, writes them (lib.sh lists them) into
+# ROOT/etc/localcloud/ubuntu.conf (without, a conf already there is kept).
+# Then ROOT/usr/local/lib/ubuntu-imitation/boot boots it, inside the root.
 set -eu
 [ $# -ge 1 ] || { echo "usage: $0 ROOT [KNOB=VALUE...]" >&2; exit 2; }
 root=$1
@@ -14,6 +15,7 @@ cp -R "$here/root/." "$root/"
 wants=$root/etc/systemd/system/timers.target.wants
 mkdir -p "$wants"
 [ -e "$wants/apt-daily.timer" ] || ln -s /lib/systemd/system/apt-daily.timer "$wants/apt-daily.timer"
+[ $# -gt 0 ] || exit 0
 mkdir -p "$root/etc/localcloud"
 : >"$root/etc/localcloud/ubuntu.conf"
 for knob in "$@"; do
