@@ -64,14 +64,23 @@ func (u *Ubuntu) Touch(p string) {
 	}
 }
 
-// FireTimers fires apt's timers (with TIMERS_FIRST=manual) and returns the
-// imitation's answer: "fired: nothing" or the jobs that ran.
+// FireTimers fires apt's timers and returns the imitation's answer:
+// "fired: nothing" or the jobs that ran.
 func (u *Ubuntu) FireTimers() string {
 	u.t.Helper()
-	answers := u.Path("run/ubuntu-imitation/timers-fired")
+	return FireTimers(u.t, u.Root)
+}
+
+// FireTimers fires the apt timers of an instance booted as Ubuntu whose
+// root the host sees at root, and returns the answer to this firing.
+func FireTimers(t testing.TB, root string) string {
+	t.Helper()
+	answers := filepath.Join(root, "run/ubuntu-imitation/timers-fired")
 	before := len(Lines(answers))
-	u.Touch("run/ubuntu-imitation/fire-timers")
-	if !WaitFor(u.t, "the apt timers' answer", func() bool { return len(Lines(answers)) > before }) {
+	if err := os.WriteFile(filepath.Join(root, "run/ubuntu-imitation/fire-timers"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if !WaitFor(t, "the apt timers' answer", func() bool { return len(Lines(answers)) > before }) {
 		return ""
 	}
 	all := Lines(answers)

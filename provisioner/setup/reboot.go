@@ -7,13 +7,14 @@ import (
 	"time"
 )
 
-// rebootCheck, run as the SSH user, prints "rebooted" once the machine has
-// rebooted since reboot_if_required recorded its boot in /run: the record is
-// gone (/run is a tmpfs, emptied by a reboot) or names another boot id.
-// Before that (the reboot has not begun yet) it prints "not yet".
+// rebootCheck, run as the SSH user, exits 0 once the machine has rebooted
+// since reboot_if_required recorded its boot in /run: the record is gone
+// (/run is a tmpfs, emptied by a reboot) or names another boot id. Before
+// that (the reboot has not begun yet) it exits 3. The exit status decides;
+// the words are for the log.
 const rebootCheck = `f=/run/immutable-setup/rebooting; ` +
 	`if [ -e "$f" ] && [ "$(cat "$f")" = "$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)" ]; ` +
-	`then echo 'not yet'; else echo rebooted; fi`
+	`then echo 'not yet'; exit 3; fi; echo rebooted`
 
 const (
 	// rebootPollFirst and rebootPollMax bound the pause between two checks:
@@ -44,11 +45,11 @@ func (r *runner) awaitReboot(ctx context.Context, timeout time.Duration) error {
 		case <-time.After(pause):
 		}
 		code, out, err := r.quiet(ctx, rebootCheck)
-		if err == nil && code == 0 && out == "rebooted" {
+		if err == nil && code == 0 {
 			r.ui.Say(fmt.Sprintf("The machine is back after %s; running the setup program again", time.Since(start).Round(time.Second)))
 			return nil
 		}
-		log.Printf("[DEBUG] immutable-setup: the machine is not back yet (exit code %d, error %v): %s", code, err, out)
+		log.Printf("[DEBUG] immutable-setup: the machine is not back yet (exit code %d, error %v): %q", code, err, out)
 		if time.Since(start) >= timeout {
 			return fmt.Errorf("the machine did not come back within %s (boot_timeout) after its reboot; last answer: exit code %d, error %v, output %q", timeout, code, err, out)
 		}

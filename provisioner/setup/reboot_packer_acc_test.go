@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/roottest"
 )
 
 // rebootBuild has two immutable-setup blocks: the first installs a package
@@ -79,12 +80,7 @@ func TestRebootThroughSSH(t *testing.T) {
 	if strings.Count(out, "apt timers held until the instance stops") != 3 {
 		t.Error("apt's timers were not held again after the reboot")
 	}
-	if err := os.WriteFile(filepath.Join(root, "run/ubuntu-imitation/fire-timers"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	answers := filepath.Join(root, "run/ubuntu-imitation/timers-fired")
-	waitFor(t, "the apt timers' answer", func() bool { return len(lines(answers)) > 0 })
-	if got := lines(answers); len(got) != 1 || got[0] != "fired: nothing" {
+	if got := roottest.FireTimers(t, root); got != "fired: nothing" {
 		t.Errorf("apt's timers after the build: %q", got)
 	}
 }

@@ -46,7 +46,7 @@ func (c *scriptedComm) DownloadDir(string, string, []string) error   { return ni
 // logins, the wait goes on; it ends when the check says "rebooted".
 func TestAwaitRebootRetriesUntilBack(t *testing.T) {
 	comm := &scriptedComm{answers: []answer{
-		{code: 0, out: "not yet\n"},
+		{code: 3, out: "not yet\n"},
 		{err: errors.New("dial tcp 127.0.0.1:22: connect: connection refused")},
 		{code: packersdk.CmdDisconnect},
 		{err: errors.New("ssh: handshake failed: System is booting up. Unprivileged users are not permitted to log in yet")},
@@ -87,5 +87,14 @@ func TestRunAcceptsTheRebootsDisconnect(t *testing.T) {
 	r := &runner{ui: packersdk.TestUi(t), comm: comm, plan: plan{Steps: []step{{Name: "reboot if required"}}}}
 	if rebooting, err := r.run(context.Background(), "sh setup.sh"); err == nil || rebooting {
 		t.Errorf("a disconnect without the marker passed: rebooting %v, err %v", rebooting, err)
+	}
+}
+
+// TestQuietOutputIsCollectedByWrite: the RPC communicator copies stdout and
+// stderr at once; a writer with ReadFrom (bytes.Buffer) lets both copies
+// fill one slice and lose output, so quiet's buffer must have Write only.
+func TestQuietOutputIsCollectedByWrite(t *testing.T) {
+	if _, ok := any(&lockedBuffer{}).(io.ReaderFrom); ok {
+		t.Error("lockedBuffer implements io.ReaderFrom: concurrent copies would bypass its lock")
 	}
 }

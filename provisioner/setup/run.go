@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
@@ -95,11 +96,31 @@ func (r *runner) removeRunDir(dir string) {
 
 // quiet runs a helper command and returns its exit code and output.
 func (r *runner) quiet(ctx context.Context, command string) (int, string, error) {
-	var buf bytes.Buffer
+	var buf lockedBuffer
 	cmd := &packersdk.RemoteCmd{Command: command, Stdout: &buf, Stderr: &buf}
 	if err := r.comm.Start(ctx, cmd); err != nil {
 		return -1, "", err
 	}
 	code := cmd.Wait()
 	return code, strings.TrimSpace(buf.String()), nil
+}
+
+// lockedBuffer collects stdout and stderr, which the RPC communicator
+// copies concurrently. It has only Write, under a lock: two io.Copy calls
+// into one bytes.Buffer use its ReadFrom at once and lose output.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
