@@ -15,7 +15,7 @@ units=$run/units
 #                       firings; "manual": only when $run/fire-timers appears
 #   JOB_SECONDS         how long an apt-daily job runs (holding the locks),
 #                       or "hold": until $run/release-jobs exists
-#   BOOT_SECONDS        how long logins are refused while booting (nologin)
+#   BOOT_SECONDS        how long logins are refused while rebooting (nologin)
 CLOUD_INIT_SECONDS=10 CLOUD_INIT_RESULT=done CLOUD_INIT_OLD=0 MIRROR=
 TIMERS_FIRST=40 TIMERS_EVERY=60 JOB_SECONDS=5 BOOT_SECONDS=2
 # shellcheck disable=SC1091
