@@ -21,7 +21,7 @@ import (
 func TestUpgradeInDebianRoot(t *testing.T) {
 	t.Parallel()
 	root := roottest.Root(t)
-	for _, args := range [][]string{{"apt-get", "install", "-y", "-q", "tree"}, {"apt-mark", "auto", "tree"}} {
+	for _, args := range [][]string{{"apt-get", "update", "-q"}, {"apt-get", "install", "-y", "-q", "tree"}, {"apt-mark", "auto", "tree"}} {
 		if out, err := exec.Command("chroot", append([]string{root}, args...)...).CombinedOutput(); err != nil {
 			t.Fatalf("%v: %v\n%s", args, err, out)
 		}
