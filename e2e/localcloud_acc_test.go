@@ -44,7 +44,9 @@ func TestLocalCloudInstances(t *testing.T) {
 		t.Fatalf("a key pair of the region that did not launch the instance got in (err %v, output %q)", err, out)
 	}
 
-	out, err = sshRun(c, in, mine, "ubuntu", "curl -sS -m 5 http://151.101.2.132/ 2>&1; echo curl exit $?; "+
+	// As on an Ubuntu AMI, cloud-init still holds apt's locks when SSH
+	// first answers (instance/ubuntu): wait for it before apt.
+	out, err = sshRun(c, in, mine, "ubuntu", "cloud-init status --wait >/dev/null; curl -sS -m 5 http://151.101.2.132/ 2>&1; echo curl exit $?; "+
 		"sudo apt-get -q update && sudo DEBIAN_FRONTEND=noninteractive apt-get -q -y install tree >/dev/null && tree --version")
 	if err != nil || !strings.Contains(out, "curl exit 7") || !strings.Contains(out, "file:/run/localcloud/apt") || !strings.Contains(out, "tree v2") {
 		t.Fatalf("want no way out (curl exit 7) and tree installed from the local mirror; got %v:\n%s", err, out)

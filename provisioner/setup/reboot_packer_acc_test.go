@@ -17,7 +17,7 @@ import (
 // whose installation asks for a reboot (as a kernel's does) and reboots
 // with reboot = true; the second runs in the same boot afterwards.
 const rebootBuild = `source "null" "local" {
-  ssh_host             = "127.0.0.1"
+  ssh_host             = "@HOST@"
   ssh_port             = @PORT@
   ssh_username         = "ubuntu"
   ssh_private_key_file = "@KEY@"
@@ -39,9 +39,10 @@ build {
 }
 `
 
-// TestRebootThroughSSH runs a real packer build over SSH into the local
-// instance booted as an Ubuntu AMI (localcloud/instance/ubuntu): the
-// package's installation asks for a reboot; the program reboots the machine
+// TestRebootThroughSSH runs a real packer build over SSH into an instance
+// of the local cloud, which boots as an Ubuntu AMI (localcloud/instance/
+// boot.d and ubuntu): the package's installation asks for a reboot; the
+// program reboots the machine
 // (connections drop, logins are refused while it boots, /run is emptied,
 // cloud-init runs again) and Packer's SSH communicator reconnects; the
 // program runs again from the start (the boot wait and the apt-timer hold
@@ -85,25 +86,21 @@ func TestRebootThroughSSH(t *testing.T) {
 	}
 }
 
-// ubuntuInstance starts a local instance booted as an Ubuntu AMI, where
-// installing a package asks for a reboot, and writes the template that
-// builds on it; it returns the instance's root and the template's path.
+// ubuntuInstance launches an instance in a local cloud, where every
+// instance boots as an Ubuntu AMI (localcloud/instance/boot.d), and where
+// installing a package asks for a reboot; it writes the template that
+// builds on it and returns the instance's root and the template's path.
 func ubuntuInstance(t *testing.T, tmp string) (root, template string) {
-	vars := startLocalInstance(t, filepath.Join(tmp, "cloud"))
-	root = vars["INSTANCE_ROOT"]
-	boot := filepath.Join(packertest.RepoRoot(t), "localcloud", "instance", "ubuntu", "boot-instance.sh")
-	run(t, boot, vars["SSHD_PID"], "CLOUD_INIT_SECONDS=3", "TIMERS_FIRST=manual")
+	key := filepath.Join(tmp, "id_ed25519")
+	run(t, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key)
+	root, host, port := localInstance(t, filepath.Join(tmp, "cloud"), key+".pub")
 	// What a kernel's postinst does (update-notifier's hook): ask for a reboot.
 	hook := `DPkg::Post-Invoke { "touch /var/run/reboot-required && echo linux-image-6.8.0-1021-aws >/var/run/reboot-required.pkgs"; };` + "\n"
 	if err := os.WriteFile(filepath.Join(root, "etc/apt/apt.conf.d/99-kernel-asks-for-reboot"), []byte(hook), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	key := filepath.Join(tmp, "id_ed25519")
-	run(t, "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key)
-	pub, _ := os.ReadFile(key + ".pub")
-	authorize(t, root, string(pub))
 	template = filepath.Join(tmp, "build.pkr.hcl")
-	text := strings.NewReplacer("@PORT@", vars["SSH_PORT"], "@KEY@", key).Replace(rebootBuild)
+	text := strings.NewReplacer("@HOST@", host, "@PORT@", port, "@KEY@", key).Replace(rebootBuild)
 	if err := os.WriteFile(template, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
