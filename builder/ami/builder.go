@@ -1,6 +1,7 @@
 package ami
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -101,7 +102,9 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 			CopyRegions: c.CopyRegions(c.RawRegion), Clients: forRegion[describeImagesEC2](clients)},
 		&StepSourceAMI{EC2: client, SourceAMI: c.SourceAMI, Filter: c.SourceAMIFilter, InstanceType: c.InstanceType},
 		&StepNetworkInfo{EC2: client, VpcID: c.VpcID, SubnetID: c.SubnetID, SubnetFilter: c.SubnetFilter, InstanceType: c.InstanceType},
-		&StepKeyPair{EC2: client, Comm: &c.Comm, Temporary: temporaryKey, Name: name,
+		&StepKeyPair{EC2: client, Comm: &c.Comm, Temporary: temporaryKey,
+			Type: c.Comm.SSHTemporaryKeyPairType, Bits: c.Comm.SSHTemporaryKeyPairBits,
+			Name: cmp.Or(c.Comm.SSHTemporaryKeyPairName, name), NameFromTemplate: c.Comm.SSHTemporaryKeyPairName != "",
 			Region: c.RawRegion, Tags: tags, DebugKeyPath: debugKey},
 		&StepSecurityGroup{EC2: client, GroupIDs: c.SecurityGroupIDs, GroupFilter: c.SecurityGroupFilter,
 			SourceCIDRs: c.TemporarySGSourceCidrs, DetectURL: c.PublicIPDetectionURL, HTTPClient: b.httpClient,

@@ -18,7 +18,7 @@ import (
 // key pair registered and its line in authorized_keys.
 func TestOwnKeyPair(t *testing.T) {
 	e := newBuildEnv(t)
-	private, public, err := newED25519Key("me")
+	private, public, err := newSSHKey(keyTypeED25519, 0, "me")
 	if err != nil {
 		t.Fatal(err)
 	}

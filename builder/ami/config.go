@@ -25,6 +25,8 @@ type Config struct {
 	awsaccess.AccessConfig `mapstructure:",squash"`
 	RunConfig              `mapstructure:",squash"`
 	AMIConfig              `mapstructure:",squash"`
+	InstanceProfileConfig  `mapstructure:",squash"`
+	SessionManagerConfig   `mapstructure:",squash"`
 	// How waits for the instance and images poll. See PollingConfig.
 	PollingConfig *PollingConfig `mapstructure:"aws_polling" required:"false"`
 	// The SSH settings (ssh_username, ssh_host, ssh_port, ssh_timeout …)
@@ -59,15 +61,16 @@ func (c *Config) Prepare(raws ...any) error {
 		add(c.PollingConfig.Prepare())
 	}
 	add(c.prepareComm())
+	add(c.InstanceProfileConfig.Prepare(c.IAMInstanceProfile))
+	add(c.SessionManagerConfig.Prepare(c.SSHInterface, c.hasInstanceProfile(), &c.Comm, c.TemporarySGSourceCidrs))
 	if errs != nil && len(errs.Errors) > 0 {
 		return errs
 	}
 	return nil
 }
 
-// prepareComm validates the communicator. Only SSH makes sense for a Linux
-// image; the temporary key pair is ed25519 (RSA/SHA-1 is refused by
-// Ubuntu 22.04's sshd, packer#11733).
+// prepareComm validates the communicator and the temporary key pair. Only
+// SSH makes sense for a Linux image.
 func (c *Config) prepareComm() []error {
 	if c.Comm.Type == "" {
 		c.Comm.Type = "ssh"
@@ -75,9 +78,18 @@ func (c *Config) prepareComm() []error {
 	if c.Comm.Type != "ssh" {
 		return []error{fmt.Errorf("communicator %q is not supported: immutable-ami connects with ssh", c.Comm.Type)}
 	}
-	c.Comm.SSHTemporaryKeyPairType = "ed25519"
-	return c.Comm.Prepare(&c.ctx)
+	return append(c.Comm.Prepare(&c.ctx), prepareTemporaryKey(&c.Comm, c.usesTemporaryKey())...)
 }
+
+// hasInstanceProfile reports whether the build instance gets an instance
+// profile: a named one or one made for the build.
+func (c *Config) hasInstanceProfile() bool {
+	return c.IAMInstanceProfile != "" || c.TemporaryIAMInstanceProfilePolicyDocument != nil
+}
+
+// usesSessionManager reports whether SSH goes through a Session Manager
+// tunnel instead of to one of the instance's addresses.
+func (c *Config) usesSessionManager() bool { return c.SSHInterface == sessionManager }
 
 // warnings are Prepare's non-fatal findings.
 func (c *Config) warnings() []string { return c.RunConfig.warnings() }

@@ -54,8 +54,10 @@ type RunConfig struct {
 	// A file whose contents are the user data. Conflicts with user_data.
 	UserDataFile string `mapstructure:"user_data_file" required:"false"`
 	// Which address of the instance to SSH to: `public_ip`, `private_ip`,
-	// `public_dns` or `private_dns`. Default: the public IP, else the
-	// private IP. ssh_host, when set, wins over all of them.
+	// `public_dns` or `private_dns`; or `session_manager` to SSH through
+	// an AWS Systems Manager session tunnel (see SessionManagerConfig).
+	// Default: the public IP, else the private IP. ssh_host, when set,
+	// wins over the addresses.
 	SSHInterface string `mapstructure:"ssh_interface" required:"false"`
 	// The instance metadata service settings of the build instance. Default:
 	// tokens required (IMDSv2 only), unlike amazon-ebs.

@@ -14,7 +14,7 @@ import (
 // defaultPublicIPDetectionURL answers with the caller's public IPv4 address.
 const defaultPublicIPDetectionURL = "https://checkip.amazonaws.com"
 
-var sshInterfaces = []string{"public_ip", "private_ip", "public_dns", "private_dns"}
+var sshInterfaces = []string{"public_ip", "private_ip", "public_dns", "private_dns", sessionManager}
 
 // Prepare validates the launch settings and fills defaults. Every problem is
 // returned, each naming its attribute and the fix.

@@ -2,9 +2,6 @@ package ami
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"encoding/pem"
 	"fmt"
 	"log"
 	"os"
@@ -14,8 +11,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
-	"golang.org/x/crypto/ssh"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/logsecret"
 )
 
@@ -24,8 +21,9 @@ type keyPairEC2 interface {
 	DeleteKeyPair(context.Context, *ec2.DeleteKeyPairInput, ...func(*ec2.Options)) (*ec2.DeleteKeyPairOutput, error)
 }
 
-// StepKeyPair creates the temporary ed25519 key pair: the private key stays
-// in memory (Comm.SSHPrivateKey, masked in logs, which is where
+// StepKeyPair creates the temporary key pair (ed25519, or RSA of Bits for
+// temporary_key_pair_type = "rsa") named Name: the private key stays in
+// memory (Comm.SSHPrivateKey, masked in logs, which is where
 // communicator.StepConnect reads it) and is written to disk only in -debug
 // mode, so the user can SSH in while the build is paused. With
 // ssh_private_key_file, ssh_agent_auth or ssh_password it creates nothing
@@ -36,9 +34,15 @@ type StepKeyPair struct {
 	EC2       keyPairEC2
 	Comm      *communicator.Config
 	Temporary bool
-	Name      string
-	Region    string
-	Tags      map[string]string
+	// Type is keyTypeED25519 or keyTypeRSA; Bits the RSA key's size.
+	Type string
+	Bits int
+	// Name is the key pair's name; NameFromTemplate says it is
+	// temporary_key_pair_name, which a duplicate error then names.
+	Name             string
+	NameFromTemplate bool
+	Region           string
+	Tags             map[string]string
 	// DebugKeyPath, when set (-debug), is where the private key is written.
 	DebugKeyPath string
 
@@ -51,8 +55,8 @@ func (s *StepKeyPair) Run(ctx context.Context, state multistep.StateBag) multist
 		statePut(state, stateKeyPairName, s.Comm.SSHKeyPairName)
 		return multistep.ActionContinue
 	}
-	uiOf(state).Say(fmt.Sprintf("Creating temporary ed25519 key pair %s ...", s.Name))
-	private, public, err := newED25519Key(s.Name)
+	uiOf(state).Say(fmt.Sprintf("Creating temporary %s key pair %s ...", s.describeKey(), s.Name))
+	private, public, err := newSSHKey(s.Type, s.Bits, s.Name)
 	if err != nil {
 		return halt(state, fmt.Errorf("generating the temporary SSH key: %w", err))
 	}
@@ -63,7 +67,7 @@ func (s *StepKeyPair) Run(ctx context.Context, state multistep.StateBag) multist
 		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeKeyPair),
 	})
 	if err != nil {
-		return halt(state, fmt.Errorf("importing temporary key pair %s: %w", s.Name, err))
+		return halt(state, s.importError(err))
 	}
 	s.created = s.Name
 	s.Comm.SSHPrivateKey, s.Comm.SSHPublicKey = private, public
@@ -100,20 +104,20 @@ func (s *StepKeyPair) Cleanup(state multistep.StateBag) {
 	s.created = ""
 }
 
-// newED25519Key returns an OpenSSH private key (PEM) and its public key in
-// authorized_keys form, with comment as the key's comment.
-func newED25519Key(comment string) (private, public []byte, err error) {
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		return nil, nil, err
+// describeKey names the key's type (and size) for the user.
+func (s *StepKeyPair) describeKey() string {
+	if s.Type == keyTypeRSA {
+		return fmt.Sprintf("%d-bit RSA", s.Bits)
 	}
-	block, err := ssh.MarshalPrivateKey(priv, comment)
-	if err != nil {
-		return nil, nil, err
+	return "ed25519"
+}
+
+// importError explains a failed import; a taken name is the template's
+// to change when temporary_key_pair_name chose it.
+func (s *StepKeyPair) importError(err error) error {
+	if ec2wait.Code(err) == "InvalidKeyPair.Duplicate" && s.NameFromTemplate {
+		return fmt.Errorf("importing temporary key pair %s: a key pair of that name exists; "+
+			"change temporary_key_pair_name (or remove it to get a unique name): %w", s.Name, err)
 	}
-	sshPub, err := ssh.NewPublicKey(pub)
-	if err != nil {
-		return nil, nil, err
-	}
-	return pem.EncodeToMemory(block), ssh.MarshalAuthorizedKey(sshPub), nil
+	return fmt.Errorf("importing temporary key pair %s: %w", s.Name, err)
 }
