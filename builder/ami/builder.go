@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/google/uuid"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
@@ -100,6 +101,9 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 		&StepPreValidate{EC2: client, Region: c.RawRegion, AMIName: c.AMIName,
 			ForceDeregister: c.AMIForceDeregister, SkipCreateAMI: c.SkipCreateAMI,
 			CopyRegions: c.CopyRegions(c.RawRegion), Clients: forRegion[describeImagesEC2](clients)},
+		multistep.If(c.IAMInstanceProfile != "" && !c.SkipProfileValidation, &StepCheckInstanceProfile{
+			IAM: narrow[getInstanceProfileIAM](clients.IAM), Region: c.RawRegion, Profile: c.IAMInstanceProfile,
+			SessionManager: c.usesSessionManager()}),
 		&StepSourceAMI{EC2: client, SourceAMI: c.SourceAMI, Filter: c.SourceAMIFilter, InstanceType: c.InstanceType},
 		&StepNetworkInfo{EC2: client, VpcID: c.VpcID, SubnetID: c.SubnetID, SubnetFilter: c.SubnetFilter, InstanceType: c.InstanceType},
 		&StepKeyPair{EC2: client, Comm: &c.Comm, Temporary: temporaryKey,
@@ -109,6 +113,9 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 		&StepSecurityGroup{EC2: client, GroupIDs: c.SecurityGroupIDs, GroupFilter: c.SecurityGroupFilter,
 			SourceCIDRs: c.TemporarySGSourceCidrs, DetectURL: c.PublicIPDetectionURL, HTTPClient: b.httpClient,
 			SSHPort: c.Comm.SSHPort, Name: name, Region: c.RawRegion, Tags: tags, Polling: polling},
+		multistep.If(c.TemporaryIAMInstanceProfilePolicyDocument != nil, &StepTemporaryInstanceProfile{
+			IAM: narrow[temporaryProfileIAM](clients.IAM), Region: c.RawRegion, Policy: c.TemporaryIAMInstanceProfilePolicyDocument,
+			Name: name, Tags: tags, Polling: polling}),
 		&StepRunInstance{EC2: client, Launch: c.launchSpec(tags), Region: c.RawRegion, Polling: polling},
 		&communicator.StepConnect{Config: &c.Comm, Host: hostFromState, SSHConfig: c.Comm.SSHConfigFunc()},
 		&commonsteps.StepProvision{},
@@ -149,10 +156,15 @@ func (b *Builder) imageSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 // calls (copies, tags and cleanup work in every ami_regions region).
 type clientFor[T any] func(ctx context.Context, region string) (T, error)
 
-// forRegion narrows the build's clients to the interface T a step declares.
-func forRegion[T any](clients *awsaccess.Clients) clientFor[T] {
+// forRegion narrows the build's EC2 clients to the interface T a step
+// declares.
+func forRegion[T any](clients *awsaccess.Clients) clientFor[T] { return narrow[T](clients.EC2) }
+
+// narrow turns a client getter (one of awsaccess.Clients' methods) into a
+// clientFor the interface T a step declares.
+func narrow[T, C any](get func(context.Context, string) (C, error)) clientFor[T] {
 	return func(ctx context.Context, region string) (T, error) {
-		cl, err := clients.EC2(ctx, region)
+		cl, err := get(ctx, region)
 		if err != nil {
 			var zero T
 			return zero, err
@@ -169,6 +181,9 @@ var (
 	_ copyImagesEC2     = (*ec2.Client)(nil)
 	_ modifyImageEC2    = (*ec2.Client)(nil)
 	_ tagImagesEC2      = (*ec2.Client)(nil)
+
+	_ getInstanceProfileIAM = (*iam.Client)(nil)
+	_ temporaryProfileIAM   = (*iam.Client)(nil)
 )
 
 // hostFromState is communicator.StepConnect's Host: the address

@@ -44,6 +44,10 @@ const (
 	// authorized_keys form ([]byte), put by StepKeyPair only when it made
 	// one; StepRemoveTempKey removes it from the image.
 	stateTempPublicKey stateKey = "temporary_public_key"
+	// stateInstanceProfile is the instance profile made for the build
+	// (string), when temporary_iam_instance_profile_policy_document asks
+	// for one; the launch uses it instead of iam_instance_profile.
+	stateInstanceProfile stateKey = "instance_profile"
 	// stateSecurityGroupIDs are the groups the instance is launched in
 	// ([]string): the temporary one or security_group_ids.
 	stateSecurityGroupIDs stateKey = "security_group_ids"

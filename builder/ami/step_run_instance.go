@@ -41,7 +41,7 @@ func (s *StepRunInstance) Run(ctx context.Context, state multistep.StateBag) mul
 		return halt(state, err)
 	}
 	uiOf(state).Say(fmt.Sprintf("Launching a %s build instance from %s ...", in.InstanceType, aws.ToString(in.ImageId)))
-	out, err := s.EC2.RunInstances(ctx, in)
+	out, err := s.launch(ctx, state, in)
 	if err != nil {
 		return halt(state, fmt.Errorf("launching the build instance: %w", err))
 	}

@@ -1,6 +1,7 @@
 package ami
 
 import (
+	"cmp"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -74,11 +75,14 @@ func (l LaunchSpec) input(state multistep.StateBag) (*ec2.RunInstancesInput, err
 	if key, _ := stateGet[string](state, stateKeyPairName); key != "" {
 		in.KeyName = aws.String(key)
 	}
-	switch {
-	case strings.HasPrefix(l.IAMInstanceProfile, "arn:"):
-		in.IamInstanceProfile = &ec2types.IamInstanceProfileSpecification{Arn: aws.String(l.IAMInstanceProfile)}
-	case l.IAMInstanceProfile != "":
-		in.IamInstanceProfile = &ec2types.IamInstanceProfileSpecification{Name: aws.String(l.IAMInstanceProfile)}
+	// A profile made for the build (temporary_iam_instance_profile_policy_document)
+	// or iam_instance_profile; Prepare allows only one.
+	profile, _ := stateGet[string](state, stateInstanceProfile)
+	switch profile = cmp.Or(profile, l.IAMInstanceProfile); {
+	case strings.HasPrefix(profile, "arn:"):
+		in.IamInstanceProfile = &ec2types.IamInstanceProfileSpecification{Arn: aws.String(profile)}
+	case profile != "":
+		in.IamInstanceProfile = &ec2types.IamInstanceProfileSpecification{Name: aws.String(profile)}
 	}
 	l.network(state, in)
 	return in, nil

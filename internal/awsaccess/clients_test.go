@@ -31,3 +31,29 @@ func TestClientsShareOneClientPerRegion(t *testing.T) {
 		t.Errorf("regions: %s and %s", a.Options().Region, west.Options().Region)
 	}
 }
+
+// TestClientsShareIAMAndSSMClients: IAM and SSM clients are made once per
+// region too, with the access settings' region.
+func TestClientsShareIAMAndSSMClients(t *testing.T) {
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_PROFILE": "",
+		"AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
+	} {
+		t.Setenv(k, v)
+	}
+	clients := NewClients(&AccessConfig{RawRegion: "eu-west-1", MaxRetries: 1})
+	ctx := context.Background()
+	i1, err := clients.IAM(ctx, "eu-west-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	i2, _ := clients.IAM(ctx, "eu-west-1")
+	s1, _ := clients.SSM(ctx, "eu-west-1")
+	s2, _ := clients.SSM(ctx, "eu-west-1")
+	if i1 != i2 || s1 != s2 {
+		t.Error("a second client was made for the same region")
+	}
+	if s1.Options().Region != "eu-west-1" || i1.Options().Region != "eu-west-1" {
+		t.Errorf("regions %s, %s", s1.Options().Region, i1.Options().Region)
+	}
+}

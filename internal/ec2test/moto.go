@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/packertest"
 )
@@ -125,6 +126,16 @@ func (m *Moto) EC2(t testing.TB, region string) *ec2.Client {
 	t.Helper()
 	return ec2.New(ec2.Options{
 		Region:       region,
+		BaseEndpoint: aws.String(m.URL),
+		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
+	})
+}
+
+// IAM is an IAM client for assertions against this moto.
+func (m *Moto) IAM(t testing.TB) *iam.Client {
+	t.Helper()
+	return iam.New(iam.Options{
+		Region:       DefaultRegion,
 		BaseEndpoint: aws.String(m.URL),
 		Credentials:  credentials.NewStaticCredentialsProvider("test", "test", ""),
 	})
