@@ -1,0 +1,73 @@
+package ssmproto
+
+import (
+	"context"
+	"io"
+	"net"
+	"sync"
+)
+
+// PayloadSize is the largest data payload one stream message carries, as
+// AWS's client and agent send them.
+const PayloadSize = 1024
+
+// Bridge turns the channel's Output messages into a byte stream: what is
+// written to the returned connection is sent as Output messages of at most
+// PayloadSize bytes, what the other side sends as Output is read from it.
+// Flag messages go to onFlag. Port sessions run smux over this connection.
+// It closes when the channel ends, and closing it closes the channel.
+func Bridge(ch *Channel, onFlag func(FlagValue)) net.Conn {
+	outer, inner := net.Pipe()
+	go func() { // written: send
+		defer ch.Close()
+		buf := make([]byte, PayloadSize)
+		for {
+			n, err := inner.Read(buf)
+			if err != nil || ch.Send(Output, append([]byte(nil), buf[:n]...)) != nil {
+				inner.Close()
+				return
+			}
+		}
+	}()
+	go func() { // received: to be read
+		defer inner.Close()
+		for {
+			m, err := ch.Receive(context.Background())
+			if err != nil {
+				return
+			}
+			switch m.PayloadType {
+			case Output:
+				if _, err := inner.Write(m.Payload); err != nil {
+					return
+				}
+			case Flag:
+				if onFlag != nil {
+					onFlag(ParseFlag(m.Payload))
+				}
+			}
+		}
+	}()
+	return outer
+}
+
+// Splice copies between a and b both ways, passing on half-closes where
+// the connection supports them, and closes both when both directions end.
+func Splice(a, b net.Conn) {
+	var wg sync.WaitGroup
+	wg.Add(2)
+	half := func(dst, src net.Conn) {
+		defer wg.Done()
+		_, _ = io.Copy(dst, src)
+		if cw, ok := dst.(interface{ CloseWrite() error }); ok {
+			_ = cw.CloseWrite()
+		} else {
+			_ = dst.Close()
+		}
+	}
+	go half(a, b)
+	go half(b, a)
+	wg.Wait()
+	a.Close()
+	b.Close()
+}

@@ -1,0 +1,188 @@
+package ssmproto
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"io"
+	"sync"
+	"testing"
+	"time"
+)
+
+// memFrames is one end of an in-memory websocket. The sender's fault
+// decides, per binary frame, whether it is lost, held back behind the next
+// one (reordered), or delivered.
+type memFrames struct {
+	in, out chan frame
+	fault   func(n int) string // "drop", "hold" or ""
+	mu      sync.Mutex
+	n       int
+	held    *frame
+	closed  chan struct{}
+	once    *sync.Once // shared by both ends: closing one closes the link
+}
+
+type frame struct {
+	typ  int
+	data []byte
+}
+
+func memPair(faultAtoB, faultBtoA func(int) string) (*memFrames, *memFrames) {
+	ab, ba := make(chan frame, 10000), make(chan frame, 10000)
+	closed, once := make(chan struct{}), new(sync.Once)
+	return &memFrames{in: ba, out: ab, fault: faultAtoB, closed: closed, once: once},
+		&memFrames{in: ab, out: ba, fault: faultBtoA, closed: closed, once: once}
+}
+
+func (f *memFrames) ReadMessage() (int, []byte, error) {
+	select {
+	case fr := <-f.in:
+		return fr.typ, fr.data, nil
+	case <-f.closed:
+		return 0, nil, io.EOF
+	}
+}
+
+func (f *memFrames) WriteMessage(typ int, data []byte) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.n++
+	fr := frame{typ, append([]byte(nil), data...)}
+	switch {
+	case f.fault != nil && f.fault(f.n) == "drop":
+		return nil
+	case f.fault != nil && f.fault(f.n) == "hold" && f.held == nil:
+		f.held = &fr
+		return nil
+	}
+	f.out <- fr
+	if f.held != nil {
+		f.out <- *f.held
+		f.held = nil
+	}
+	return nil
+}
+
+func (f *memFrames) Close() error {
+	f.once.Do(func() { close(f.closed) })
+	return nil
+}
+
+// lossy drops every 5th frame and holds every 7th behind the next.
+func lossy(n int) string {
+	switch {
+	case n%5 == 0:
+		return "drop"
+	case n%7 == 0:
+		return "hold"
+	}
+	return ""
+}
+
+func fastOptions() Options {
+	return Options{ResendTick: 5 * time.Millisecond, GiveUpAfter: time.Minute}
+}
+
+// TestChannelDeliversEverythingInOrderOverALossyLink: with frames (stream
+// data and acknowledgements alike) lost and reordered both ways, each side
+// receives every message of the other exactly once and in order, and in
+// the end nothing awaits acknowledgement.
+func TestChannelDeliversEverythingInOrderOverALossyLink(t *testing.T) {
+	a, b := memPair(lossy, lossy)
+	client := NewChannel(a, InputStreamData, fastOptions())
+	agent := NewChannel(b, OutputStreamData, fastOptions())
+	defer client.Close()
+	const n = 400
+	send := func(c *Channel) {
+		for i := 0; i < n; i++ {
+			if err := c.Send(Output, binary.BigEndian.AppendUint32(nil, uint32(i))); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}
+	go send(client)
+	go send(agent)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for _, side := range []struct {
+		name string
+		c    *Channel
+		typ  string
+	}{{"agent", agent, InputStreamData}, {"client", client, OutputStreamData}} {
+		for i := 0; i < n; i++ {
+			m, err := side.c.Receive(ctx)
+			if err != nil {
+				t.Fatalf("%s: message %d: %v", side.name, i, err)
+			}
+			if got := binary.BigEndian.Uint32(m.Payload); got != uint32(i) || m.SequenceNumber != int64(i) || m.Type != side.typ {
+				t.Fatalf("%s: message %d is %s #%d carrying %d", side.name, i, m.Type, m.SequenceNumber, got)
+			}
+		}
+	}
+	for deadline := time.Now().Add(20 * time.Second); client.out.unacknowledged()+agent.out.unacknowledged() > 0; {
+		if time.Now().After(deadline) {
+			t.Fatalf("still unacknowledged: client %d, agent %d", client.out.unacknowledged(), agent.out.unacknowledged())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestChannelWindowHoldsTheSender: with nobody acknowledging, Send blocks
+// once Window messages are unacknowledged, and returns when the channel is
+// closed.
+func TestChannelWindowHoldsTheSender(t *testing.T) {
+	a, _ := memPair(nil, nil)
+	c := NewChannel(a, InputStreamData, Options{Window: 3, ResendTick: time.Hour})
+	for i := 0; i < 3; i++ {
+		if err := c.Send(Output, []byte{byte(i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	blocked := make(chan error)
+	go func() { blocked <- c.Send(Output, []byte{3}) }()
+	select {
+	case err := <-blocked:
+		t.Fatalf("fourth Send returned %v with a window of 3", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	c.Close()
+	if err := <-blocked; !errors.Is(err, ErrClosed) {
+		t.Errorf("blocked Send returned %v after Close, want ErrClosed", err)
+	}
+}
+
+// TestChannelEndsWhenTheServiceClosesIt: a channel_closed message ends the
+// channel with the service's reason.
+func TestChannelEndsWhenTheServiceClosesIt(t *testing.T) {
+	a, b := memPair(nil, nil)
+	c := NewChannel(a, InputStreamData, fastOptions())
+	closing := &Message{Type: ChannelClosed, SchemaVersion: 1, CreatedDate: time.Now(),
+		Payload: []byte(`{"Output":"Session terminated by the user","SessionId":"s-1"}`)}
+	raw, _ := closing.MarshalBinary()
+	_ = b.WriteMessage(BinaryFrame, raw)
+	_, err := c.Receive(context.Background())
+	var cbs *ClosedByServiceError
+	if !errors.As(err, &cbs) || cbs.Output != "Session terminated by the user" {
+		t.Fatalf("Receive: %v, want the service's reason", err)
+	}
+}
+
+// TestChannelGivesUpOnASilentPeer: a message nobody acknowledges ends the
+// channel after GiveUpAfter, with an error saying so.
+func TestChannelGivesUpOnASilentPeer(t *testing.T) {
+	a, _ := memPair(nil, nil)
+	c := NewChannel(a, InputStreamData, Options{ResendTick: 5 * time.Millisecond, GiveUpAfter: 50 * time.Millisecond})
+	if err := c.Send(Output, []byte("hello")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-c.Done():
+		if c.Err() == nil || c.Err() == ErrClosed {
+			t.Errorf("ended with %v", c.Err())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("channel never gave up")
+	}
+}

@@ -1,0 +1,236 @@
+package ssmtunnel
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/localssm"
+)
+
+// offlineTargets: the instance's agent is offline for the first offline
+// StartSession calls (forever when offline < 0).
+type offlineTargets struct {
+	mu      sync.Mutex
+	offline int
+}
+
+func (o *offlineTargets) Online(context.Context, string, string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.offline == 0 {
+		return nil
+	}
+	o.offline--
+	return errors.New("agent not registered yet")
+}
+
+// echoHost is the instance: its port echoes what it gets, or refuses.
+type echoHost struct {
+	addr   string
+	refuse atomic.Bool
+}
+
+func (h *echoHost) Dial(ctx context.Context, _ string, _ int) (net.Conn, error) {
+	if h.refuse.Load() {
+		return nil, errors.New("connection refused")
+	}
+	return (&net.Dialer{}).DialContext(ctx, "tcp", h.addr)
+}
+
+func echoServer(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() { _, _ = io.Copy(c, c); c.Close() }()
+		}
+	}()
+	return l.Addr().String()
+}
+
+// standIn serves a localssm stand-in on loopback and returns it with an
+// SSM client and the credentials that sign for it.
+func standIn(t *testing.T, cfg localssm.Config) (*localssm.StandIn, *ssm.Client, Config) {
+	t.Helper()
+	si := localssm.New(cfg)
+	srv := httptest.NewServer(si.Handler(http.NotFoundHandler()))
+	t.Cleanup(func() { si.Close(); srv.Close() })
+	creds := credentials.NewStaticCredentialsProvider("test", "test", "")
+	client := ssm.New(ssm.Options{Region: "eu-west-1", BaseEndpoint: aws.String(srv.URL), Credentials: creds})
+	return si, client, Config{SSM: client, Credentials: creds, Region: "eu-west-1", InstanceID: "i-0123456789abcdef0",
+		RemotePort: 22, ConnectTimeout: 30 * time.Second}
+}
+
+// roundTrip sends n random bytes through conn and checks they come back.
+func roundTrip(t *testing.T, conn net.Conn, n int) {
+	t.Helper()
+	data := make([]byte, n)
+	_, _ = rand.Read(data)
+	go func() { _, _ = conn.Write(data) }()
+	got := make([]byte, n)
+	_ = conn.SetReadDeadline(time.Now().Add(60 * time.Second))
+	if _, err := io.ReadFull(conn, got); err != nil {
+		t.Errorf("reading back %d bytes: %v", n, err)
+		return
+	}
+	if !bytes.Equal(got, data) {
+		t.Error("data came back changed")
+	}
+}
+
+// TestTunnelCarriesConnectionsThroughTheSession: the tunnel waits while
+// the agent is offline (TargetNotConnected), starts a port-forwarding
+// session to the instance's port 22 with a signed data channel, carries
+// concurrent connections intact over a link that loses frames, and on
+// Close ends the session at the agent and terminates it.
+func TestTunnelCarriesConnectionsThroughTheSession(t *testing.T) {
+	si, _, cfg := standIn(t, localssm.Config{Targets: &offlineTargets{offline: 2}, Host: &echoHost{addr: echoServer(t)}, DropEvery: 7})
+	tun, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for i := 0; i < 3; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			conn, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(tun.Port()))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer conn.Close()
+			roundTrip(t, conn, 200<<10)
+		}()
+	}
+	wg.Wait()
+	calls := si.Calls()
+	if len(calls) != 3 || calls[0].Error != "TargetNotConnected" || calls[2].Error != "" || calls[2].Region != "eu-west-1" ||
+		calls[2].Document != "AWS-StartPortForwardingSession" || calls[2].Parameters["portNumber"][0] != "22" ||
+		calls[2].Parameters["localPortNumber"][0] != strconv.Itoa(tun.Port()) {
+		t.Fatalf("SSM calls %+v", calls)
+	}
+	id := calls[2].SessionID
+	if s := si.Sessions()[id]; s.State != "Connected" || !s.Signed || s.ClientVersion != clientVersion || s.Streams != 3 {
+		t.Errorf("session %+v", s)
+	}
+	if err := tun.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s := si.Sessions()[id]; s.State != "Terminated" {
+		t.Errorf("after Close the session is %s", s.State)
+	}
+	if last := si.Calls()[len(si.Calls())-1]; last.Action != "TerminateSession" || last.SessionID != id {
+		t.Errorf("last call %+v, want TerminateSession of %s", last, id)
+	}
+}
+
+// TestTunnelStartsANewSessionWhenOneEnds: after the service ends the
+// session (TerminateSession, an idle timeout), the next connection gets a
+// new one; a port the agent cannot reach closes the connection at once
+// and leaves the session usable.
+func TestTunnelStartsANewSessionWhenOneEnds(t *testing.T) {
+	host := &echoHost{addr: echoServer(t)}
+	si, client, cfg := standIn(t, localssm.Config{Targets: &offlineTargets{}, Host: host})
+	tun, err := Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tun.Close()
+	first := si.Calls()[0].SessionID
+	if _, err := client.TerminateSession(context.Background(), &ssm.TerminateSessionInput{SessionId: aws.String(first)}); err != nil {
+		t.Fatal(err)
+	}
+	host.refuse.Store(true)
+	conn := dialLocal(t, tun.Port())
+	_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+	if n, err := conn.Read(make([]byte, 1)); err == nil {
+		t.Fatalf("read %d bytes from a port the agent could not reach", n)
+	}
+	host.refuse.Store(false)
+	roundTrip(t, dialLocal(t, tun.Port()), 10)
+	var ids []string
+	for _, c := range si.Calls() {
+		if c.Action == "StartSession" {
+			ids = append(ids, c.SessionID)
+		}
+	}
+	if len(ids) != 2 || si.Sessions()[first].State != "Terminated" || si.Sessions()[ids[1]].Streams != 1 {
+		t.Errorf("sessions %v: %+v", ids, si.Sessions())
+	}
+}
+
+func dialLocal(t *testing.T, port int) net.Conn {
+	t.Helper()
+	c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// TestTunnelFailsClearly: an agent that never comes online, an agent too
+// old to multiplex, KMS-encrypted sessions and a local port in use each
+// fail Open with an error that says what to do.
+func TestTunnelFailsClearly(t *testing.T) {
+	busy, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer busy.Close()
+	for _, tc := range []struct {
+		name string
+		si   localssm.Config
+		edit func(*Config)
+		want []string
+	}{
+		{"never online", localssm.Config{Targets: &offlineTargets{offline: -1}}, func(c *Config) { c.ConnectTimeout = time.Second },
+			[]string{"did not come online with Systems Manager within 1s", "AmazonSSMManagedInstanceCore", "TargetNotConnected"}},
+		{"old agent", localssm.Config{Targets: &offlineTargets{}, AgentVersion: "2.3.1644.0"}, nil,
+			[]string{"version 2.3.1644.0", "update amazon-ssm-agent"}},
+		{"KMS", localssm.Config{Targets: &offlineTargets{}, KMSKeyID: "alias/sessions"}, nil,
+			[]string{"KMS key alias/sessions", "Session Manager preferences"}},
+		{"port in use", localssm.Config{Targets: &offlineTargets{}}, func(c *Config) { c.LocalPort = busy.Addr().(*net.TCPAddr).Port },
+			[]string{"listening on 127.0.0.1:" + strconv.Itoa(busy.Addr().(*net.TCPAddr).Port)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.si.Host = &echoHost{addr: echoServer(t)}
+			_, _, cfg := standIn(t, tc.si)
+			if tc.edit != nil {
+				tc.edit(&cfg)
+			}
+			tun, err := Open(context.Background(), cfg)
+			if err == nil {
+				tun.Close()
+				t.Fatal("Open succeeded")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
