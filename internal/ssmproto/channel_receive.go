@@ -86,4 +86,3 @@ func (c *Channel) acknowledge(m *Message) {
 		_ = c.write(raw)
 	}
 }
-
