@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/google/uuid"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
@@ -112,12 +111,15 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 			Region: c.RawRegion, Tags: tags, DebugKeyPath: debugKey},
 		&StepSecurityGroup{EC2: client, GroupIDs: c.SecurityGroupIDs, GroupFilter: c.SecurityGroupFilter,
 			SourceCIDRs: c.TemporarySGSourceCidrs, DetectURL: c.PublicIPDetectionURL, HTTPClient: b.httpClient,
-			SSHPort: c.Comm.SSHPort, Name: name, Region: c.RawRegion, Tags: tags, Polling: polling},
+			SSHPort: c.Comm.SSHPort, Name: name, Region: c.RawRegion, Tags: tags, Polling: polling, NoIngress: c.usesSessionManager()},
 		multistep.If(c.TemporaryIAMInstanceProfilePolicyDocument != nil, &StepTemporaryInstanceProfile{
 			IAM: narrow[temporaryProfileIAM](clients.IAM), Region: c.RawRegion, Policy: c.TemporaryIAMInstanceProfilePolicyDocument,
 			Name: name, Tags: tags, Polling: polling}),
 		&StepRunInstance{EC2: client, Launch: c.launchSpec(tags), Region: c.RawRegion, Polling: polling},
-		&communicator.StepConnect{Config: &c.Comm, Host: hostFromState, SSHConfig: c.Comm.SSHConfigFunc()},
+		multistep.If(c.usesSessionManager(), &StepSessionTunnel{SSM: narrow[sessionSSM](clients.SSM), Region: c.RawRegion,
+			RemotePort: c.Comm.SSHPort, LocalPort: c.SessionManagerPort, Pause: c.PauseBeforeSSM, ConnectTimeout: c.Comm.SSHTimeout}),
+		&communicator.StepConnect{Config: &c.Comm, Host: hostFromState, SSHPort: portFromState(c.Comm.SSHPort),
+			SSHConfig: c.Comm.SSHConfigFunc()},
 		&commonsteps.StepProvision{},
 		multistep.If(temporaryKey, &StepRemoveTempKey{}),
 		&StepStopInstance{EC2: client, Polling: polling},
@@ -150,48 +152,4 @@ func (b *Builder) imageSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 		&StepTagImages{Clients: forRegion[tagImagesEC2](clients), Tags: c.AMITags, SnapshotTags: c.SnapshotTags,
 			BuildTags: buildTags, Ctx: c.ctx, Polling: polling},
 	}
-}
-
-// clientFor returns the EC2 client for a region, narrowed to what one step
-// calls (copies, tags and cleanup work in every ami_regions region).
-type clientFor[T any] func(ctx context.Context, region string) (T, error)
-
-// forRegion narrows the build's EC2 clients to the interface T a step
-// declares.
-func forRegion[T any](clients *awsaccess.Clients) clientFor[T] { return narrow[T](clients.EC2) }
-
-// narrow turns a client getter (one of awsaccess.Clients' methods) into a
-// clientFor the interface T a step declares.
-func narrow[T, C any](get func(context.Context, string) (C, error)) clientFor[T] {
-	return func(ctx context.Context, region string) (T, error) {
-		cl, err := get(ctx, region)
-		if err != nil {
-			var zero T
-			return zero, err
-		}
-		return any(cl).(T), nil
-	}
-}
-
-// *ec2.Client has every narrow interface handed out through forRegion, so
-// its type assertion cannot fail.
-var (
-	_ describeImagesEC2 = (*ec2.Client)(nil)
-	_ deleteImageEC2    = (*ec2.Client)(nil)
-	_ copyImagesEC2     = (*ec2.Client)(nil)
-	_ modifyImageEC2    = (*ec2.Client)(nil)
-	_ tagImagesEC2      = (*ec2.Client)(nil)
-
-	_ getInstanceProfileIAM = (*iam.Client)(nil)
-	_ temporaryProfileIAM   = (*iam.Client)(nil)
-)
-
-// hostFromState is communicator.StepConnect's Host: the address
-// StepRunInstance chose (ssh_host, or per ssh_interface).
-func hostFromState(state multistep.StateBag) (string, error) {
-	h, ok := stateGet[string](state, stateSSHHost)
-	if !ok || h == "" {
-		return "", errors.New("no address to SSH to yet")
-	}
-	return h, nil
 }

@@ -48,3 +48,28 @@ func TestOwnKeyPair(t *testing.T) {
 		t.Errorf("the user's key was removed from authorized_keys: %q", ak)
 	}
 }
+
+// TestRSATemporaryKey: temporary_key_pair_type = "rsa" builds end to end:
+// EC2 holds an RSA key pair of the configured name while the build runs,
+// and the SSH server, which like OpenSSH >= 8.8 accepts RSA only with
+// SHA-2 signatures, lets the build in; the key pair is gone afterwards.
+func TestRSATemporaryKey(t *testing.T) {
+	e := newBuildEnv(t)
+	ctx := context.Background()
+	hook := &runHook{commands: []string{"echo rsa > via-rsa.txt"}, fail: func() error {
+		keys, err := e.ec2.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{IncludePublicKey: aws.Bool(true)})
+		if err != nil || len(keys.KeyPairs) != 1 || aws.ToString(keys.KeyPairs[0].KeyName) != "fips-build" ||
+			!strings.HasPrefix(aws.ToString(keys.KeyPairs[0].PublicKey), "ssh-rsa ") {
+			t.Errorf("key pairs while building: %+v %v; want one RSA key pair named fips-build", keys, err)
+		}
+		return nil
+	}}
+	raw := e.template(map[string]any{"temporary_key_pair_type": "rsa", "temporary_key_pair_bits": 2048, "temporary_key_pair_name": "fips-build"})
+	if _, err, out := e.run(t, ctx, raw, hook); err != nil {
+		t.Fatalf("build failed: %v\n%s", err, out)
+	}
+	if b, err := os.ReadFile(filepath.Join(e.ssh.Home, "via-rsa.txt")); err != nil || string(b) != "rsa\n" {
+		t.Errorf("provisioner did not run over SSH with the RSA key: %q %v", b, err)
+	}
+	e.assertNothingLeft(t)
+}

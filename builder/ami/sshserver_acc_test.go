@@ -31,6 +31,7 @@ type testSSHServer struct {
 
 	mu       sync.Mutex
 	commands []string
+	sources  []string // the client address of each connection
 }
 
 func startSSHServer(t *testing.T, keys *ec2.Client) *testSSHServer {
@@ -57,6 +58,9 @@ func startSSHServer(t *testing.T, keys *ec2.Client) *testSSHServer {
 		}
 		return nil, ssh.ErrNoAuth
 	}}
+	// Like OpenSSH since 8.8 (Ubuntu 22.04 on): RSA keys only with SHA-2
+	// signatures, never ssh-rsa's SHA-1 (packer#11733).
+	cfg.PublicKeyAuthAlgorithms = []string{ssh.KeyAlgoED25519, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSASHA512}
 	cfg.AddHostKey(hostKey)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -97,7 +101,17 @@ func (s *testSSHServer) Commands() []string {
 	return append([]string(nil), s.commands...)
 }
 
+// Sources returns the client address of each connection so far.
+func (s *testSSHServer) Sources() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.sources...)
+}
+
 func (s *testSSHServer) serve(c net.Conn, cfg *ssh.ServerConfig) {
+	s.mu.Lock()
+	s.sources = append(s.sources, c.RemoteAddr().(*net.TCPAddr).IP.String())
+	s.mu.Unlock()
 	_, chans, reqs, err := ssh.NewServerConn(c, cfg)
 	if err != nil {
 		return

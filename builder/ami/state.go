@@ -56,6 +56,9 @@ const (
 	stateInstance stateKey = "instance"
 	// stateSSHHost is the address communicator.StepConnect dials (string).
 	stateSSHHost stateKey = "ssh_host"
+	// stateSSHPort is the port it dials (int) when not ssh_port: the
+	// Session Manager tunnel's local end.
+	stateSSHPort stateKey = "ssh_port"
 	// stateAMIs maps region to the AMI ID made there (map[string]string):
 	// put by StepCreateImage, extended by StepCopyImages, read by the
 	// modify and tag steps and the artifact.

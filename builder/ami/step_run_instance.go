@@ -63,6 +63,10 @@ func (s *StepRunInstance) Run(ctx context.Context, state multistep.StateBag) mul
 	if err != nil {
 		return halt(state, err)
 	}
+	if host == "" {
+		uiOf(state).Say(fmt.Sprintf("Instance %s is running (SSH goes through a Session Manager tunnel)", s.created))
+		return multistep.ActionContinue
+	}
 	statePut(state, stateSSHHost, host)
 	uiOf(state).Say(fmt.Sprintf("Instance %s is running (address %s)", s.created, host))
 	return multistep.ActionContinue

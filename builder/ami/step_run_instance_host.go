@@ -10,6 +10,9 @@ import (
 // sshHost picks the instance address ssh_interface names; by default the
 // public IP, else the private IP (an instance in a private subnet).
 func sshHost(iface string, inst ec2types.Instance) (string, error) {
+	if iface == sessionManager {
+		return "", nil // SSH goes to the tunnel's local end (StepSessionTunnel)
+	}
 	candidates := map[string]*string{
 		"public_ip":   inst.PublicIpAddress,
 		"private_ip":  inst.PrivateIpAddress,

@@ -43,6 +43,9 @@ type StepSecurityGroup struct {
 	Region      string
 	Tags        map[string]string
 	Polling     ec2wait.Options
+	// NoIngress makes the temporary group admit nothing: SSH goes through
+	// a Session Manager tunnel, which the instance's agent opens outwards.
+	NoIngress bool
 
 	created string
 }
@@ -57,15 +60,11 @@ func (s *StepSecurityGroup) Run(ctx context.Context, state multistep.StateBag) m
 		statePut(state, stateSecurityGroupIDs, ids)
 		return multistep.ActionContinue
 	}
-	client := s.HTTPClient
-	if client == nil {
-		client = http.DefaultClient
-	}
-	cidrs, err := sourceCIDRs(ctx, client, s.SourceCIDRs, s.DetectURL)
+	cidrs, err := s.sources(ctx)
 	if err != nil {
 		return halt(state, err)
 	}
-	uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s: TCP %d from %s", s.Name, s.SSHPort, strings.Join(cidrs, ", ")))
+	s.sayCreating(state, cidrs)
 	out, err := s.EC2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
 		GroupName:         aws.String(s.Name),
 		Description:       aws.String("Temporary group for Packer's SSH to the build instance"),
@@ -104,7 +103,30 @@ func (s *StepSecurityGroup) existing(ctx context.Context, vpc string) ([]string,
 	return ids, nil
 }
 
+// sources are the CIDRs the group admits SSH from: none with NoIngress.
+func (s *StepSecurityGroup) sources(ctx context.Context) ([]string, error) {
+	if s.NoIngress {
+		return nil, nil
+	}
+	client := s.HTTPClient
+	if client == nil {
+		client = http.DefaultClient
+	}
+	return sourceCIDRs(ctx, client, s.SourceCIDRs, s.DetectURL)
+}
+
+func (s *StepSecurityGroup) sayCreating(state multistep.StateBag, cidrs []string) {
+	if s.NoIngress {
+		uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s admitting nothing (SSH goes through Session Manager)", s.Name))
+		return
+	}
+	uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s: TCP %d from %s", s.Name, s.SSHPort, strings.Join(cidrs, ", ")))
+}
+
 func (s *StepSecurityGroup) authorize(ctx context.Context, cidrs []string) error {
+	if s.NoIngress {
+		return nil
+	}
 	perm := ec2types.IpPermission{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(int32(s.SSHPort)), ToPort: aws.Int32(int32(s.SSHPort))}
 	for _, c := range cidrs {
 		if p, err := netip.ParsePrefix(c); err == nil && p.Addr().Is6() {

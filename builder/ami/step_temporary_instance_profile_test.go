@@ -80,12 +80,12 @@ func (f *fakeIAM) DeleteRole(_ context.Context, in *iam.DeleteRoleInput, _ ...fu
 	return &iam.DeleteRoleOutput{}, f.record("DeleteRole", in)
 }
 
-func fixedIAM[T any](c T) clientFor[T] {
+func fixedClient[T any](c T) clientFor[T] {
 	return func(context.Context, string) (T, error) { return c, nil }
 }
 
 func profileStep(f *fakeIAM) *StepTemporaryInstanceProfile {
-	return &StepTemporaryInstanceProfile{IAM: fixedIAM[temporaryProfileIAM](f), Region: "us-east-1", Name: "immutable-build-x",
+	return &StepTemporaryInstanceProfile{IAM: fixedClient[temporaryProfileIAM](f), Region: "us-east-1", Name: "immutable-build-x",
 		Tags: baseTags("u-1"), Polling: fastPolling, Policy: &PolicyDocument{Version: "2012-10-17",
 			Statement: []PolicyStatement{{Effect: "Allow", Action: []string{"ssm:UpdateInstanceInformation"}, Resource: []string{"*"}}}}}
 }
@@ -224,7 +224,7 @@ func TestStepCheckInstanceProfile(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
 			state := testState(&out)
-			s := &StepCheckInstanceProfile{IAM: fixedIAM[getInstanceProfileIAM](tc.fake), Profile: tc.profile, SessionManager: tc.ssm}
+			s := &StepCheckInstanceProfile{IAM: fixedClient[getInstanceProfileIAM](tc.fake), Profile: tc.profile, SessionManager: tc.ssm}
 			action := s.Run(context.Background(), state)
 			if tc.want == "" {
 				if action != multistep.ActionContinue {

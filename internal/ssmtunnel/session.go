@@ -55,7 +55,7 @@ func startSession(ctx context.Context, cfg *Config, started func(id string)) (*s
 		ch.Close()
 		return nil, err
 	}
-	cfg.Say(fmt.Sprintf("Session %s: 127.0.0.1 forwards to port %d of %s (SSM agent %s)", id, cfg.RemotePort, cfg.InstanceID, agent))
+	cfg.Say(fmt.Sprintf("Session %s: 127.0.0.1:%d forwards to port %d of %s (SSM agent %s)", id, cfg.LocalPort, cfg.RemotePort, cfg.InstanceID, agent))
 	return s, nil
 }
 
