@@ -50,8 +50,9 @@ type Channel struct {
 	out     outgoing
 
 	in       chan *Message
-	expected int64              // read loop only
-	early    map[int64]*Message // read loop only
+	rmu      sync.Mutex         // guards expected and early, and adding to in
+	expected int64              // the next sequence number to deliver
+	early    map[int64]*Message // arrived ahead of expected, acknowledged
 
 	closeOnce sync.Once
 	done      chan struct{}
@@ -62,7 +63,7 @@ type Channel struct {
 // client's side, OutputStreamData for the agent's.
 func NewChannel(frames Frames, sends string, opts Options) *Channel {
 	c := &Channel{frames: frames, sends: sends, receives: OutputStreamData, opts: opts.withDefaults(),
-		in: make(chan *Message, 64), early: map[int64]*Message{}, done: make(chan struct{})}
+		in: make(chan *Message, inQueue), early: map[int64]*Message{}, done: make(chan struct{})}
 	if sends == OutputStreamData {
 		c.receives = InputStreamData
 	}
@@ -101,21 +102,33 @@ func (c *Channel) Notify(typ string, payload []byte) error {
 	return c.write(raw)
 }
 
+// inQueue is how many received messages wait for Receive (4 MiB of
+// port data).
+const inQueue = 4096
+
 // Receive returns the other side's next stream message, in order.
 func (c *Channel) Receive(ctx context.Context) (*Message, error) {
 	select {
 	case m := <-c.in:
-		return m, nil
+		return c.taken(m), nil
 	default:
 	}
 	select {
 	case m := <-c.in:
-		return m, nil
+		return c.taken(m), nil
 	case <-c.done:
 		return nil, c.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// taken makes room for messages that arrived early and wait for it.
+func (c *Channel) taken(m *Message) *Message {
+	c.rmu.Lock()
+	c.drainLocked()
+	c.rmu.Unlock()
+	return m
 }
 
 // Done is closed when the channel ends; Err then says why.

@@ -49,31 +49,48 @@ func (c *Channel) readLoop() {
 const maxEarly = 10000
 
 // receive acknowledges and delivers a stream message in sequence order.
+// The read loop never waits for the consumer: when the delivery queue is
+// full the message is left unacknowledged, and the sender sends it again
+// later (its window stops it sending more meanwhile). Waiting instead would
+// also stop the acknowledgements of what this side sends.
 func (c *Channel) receive(m *Message) {
+	c.rmu.Lock()
 	switch {
 	case m.SequenceNumber < c.expected: // sent again; acknowledge again
 	case m.SequenceNumber > c.expected:
 		if len(c.early) >= maxEarly {
+			c.rmu.Unlock()
 			return
 		}
 		c.early[m.SequenceNumber] = m
-	default:
-		c.acknowledge(m)
-		c.deliver(m)
-		for next, ok := c.early[c.expected]; ok; next, ok = c.early[c.expected] {
-			delete(c.early, c.expected)
-			c.deliver(next)
-		}
+	case len(c.in) == cap(c.in):
+		c.rmu.Unlock()
 		return
+	default:
+		c.push(m)
+		c.drainLocked()
 	}
+	c.rmu.Unlock()
 	c.acknowledge(m)
 }
 
-func (c *Channel) deliver(m *Message) {
+// push queues the next message in order; the caller holds rmu and has
+// checked there is room (only holders of rmu add to the queue).
+func (c *Channel) push(m *Message) {
+	c.in <- m
 	c.expected++
-	select {
-	case c.in <- m:
-	case <-c.done:
+}
+
+// drainLocked queues messages that arrived early and are now next, while
+// there is room.
+func (c *Channel) drainLocked() {
+	for len(c.in) < cap(c.in) {
+		next, ok := c.early[c.expected]
+		if !ok {
+			return
+		}
+		delete(c.early, c.expected)
+		c.push(next)
 	}
 }
 

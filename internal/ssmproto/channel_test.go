@@ -186,3 +186,50 @@ func TestChannelGivesUpOnASilentPeer(t *testing.T) {
 		t.Fatal("channel never gave up")
 	}
 }
+
+// TestChannelSlowConsumerDoesNotStallTheOtherDirection: while one side's
+// consumer reads nothing (and more arrives than its queue holds), what
+// that side sends is still acknowledged and delivered; once it reads, it
+// gets everything, in order.
+func TestChannelSlowConsumerDoesNotStallTheOtherDirection(t *testing.T) {
+	a, b := memPair(nil, nil)
+	client := NewChannel(a, InputStreamData, fastOptions())
+	agent := NewChannel(b, OutputStreamData, fastOptions())
+	defer client.Close()
+	const flood = inQueue + 2000
+	go func() {
+		for i := 0; i < flood; i++ {
+			if agent.Send(Output, binary.BigEndian.AppendUint32(nil, uint32(i))) != nil {
+				return
+			}
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	for len(client.in) < inQueue { // the client's queue is full
+		if ctx.Err() != nil {
+			t.Fatal("the client's queue never filled")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for i := 0; i < 100; i++ {
+		if err := client.Send(Output, []byte{byte(i)}); err != nil {
+			t.Fatal(err)
+		}
+		if m, err := agent.Receive(ctx); err != nil || m.Payload[0] != byte(i) {
+			t.Fatalf("agent got %v, %v; want client message %d", m, err, i)
+		}
+	}
+	for client.out.unacknowledged() > 0 {
+		if ctx.Err() != nil {
+			t.Fatalf("%d client messages never acknowledged while the client read nothing", client.out.unacknowledged())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	for i := 0; i < flood; i++ {
+		m, err := client.Receive(ctx)
+		if err != nil || binary.BigEndian.Uint32(m.Payload) != uint32(i) {
+			t.Fatalf("client message %d: %v %v", i, m, err)
+		}
+	}
+}
