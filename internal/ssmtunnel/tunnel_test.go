@@ -53,7 +53,9 @@ func (h *echoHost) Dial(ctx context.Context, _ string, _ int) (net.Conn, error) 
 	return (&net.Dialer{}).DialContext(ctx, "tcp", h.addr)
 }
 
-func echoServer(t *testing.T) string {
+func echoServer(t *testing.T) string { return echoServerB(t) }
+
+func echoServerB(t testing.TB) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -75,6 +77,15 @@ func echoServer(t *testing.T) string {
 // standIn serves a localssm stand-in on loopback and returns it with an
 // SSM client and the credentials that sign for it.
 func standIn(t *testing.T, cfg localssm.Config) (*localssm.StandIn, *ssm.Client, Config) {
+	return standInConfig(t, cfg)
+}
+
+// standInB is a stand-in whose agent is always online, for benchmarks.
+func standInB(b *testing.B, host localssm.Host) (*localssm.StandIn, *ssm.Client, Config) {
+	return standInConfig(b, localssm.Config{Targets: &offlineTargets{}, Host: host})
+}
+
+func standInConfig(t testing.TB, cfg localssm.Config) (*localssm.StandIn, *ssm.Client, Config) {
 	t.Helper()
 	si := localssm.New(cfg)
 	srv := httptest.NewServer(si.Handler(http.NotFoundHandler()))
