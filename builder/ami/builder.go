@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/packerbuilderdata"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmtunnel"
 )
 
 // Builder is the immutable-ami builder: it bakes an AMI from a temporary
@@ -116,7 +117,8 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 			IAM: narrow[temporaryProfileIAM](clients.IAM), Region: c.RawRegion, Policy: c.TemporaryIAMInstanceProfilePolicyDocument,
 			Name: name, Tags: tags, Polling: polling}),
 		&StepRunInstance{EC2: client, Launch: c.launchSpec(tags), Region: c.RawRegion, Polling: polling},
-		multistep.If(c.usesSessionManager(), &StepSessionTunnel{SSM: narrow[sessionSSM](clients.SSM), Region: c.RawRegion,
+		multistep.If(c.usesSessionManager(), &StepSessionTunnel{SSM: narrow[sessionSSM](clients.SSM),
+			KMS: narrow[ssmtunnel.KMS](clients.KMS), Region: c.RawRegion,
 			RemotePort: c.Comm.SSHPort, LocalPort: c.SessionManagerPort, Pause: c.PauseBeforeSSM, ConnectTimeout: c.Comm.SSHTimeout}),
 		&communicator.StepConnect{Config: &c.Comm, Host: hostFromState, SSHPort: portFromState(c.Comm.SSHPort),
 			SSHConfig: c.Comm.SSHConfigFunc()},

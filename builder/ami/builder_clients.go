@@ -5,9 +5,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmtunnel"
 )
 
 // clientFor returns the EC2 client for a region, narrowed to what one step
@@ -43,5 +45,6 @@ var (
 	_ getInstanceProfileIAM = (*iam.Client)(nil)
 	_ temporaryProfileIAM   = (*iam.Client)(nil)
 
-	_ sessionSSM = (*ssm.Client)(nil)
+	_ sessionSSM    = (*ssm.Client)(nil)
+	_ ssmtunnel.KMS = (*kms.Client)(nil)
 )

@@ -15,9 +15,11 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/localssm"
@@ -46,10 +48,17 @@ type sessionEnv struct {
 	ssm   *localssm.StandIn
 }
 
-func newSessionEnv(t *testing.T) *sessionEnv {
+func newSessionEnv(t *testing.T) *sessionEnv { return newSessionEnvWith(t, nil) }
+
+// newSessionEnvWith lets edit change the stand-in's configuration first.
+func newSessionEnvWith(t *testing.T, edit func(*buildEnv, *localssm.Config)) *sessionEnv {
 	e := newBuildEnv(t)
 	proxy := ec2test.StartProxy(t, e.moto)
-	si := localssm.New(localssm.Config{Targets: localssm.NewMotoTargets(e.moto.URL, time.Second), Host: tunnelHost{e.ssh.Port}, DropEvery: 11})
+	cfg := localssm.Config{Targets: localssm.NewMotoTargets(e.moto.URL, time.Second), Host: tunnelHost{e.ssh.Port}, DropEvery: 11}
+	if edit != nil {
+		edit(e, &cfg)
+	}
+	si := localssm.New(cfg)
 	srv := httptest.NewServer(si.Handler(proxy.Proxy))
 	t.Cleanup(func() { si.Close(); srv.Close() })
 	proxy.SetEnv(t)
@@ -210,4 +219,37 @@ func makeProfile(t *testing.T, c *iam.Client, name, policy string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestSessionManagerBuildEncryptedWithKMS: when the account's Session
+// Manager preferences encrypt sessions (the stand-in's agent asks for it
+// with a KMS key made in moto), the build makes the session's data key with
+// KMS, passes the agent's challenge and SSH runs through the encrypted
+// session.
+func TestSessionManagerBuildEncryptedWithKMS(t *testing.T) {
+	e := newSessionEnvWith(t, func(b *buildEnv, cfg *localssm.Config) {
+		keys := kms.New(kms.Options{Region: ec2test.DefaultRegion, BaseEndpoint: aws.String(b.moto.URL),
+			Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
+		key, err := keys.CreateKey(context.Background(), &kms.CreateKeyInput{Description: aws.String("sessions")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.KMSKeyID, cfg.KMS = aws.ToString(key.KeyMetadata.KeyId), keys
+	})
+	raw := e.sessionTemplate(map[string]any{"temporary_iam_instance_profile_policy_document": ssmCorePolicy})
+	hook := &runHook{commands: []string{"echo sealed > via-kms.txt"}}
+	if _, err, out := e.run(t, context.Background(), raw, hook); err != nil {
+		t.Fatalf("build failed: %v\n%s", err, out)
+	} else if !strings.Contains(out, "encrypted with KMS") {
+		t.Errorf("the build did not say the session is encrypted:\n%s", out)
+	}
+	if b, err := os.ReadFile(filepath.Join(e.ssh.Home, "via-kms.txt")); err != nil || string(b) != "sealed\n" {
+		t.Errorf("provisioner did not run: %q %v", b, err)
+	}
+	for id, s := range e.ssm.Sessions() {
+		if !s.Encrypted || s.Streams == 0 || s.State != "Terminated" {
+			t.Errorf("session %s: %+v; want encrypted, used, terminated", id, s)
+		}
+	}
+	e.assertNothingLeft(t)
 }

@@ -27,7 +27,10 @@ type sessionSSM interface {
 // the session.
 // Uses: stateInstanceID. Puts: stateSSHHost, stateSSHPort.
 type StepSessionTunnel struct {
-	SSM    clientFor[sessionSSM]
+	SSM clientFor[sessionSSM]
+	// KMS makes the data key when the account's Session Manager
+	// preferences encrypt sessions.
+	KMS    clientFor[ssmtunnel.KMS]
 	Region string
 	// RemotePort is ssh_port on the instance; LocalPort is
 	// session_manager_port (0: any free port).
@@ -52,7 +55,11 @@ func (s *StepSessionTunnel) Run(ctx context.Context, state multistep.StateBag) m
 	if err != nil {
 		return halt(state, err)
 	}
-	s.tunnel, err = ssmtunnel.Open(ctx, ssmtunnel.Config{SSM: client, Credentials: client.Options().Credentials,
+	keys, err := s.KMS(ctx, s.Region)
+	if err != nil {
+		return halt(state, err)
+	}
+	s.tunnel, err = ssmtunnel.Open(ctx, ssmtunnel.Config{SSM: client, KMS: keys, Credentials: client.Options().Credentials,
 		Region: s.Region, InstanceID: id, RemotePort: s.RemotePort, LocalPort: s.LocalPort,
 		ConnectTimeout: s.ConnectTimeout, Say: uiOf(state).Say})
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/localssm"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmtunnel"
 )
 
 type onlineTargets struct{}
@@ -36,7 +37,7 @@ func sessionStep(t *testing.T) (*StepSessionTunnel, *localssm.StandIn) {
 	t.Cleanup(func() { si.Close(); srv.Close() })
 	client := ssm.New(ssm.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
 		Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
-	return &StepSessionTunnel{SSM: fixedClient[sessionSSM](client), Region: "us-east-1", RemotePort: 2222,
+	return &StepSessionTunnel{SSM: fixedClient[sessionSSM](client), KMS: fixedClient[ssmtunnel.KMS](nil), Region: "us-east-1", RemotePort: 2222,
 		ConnectTimeout: 10 * time.Second}, si
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
@@ -20,11 +21,13 @@ type Clients struct {
 	byRegion map[string]*ec2.Client
 	iam      map[string]*iam.Client
 	ssm      map[string]*ssm.Client
+	kms      map[string]*kms.Client
 }
 
 // NewClients makes clients with the access settings c.
 func NewClients(c *AccessConfig) *Clients {
-	return &Clients{access: c, byRegion: map[string]*ec2.Client{}, iam: map[string]*iam.Client{}, ssm: map[string]*ssm.Client{}}
+	return &Clients{access: c, byRegion: map[string]*ec2.Client{}, iam: map[string]*iam.Client{}, ssm: map[string]*ssm.Client{},
+		kms: map[string]*kms.Client{}}
 }
 
 // EC2 returns the client for region, making it on first use.
@@ -51,6 +54,11 @@ func (c *Clients) IAM(ctx context.Context, region string) (*iam.Client, error) {
 // SSM returns the Systems Manager client for region, making it on first use.
 func (c *Clients) SSM(ctx context.Context, region string) (*ssm.Client, error) {
 	return cached(c, ctx, c.ssm, region, func(cfg aws.Config) *ssm.Client { return ssm.NewFromConfig(cfg) })
+}
+
+// KMS returns the KMS client for region, making it on first use.
+func (c *Clients) KMS(ctx context.Context, region string) (*kms.Client, error) {
+	return cached(c, ctx, c.kms, region, func(cfg aws.Config) *kms.Client { return kms.NewFromConfig(cfg) })
 }
 
 // cached returns m[region], or makes it with newClient from the access

@@ -3,7 +3,6 @@ package localssm
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 	"time"
@@ -53,12 +52,12 @@ func (s *StandIn) serveDataChannel(w http.ResponseWriter, r *http.Request) {
 // agent plays the instance's SSM agent: the handshake, then a smux server
 // whose streams it connects to the instance's port.
 func (se *session) agent(ch *ssmproto.Channel) error {
-	version, err := se.handshake(ch)
+	version, cipher, err := se.handshake(ch)
 	if err != nil {
 		return err
 	}
 	se.mu.Lock()
-	se.clientVersion = version
+	se.clientVersion, se.encrypted = version, cipher != nil
 	se.mu.Unlock()
 	conf := smux.DefaultConfig()
 	conf.KeepAliveDisabled = true // as agents after 3.1.1511.0
@@ -66,7 +65,7 @@ func (se *session) agent(ch *ssmproto.Channel) error {
 		if f == ssmproto.TerminateSession {
 			se.terminate("Session terminated by the client")
 		}
-	}), conf)
+	}, cipher), conf)
 	if err != nil {
 		return err
 	}
@@ -97,57 +96,6 @@ func (se *session) forward(ch *ssmproto.Channel, stream *smux.Stream) {
 	se.streams++
 	se.mu.Unlock()
 	ssmproto.Splice(stream, conn)
-}
-
-// handshake asks for a port session and returns the client's version; the
-// stand-in's agent only multiplexes (clients from 1.1.70 on).
-func (se *session) handshake(ch *ssmproto.Channel) (string, error) {
-	props, _ := json.Marshal(ssmproto.PortProperties{PortNumber: fmt.Sprint(se.port), Type: "LocalPortForwarding",
-		LocalPortNumber: first(se.params["localPortNumber"])})
-	params, _ := json.Marshal(ssmproto.SessionTypeRequest{SessionType: "Port", Properties: props})
-	actions := []ssmproto.RequestedClientAction{{ActionType: ssmproto.ActionSessionType, ActionParameters: params}}
-	if k := se.s.cfg.KMSKeyID; k != "" {
-		kms, _ := json.Marshal(ssmproto.KMSEncryptionRequest{KMSKeyID: k})
-		actions = append(actions, ssmproto.RequestedClientAction{ActionType: ssmproto.ActionKMSEncryption, ActionParameters: kms})
-	}
-	req, _ := json.Marshal(ssmproto.HandshakeRequestPayload{AgentVersion: se.s.cfg.AgentVersion, RequestedClientActions: actions})
-	start := time.Now()
-	if err := ch.Send(ssmproto.HandshakeRequest, req); err != nil {
-		return "", err
-	}
-	resp, err := awaitResponse(ch)
-	if err != nil {
-		return "", err
-	}
-	if !atLeast(resp.ClientVersion, "1.1.70") {
-		return "", fmt.Errorf("client version %s does not multiplex, and the local stand-in's agent only does", resp.ClientVersion)
-	}
-	done, _ := json.Marshal(ssmproto.HandshakeCompletePayload{HandshakeTimeToComplete: time.Since(start)})
-	return resp.ClientVersion, ch.Send(ssmproto.HandshakeComplete, done)
-}
-
-func awaitResponse(ch *ssmproto.Channel) (*ssmproto.HandshakeResponsePayload, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for {
-		m, err := ch.Receive(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("no handshake response: %w", err)
-		}
-		if m.PayloadType != ssmproto.HandshakeResponse {
-			continue
-		}
-		var resp ssmproto.HandshakeResponsePayload
-		if err := json.Unmarshal(m.Payload, &resp); err != nil {
-			return nil, fmt.Errorf("handshake response: %w", err)
-		}
-		for _, a := range resp.ProcessedClientActions {
-			if a.ActionStatus != ssmproto.ActionSuccess {
-				return nil, fmt.Errorf("the client refused %s: %s", a.ActionType, a.Error)
-			}
-		}
-		return &resp, nil
-	}
 }
 
 func first(v []string) string {

@@ -27,6 +27,7 @@ type session struct {
 	state         string
 	signed        bool
 	clientVersion string
+	encrypted     bool
 	streams       int
 	ch            *ssmproto.Channel
 	once          sync.Once
@@ -41,6 +42,8 @@ type SessionInfo struct {
 	// Authorization header, as AWS's client sends it.
 	Signed        bool
 	ClientVersion string
+	// Encrypted says the session's data was encrypted with a KMS data key.
+	Encrypted bool
 	// Streams is how many connections were forwarded to the port.
 	Streams int
 }
@@ -58,7 +61,7 @@ func (se *session) info() SessionInfo {
 	se.mu.Lock()
 	defer se.mu.Unlock()
 	return SessionInfo{Target: se.target, Port: se.port, State: se.state, Signed: se.signed,
-		ClientVersion: se.clientVersion, Streams: se.streams}
+		ClientVersion: se.clientVersion, Encrypted: se.encrypted, Streams: se.streams}
 }
 
 // connect makes ch the session's data channel; only a started session

@@ -42,8 +42,9 @@ type Config struct {
 	AgentVersion string
 	// KMSKeyID, when set, makes the agent ask clients to encrypt the
 	// session with that KMS key, as AWS does when the account's Session
-	// Manager preferences say so.
+	// Manager preferences say so; KMS then decrypts the data key.
 	KMSKeyID string
+	KMS      KMS
 	// DropEvery, when > 1, loses every DropEvery-th frame the agent side
 	// sends, so clients must acknowledge and resend as on a real link.
 	DropEvery int

@@ -14,16 +14,26 @@ const PayloadSize = 1024
 // Bridge turns the channel's Output messages into a byte stream: what is
 // written to the returned connection is sent as Output messages of at most
 // PayloadSize bytes, what the other side sends as Output is read from it.
-// Flag messages go to onFlag. Port sessions run smux over this connection.
-// It closes when the channel ends, and closing it closes the channel.
-func Bridge(ch *Channel, onFlag func(FlagValue)) net.Conn {
+// Flag messages go to onFlag. With a cipher (KMS-encrypted sessions) the
+// Output payloads are sealed and opened with it. Port sessions run smux
+// over this connection. It closes when the channel ends, and closing it
+// closes the channel.
+func Bridge(ch *Channel, onFlag func(FlagValue), c *SessionCipher) net.Conn {
 	outer, inner := net.Pipe()
 	go func() { // written: send
 		defer ch.Close()
 		buf := make([]byte, PayloadSize)
 		for {
 			n, err := inner.Read(buf)
-			if err != nil || ch.Send(Output, append([]byte(nil), buf[:n]...)) != nil {
+			if err != nil {
+				inner.Close()
+				return
+			}
+			payload := append([]byte(nil), buf[:n]...)
+			if c != nil {
+				payload = c.Seal(payload)
+			}
+			if ch.Send(Output, payload) != nil {
 				inner.Close()
 				return
 			}
@@ -38,7 +48,13 @@ func Bridge(ch *Channel, onFlag func(FlagValue)) net.Conn {
 			}
 			switch m.PayloadType {
 			case Output:
-				if _, err := inner.Write(m.Payload); err != nil {
+				p := m.Payload
+				if c != nil {
+					if p, err = c.Open(p); err != nil {
+						return
+					}
+				}
+				if _, err := inner.Write(p); err != nil {
 					return
 				}
 			case Flag:

@@ -178,15 +178,13 @@ func (c *Channel) resendLoop() {
 			return
 		case <-t.C:
 		}
-		due, stuck := c.out.due(time.Now(), c.opts.GiveUpAfter)
+		raw, stuck := c.out.due(time.Now(), c.opts.GiveUpAfter)
 		if stuck {
 			c.fail(fmt.Errorf("the other side acknowledged nothing for %s", c.opts.GiveUpAfter))
 			return
 		}
-		for _, raw := range due {
-			if c.write(raw) != nil {
-				return
-			}
+		if raw != nil && c.write(raw) != nil {
+			return
 		}
 	}
 }

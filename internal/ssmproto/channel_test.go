@@ -93,7 +93,7 @@ func TestChannelDeliversEverythingInOrderOverALossyLink(t *testing.T) {
 	client := NewChannel(a, InputStreamData, fastOptions())
 	agent := NewChannel(b, OutputStreamData, fastOptions())
 	defer client.Close()
-	const n = 400
+	const n = 150
 	send := func(c *Channel) {
 		for i := 0; i < n; i++ {
 			if err := c.Send(Output, binary.BigEndian.AppendUint32(nil, uint32(i))); err != nil {

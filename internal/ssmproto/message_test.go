@@ -77,3 +77,34 @@ func TestFlagPayload(t *testing.T) {
 		t.Error("a short flag payload decoded to a flag")
 	}
 }
+
+// TestAgentCipherOpensWhatThePluginSeals: what AWS's session-manager-plugin
+// (its encryption.Encrypter, run once outside this repository with the data
+// key 00 01 02 … 3f) sealed as a client, our agent's cipher opens, and what
+// our client seals, our agent opens: the client seals with the key's
+// second half and opens with its first, as the plugin does.
+func TestAgentCipherOpensWhatThePluginSeals(t *testing.T) {
+	key := make([]byte, DataKeyBytes)
+	for i := range key {
+		key[i] = byte(i)
+	}
+	golden, err := os.ReadFile("testdata/plugin_sealed_by_client.hex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, _ := hex.DecodeString(strings.TrimSpace(string(golden)))
+	agent, _ := NewAgentCipher(key)
+	if got, err := agent.Open(sealed); err != nil || string(got) != "from the plugin client" {
+		t.Fatalf("the agent's cipher opened %q, %v", got, err)
+	}
+	client, _ := NewClientCipher(key)
+	if got, err := agent.Open(client.Seal([]byte("ours"))); err != nil || string(got) != "ours" {
+		t.Errorf("our client to our agent: %q %v", got, err)
+	}
+	if got, err := client.Open(agent.Seal([]byte("back"))); err != nil || string(got) != "back" {
+		t.Errorf("our agent to our client: %q %v", got, err)
+	}
+	if _, err := client.Open(client.Seal([]byte("x"))); err == nil {
+		t.Error("a side opened what it sealed itself: the two directions share a key")
+	}
+}

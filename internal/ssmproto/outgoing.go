@@ -32,7 +32,7 @@ type outgoing struct {
 type sent struct {
 	raw         []byte
 	first, last time.Time
-	resent      bool
+	resends     int
 }
 
 func (o *outgoing) init(window int) {
@@ -77,7 +77,7 @@ func (o *outgoing) acked(seq int64) {
 		return
 	}
 	delete(o.pending, seq)
-	if !s.resent {
+	if s.resends == 0 {
 		o.sample(float64(time.Since(s.first)))
 	}
 	o.cond.Broadcast()
@@ -93,28 +93,33 @@ func (o *outgoing) sample(r float64) {
 	o.rto = min(time.Duration(o.srtt+math.Max(float64(granularity), 4*o.rttvar)), maxRTO)
 }
 
-// due returns the messages to send again now, oldest first, and whether
-// one has waited longer than giveUp.
-func (o *outgoing) due(now time.Time, giveUp time.Duration) (raws [][]byte, stuck bool) {
+// due returns the message to send again now, if any, and whether one has
+// waited longer than giveUp. Like TCP (and AWS's own client and agent),
+// only the oldest unacknowledged message is sent again, each time after
+// twice as long (up to maxRTO): a peer that acknowledges nothing for a
+// while (its queue is full) is not flooded with the whole window again
+// and again, and a lost message in the middle goes again once it is the
+// oldest.
+func (o *outgoing) due(now time.Time, giveUp time.Duration) (raw []byte, stuck bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	kept := o.order[:0]
-	for _, seq := range o.order {
-		s, ok := o.pending[seq]
+	for len(o.order) > 0 {
+		s, ok := o.pending[o.order[0]]
 		if !ok {
+			o.order = o.order[1:]
 			continue
 		}
-		kept = append(kept, seq)
 		if now.Sub(s.first) > giveUp {
-			stuck = true
+			return nil, true
 		}
-		if now.Sub(s.last) >= o.rto {
-			s.last, s.resent = now, true
-			raws = append(raws, s.raw)
+		wait := o.rto << min(s.resends, 8)
+		if now.Sub(s.last) < min(wait, maxRTO) {
+			return nil, false
 		}
+		s.last, s.resends = now, s.resends+1
+		return s.raw, false
 	}
-	o.order = kept
-	return raws, stuck
+	return nil, false
 }
 
 // wake releases senders waiting for room: the channel ended.

@@ -18,7 +18,7 @@ type session struct {
 	mux *smux.Session
 }
 
-func newSession(id string, ch *ssmproto.Channel, agentVersion string) (*session, error) {
+func newSession(id string, ch *ssmproto.Channel, agentVersion string, c *ssmproto.SessionCipher) (*session, error) {
 	conf := smux.DefaultConfig()
 	// Newer agents run smux without keep-alives (they would defeat the
 	// session's idle timeout) and expect clients to do the same.
@@ -27,7 +27,7 @@ func newSession(id string, ch *ssmproto.Channel, agentVersion string) (*session,
 		if f == ssmproto.ConnectToPortError {
 			log.Printf("[DEBUG] session %s: the agent could not connect to the instance's port (not listening yet?)", id)
 		}
-	}), conf)
+	}, c), conf)
 	if err != nil {
 		return nil, fmt.Errorf("session %s: %w", id, err)
 	}

@@ -45,17 +45,17 @@ func startSession(ctx context.Context, cfg *Config, started func(id string)) (*s
 		return nil, fmt.Errorf("session %s: opening its data channel: %w", id, err)
 	}
 	ch := ssmproto.NewChannel(ws, ssmproto.InputStreamData, ssmproto.Options{})
-	agent, err := handshake(ctx, ch, cfg.InstanceID)
-	if err != nil {
+	h := &handshaker{ch: ch, cfg: cfg, sessionID: id}
+	if err := h.run(ctx); err != nil {
 		ch.Close()
 		return nil, fmt.Errorf("session %s: %w", id, err)
 	}
-	s, err := newSession(id, ch, agent)
+	s, err := newSession(id, ch, h.agent, h.cipher)
 	if err != nil {
 		ch.Close()
 		return nil, err
 	}
-	cfg.Say(fmt.Sprintf("Session %s: 127.0.0.1:%d forwards to port %d of %s (SSM agent %s)", id, cfg.LocalPort, cfg.RemotePort, cfg.InstanceID, agent))
+	cfg.Say(fmt.Sprintf("Session %s: 127.0.0.1:%d forwards to port %d of %s (SSM agent %s%s)", id, cfg.LocalPort, cfg.RemotePort, cfg.InstanceID, h.agent, encrypted(h.cipher)))
 	return s, nil
 }
 
@@ -117,4 +117,11 @@ func dial(ctx context.Context, cfg *Config, streamURL string) (*websocket.Conn, 
 		resp.Body.Close()
 	}
 	return ws, err
+}
+
+func encrypted(c *ssmproto.SessionCipher) string {
+	if c == nil {
+		return ""
+	}
+	return ", encrypted with KMS"
 }

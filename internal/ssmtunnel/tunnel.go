@@ -24,6 +24,7 @@ import (
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmproto"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
@@ -33,9 +34,17 @@ type SSM interface {
 	TerminateSession(context.Context, *ssm.TerminateSessionInput, ...func(*ssm.Options)) (*ssm.TerminateSessionOutput, error)
 }
 
+// KMS is the part of the KMS API a tunnel calls for encrypted sessions.
+type KMS interface {
+	GenerateDataKey(context.Context, *kms.GenerateDataKeyInput, ...func(*kms.Options)) (*kms.GenerateDataKeyOutput, error)
+}
+
 // Config says where a tunnel leads.
 type Config struct {
 	SSM SSM
+	// KMS makes the data key of sessions the account's Session Manager
+	// preferences encrypt (nil: such sessions fail, saying why).
+	KMS KMS
 	// Credentials and Region sign the data channel's websocket request,
 	// as AWS's own client does (service ssmmessages).
 	Credentials aws.CredentialsProvider

@@ -119,7 +119,7 @@ func roundTrip(t *testing.T, conn net.Conn, n int) {
 // concurrent connections intact over a link that loses frames, and on
 // Close ends the session at the agent and terminates it.
 func TestTunnelCarriesConnectionsThroughTheSession(t *testing.T) {
-	si, _, cfg := standIn(t, localssm.Config{Targets: &offlineTargets{offline: 2}, Host: &echoHost{addr: echoServer(t)}, DropEvery: 7})
+	si, _, cfg := standIn(t, localssm.Config{Targets: &offlineTargets{offline: 2}, Host: &echoHost{addr: echoServer(t)}, DropEvery: 25})
 	tun, err := Open(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestTunnelCarriesConnectionsThroughTheSession(t *testing.T) {
 				return
 			}
 			defer conn.Close()
-			roundTrip(t, conn, 200<<10)
+			roundTrip(t, conn, 100<<10)
 		}()
 	}
 	wg.Wait()
