@@ -51,6 +51,9 @@ func (c *SessionManagerConfig) Prepare(sshInterface string, hasProfile bool, com
 	if c.PauseBeforeSSM < 0 {
 		errs = append(errs, fmt.Errorf("pause_before_ssm %s is negative", c.PauseBeforeSSM))
 	}
+	if comm.Type != "" && comm.Type != "ssh" {
+		errs = append(errs, fmt.Errorf("ssh_interface = %q connects the ssh communicator; communicator is %q", sessionManager, comm.Type))
+	}
 	if !hasProfile {
 		errs = append(errs, fmt.Errorf("ssh_interface = %q needs an instance profile that lets the SSM agent register "+
 			"(AWS's AmazonSSMManagedInstanceCore policy): set iam_instance_profile, or "+

@@ -2,8 +2,10 @@ package ami
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -62,6 +64,10 @@ func (s *StepSessionTunnel) Run(ctx context.Context, state multistep.StateBag) m
 	s.tunnel, err = ssmtunnel.Open(ctx, ssmtunnel.Config{SSM: client, KMS: keys, Credentials: client.Options().Credentials,
 		Region: s.Region, InstanceID: id, RemotePort: s.RemotePort, LocalPort: s.LocalPort,
 		ConnectTimeout: s.ConnectTimeout, Say: uiOf(state).Say})
+	if errors.Is(err, syscall.EADDRINUSE) && s.LocalPort != 0 {
+		return halt(state, fmt.Errorf("session_manager_port %d is in use on this machine: choose another, or remove it "+
+			"to have a free port chosen: %w", s.LocalPort, err))
+	}
 	if err != nil {
 		return halt(state, fmt.Errorf("ssh_interface = %q: %w", sessionManager, err))
 	}

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -86,4 +87,24 @@ func TestStepSessionTunnelPauseIsCancellable(t *testing.T) {
 		t.Errorf("calls %+v, output:\n%s", si.Calls(), out.String())
 	}
 	s.Cleanup(state)
+}
+
+// TestStepSessionTunnelPortInUse: a session_manager_port something else
+// listens on fails naming the attribute.
+func TestStepSessionTunnelPortInUse(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	var out bytes.Buffer
+	state := testState(&out)
+	s, _ := sessionStep(t)
+	s.LocalPort = busy.Addr().(*net.TCPAddr).Port
+	if s.Run(context.Background(), state) != multistep.ActionHalt {
+		t.Fatal("Run continued")
+	}
+	if err := state.Get("error").(error); !strings.Contains(err.Error(), "session_manager_port "+strconv.Itoa(s.LocalPort)+" is in use") {
+		t.Errorf("error %v", err)
+	}
 }
