@@ -16,6 +16,8 @@ import (
 	"net/netip"
 	"path/filepath"
 	"sync"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/localssm"
 )
 
 // Config says where the cloud keeps its state and finds what it boots.
@@ -44,6 +46,8 @@ type Cloud struct {
 	cfg   Config
 	moto  *motoClient
 	spawn *spawner
+	// ssm is the Session Manager stand-in for this cloud's instances.
+	ssm *localssm.StandIn
 	// layerMu: a layer being made is never collected half-way.
 	layerMu sync.Mutex
 
@@ -56,6 +60,7 @@ type Cloud struct {
 // New returns a cloud with the base images known and nothing running.
 func New(cfg Config) *Cloud {
 	c := &Cloud{cfg: cfg, moto: newMotoClient(cfg.MotoURL), spawn: newSpawner()}
+	c.ssm = c.newStandIn()
 	c.reset()
 	return c
 }
@@ -73,6 +78,7 @@ func (c *Cloud) reset() {
 
 // Reset stops every instance and forgets every image (moto was reset).
 func (c *Cloud) Reset() {
+	c.ssm.Close()
 	c.Shutdown()
 	c.reset()
 	c.gcLayers()
@@ -109,6 +115,7 @@ func (c *Cloud) instance(id string) *Instance {
 
 // Shutdown stops every instance (their disks stay) and waits for them.
 func (c *Cloud) Shutdown() {
+	c.ssm.Close()
 	c.mu.Lock()
 	var all []*Instance
 	for _, in := range c.instances {

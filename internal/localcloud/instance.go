@@ -53,6 +53,8 @@ type Instance struct {
 	netns     *os.File
 	exited    chan struct{}
 	gate      *gate
+	// runningSince is when its init last said ready.
+	runningSince time.Time
 }
 
 // boot starts the instance's PID 1 (localcloud/instance/boot.sh) in new
@@ -156,7 +158,7 @@ func (c *Cloud) awaitReady(in *Instance, ready *os.File, exited chan struct{}) {
 	if strings.TrimSpace(line) != "ready" {
 		c.logf("%s: did not boot; see %s", in.ID, filepath.Join(c.instanceDir(in.ID), "console.log"))
 	}
-	in.phase = phaseRunning
+	in.phase, in.runningSince = phaseRunning, time.Now()
 	if in.netns != nil {
 		in.gate = c.openGate(in, in.proc.Pid, in.netns)
 	}

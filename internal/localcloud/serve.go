@@ -12,14 +12,16 @@ import (
 )
 
 // Handler is the cloud's endpoint: the EC2 API (moto behind the proxy,
-// with this cloud as a hook) and the cloud's own listing under
-// /localcloud/.
+// with this cloud as a hook), Session Manager sessions (the stand-in) and
+// the cloud's own listing under /localcloud/.
 func (c *Cloud) Handler() (http.Handler, *ec2proxy.Proxy) {
 	proxy := ec2proxy.New(c.cfg.MotoURL)
 	proxy.Use(c)
 	mux := http.NewServeMux()
 	mux.Handle("/localcloud/", c)
-	mux.Handle("/", proxy)
+	// SSM's session calls and data channels go to the stand-in, every
+	// other call (EC2, IAM, SSM parameters) to moto through the proxy.
+	mux.Handle("/", c.ssm.Handler(proxy))
 	return mux, proxy
 }
 
