@@ -34,19 +34,21 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.code + ": " + e.message }
 
-// serveAPI answers one SSM API call (the awsJson1_1 protocol).
-func (s *StandIn) serveAPI(w http.ResponseWriter, r *http.Request, action string) {
+// serveAPI answers one SSM API call (the awsJson1_1 protocol); moto
+// (next) first says whether the caller may make it.
+func (s *StandIn) serveAPI(w http.ResponseWriter, r *http.Request, action string, next http.Handler) {
 	body, _ := io.ReadAll(r.Body)
 	call := Call{Action: action}
 	if m := credentialRegion.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 		call.Region = m[1]
 	}
 	var answer any
-	var err error
-	switch action {
-	case "StartSession":
+	err := authorize(r, body, next)
+	switch {
+	case err != nil:
+	case action == "StartSession":
 		answer, err = s.startSession(r, body, &call)
-	case "TerminateSession":
+	case action == "TerminateSession":
 		answer, err = s.terminateSession(body, &call)
 	default:
 		err = &apiError{http.StatusBadRequest, "ValidationException", "the local stand-in does not implement " + action}

@@ -97,7 +97,7 @@ func (s *StandIn) Handler(next http.Handler) http.Handler {
 		case strings.HasPrefix(r.URL.Path, dataChannelPath):
 			s.serveDataChannel(w, r)
 		case target == "AmazonSSM.StartSession", target == "AmazonSSM.TerminateSession", target == "AmazonSSM.ResumeSession":
-			s.serveAPI(w, r, strings.TrimPrefix(target, "AmazonSSM."))
+			s.serveAPI(w, r, strings.TrimPrefix(target, "AmazonSSM."), next)
 		default:
 			next.ServeHTTP(w, r)
 		}

@@ -86,9 +86,14 @@ func standInB(b *testing.B, host localssm.Host) (*localssm.StandIn, *ssm.Client,
 }
 
 func standInConfig(t testing.TB, cfg localssm.Config) (*localssm.StandIn, *ssm.Client, Config) {
+	return standInBefore(t, cfg, http.NotFoundHandler())
+}
+
+// standInBefore is a stand-in in front of next (moto, say).
+func standInBefore(t testing.TB, cfg localssm.Config, next http.Handler) (*localssm.StandIn, *ssm.Client, Config) {
 	t.Helper()
 	si := localssm.New(cfg)
-	srv := httptest.NewServer(si.Handler(http.NotFoundHandler()))
+	srv := httptest.NewServer(si.Handler(next))
 	t.Cleanup(func() { si.Close(); srv.Close() })
 	creds := credentials.NewStaticCredentialsProvider("test", "test", "")
 	client := ssm.New(ssm.Options{Region: "eu-west-1", BaseEndpoint: aws.String(srv.URL), Credentials: creds})
@@ -243,5 +248,24 @@ func TestTunnelFailsClearly(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestTunnelDeniedByIAM: when moto, enforcing IAM, denies the caller
+// ssm:StartSession, the stand-in answers as SSM does and Open fails with
+// the denial.
+func TestTunnelDeniedByIAM(t *testing.T) {
+	denying := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, `<ErrorResponse><Errors><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::123456789012:user/u `+
+			`is not authorized to perform: ssm:StartSession</Message></Error></Errors></ErrorResponse>`)
+	})
+	si, _, cfg := standInBefore(t, localssm.Config{Targets: &offlineTargets{}, Host: &echoHost{addr: echoServer(t)}}, denying)
+	_, err := Open(context.Background(), cfg)
+	if err == nil || !strings.Contains(err.Error(), "AccessDeniedException") || !strings.Contains(err.Error(), "not authorized to perform: ssm:StartSession") {
+		t.Fatalf("Open: %v", err)
+	}
+	if calls := si.Calls(); len(calls) != 1 || calls[0].Error != "AccessDeniedException" || len(si.Sessions()) != 0 {
+		t.Errorf("calls %+v, sessions %+v", calls, si.Sessions())
 	}
 }
