@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/logsecret"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmproto"
 )
 
@@ -34,6 +35,8 @@ func startSession(ctx context.Context, cfg *Config, started func(id string)) (*s
 	}
 	id := aws.ToString(out.SessionId)
 	started(id)
+	// The token opens the session's data channel: never in a log.
+	logsecret.Register(aws.ToString(out.TokenValue))
 	ws, err := dial(ctx, cfg, aws.ToString(out.StreamUrl))
 	if err != nil {
 		return nil, fmt.Errorf("session %s: opening its data channel: %w", id, err)
