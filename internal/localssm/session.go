@@ -46,6 +46,8 @@ type SessionInfo struct {
 	Encrypted bool
 	// Streams is how many connections were forwarded to the port.
 	Streams int
+	// Token is the session's TokenValue.
+	Token string
 }
 
 func (s *StandIn) newSession(target string, port int, params map[string][]string) *session {
@@ -61,7 +63,7 @@ func (se *session) info() SessionInfo {
 	se.mu.Lock()
 	defer se.mu.Unlock()
 	return SessionInfo{Target: se.target, Port: se.port, State: se.state, Signed: se.signed,
-		ClientVersion: se.clientVersion, Encrypted: se.encrypted, Streams: se.streams}
+		ClientVersion: se.clientVersion, Encrypted: se.encrypted, Streams: se.streams, Token: se.token}
 }
 
 // connect makes ch the session's data channel; only a started session

@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/localssm"
 )
@@ -151,8 +152,12 @@ func TestTunnelCarriesConnectionsThroughTheSession(t *testing.T) {
 		t.Fatalf("SSM calls %+v", calls)
 	}
 	id := calls[2].SessionID
-	if s := si.Sessions()[id]; s.State != "Connected" || !s.Signed || s.ClientVersion != clientVersion || s.Streams != 3 {
+	s := si.Sessions()[id]
+	if s.State != "Connected" || !s.Signed || s.ClientVersion != clientVersion || s.Streams != 3 {
 		t.Errorf("session %+v", s)
+	}
+	if masked := packersdk.LogSecretFilter.FilterString("token " + s.Token); strings.Contains(masked, s.Token) {
+		t.Errorf("the session's token is not masked in logs: %s", masked)
 	}
 	if err := tun.Close(); err != nil {
 		t.Fatal(err)
