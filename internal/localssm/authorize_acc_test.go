@@ -26,7 +26,9 @@ func (online) Online(context.Context, string, string) error { return nil }
 
 type nowhere struct{}
 
-func (nowhere) Dial(context.Context, string, int) (net.Conn, error) { return nil, errors.New("no port") }
+func (nowhere) Dial(context.Context, string, int) (net.Conn, error) {
+	return nil, errors.New("no port")
+}
 
 // TestStandInEnforcesIAMThroughMoto: with moto enforcing IAM, the stand-in
 // answers StartSession with SSM's AccessDeniedException while the caller's
