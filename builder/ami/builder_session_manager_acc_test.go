@@ -4,7 +4,6 @@ package ami
 
 import (
 	"context"
-	"errors"
 	"net"
 	"net/http/httptest"
 	"os"
@@ -15,11 +14,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
-	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/localssm"
@@ -158,98 +154,4 @@ func assertGroupAdmitsNothing(t *testing.T, c *ec2.Client) {
 	if perms := groups.SecurityGroups[0].IpPermissions; len(perms) != 0 {
 		t.Errorf("temporary group admits %+v; with session_manager it must admit nothing", perms)
 	}
-}
-
-// TestSessionManagerFailsLikeAWS: an instance profile whose role does not
-// let the agent register means the instance never comes online, as on AWS:
-// the build fails within ssh_timeout saying what the instance needs, and
-// leaves nothing; a build cancelled while SSH runs through a session ends
-// the session and leaves nothing either.
-func TestSessionManagerFailsLikeAWS(t *testing.T) {
-	e := newSessionEnv(t)
-	ctx := context.Background()
-	makeProfile(t, e.moto.IAM(t), "logs-only", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:*"],"Resource":["*"]}]}`)
-	raw := e.sessionTemplate(map[string]any{"iam_instance_profile": "logs-only", "ssh_timeout": "4s"})
-	_, err, out := e.run(t, ctx, raw, &runHook{})
-	if err == nil || !strings.Contains(err.Error(), "did not come online with Systems Manager within 4s") ||
-		!strings.Contains(err.Error(), "AmazonSSMManagedInstanceCore") {
-		t.Fatalf("err = %v\n%s", err, out)
-	}
-	e.assertNothingLeft(t)
-
-	cctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	raw = e.sessionTemplate(map[string]any{"temporary_iam_instance_profile_policy_document": ssmCorePolicy})
-	if _, err, out := e.run(t, cctx, raw, &runHook{fail: func() error { cancel(); return errors.New("interrupted") }}); err == nil {
-		t.Fatalf("cancelled build succeeded\n%s", out)
-	}
-	for id, s := range e.ssm.Sessions() {
-		if s.State != "Terminated" {
-			t.Errorf("session %s left %s", id, s.State)
-		}
-	}
-	assertNoIAMLeft(t, e.moto.IAM(t))
-	e.assertNothingLeft(t)
-}
-
-// makeProfile makes an instance profile whose role has the inline policy.
-func makeProfile(t *testing.T, c *iam.Client, name, policy string) {
-	t.Helper()
-	ctx := context.Background()
-	steps := []func() error{
-		func() error {
-			_, err := c.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String(name), AssumeRolePolicyDocument: aws.String(ec2TrustPolicy)})
-			return err
-		},
-		func() error {
-			_, err := c.PutRolePolicy(ctx, &iam.PutRolePolicyInput{RoleName: aws.String(name), PolicyName: aws.String(name), PolicyDocument: aws.String(policy)})
-			return err
-		},
-		func() error {
-			_, err := c.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String(name)})
-			return err
-		},
-		func() error {
-			_, err := c.AddRoleToInstanceProfile(ctx, &iam.AddRoleToInstanceProfileInput{InstanceProfileName: aws.String(name), RoleName: aws.String(name)})
-			return err
-		},
-	}
-	for _, s := range steps {
-		if err := s(); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
-// TestSessionManagerBuildEncryptedWithKMS: when the account's Session
-// Manager preferences encrypt sessions (the stand-in's agent asks for it
-// with a KMS key made in moto), the build makes the session's data key with
-// KMS, passes the agent's challenge and SSH runs through the encrypted
-// session.
-func TestSessionManagerBuildEncryptedWithKMS(t *testing.T) {
-	e := newSessionEnvWith(t, func(b *buildEnv, cfg *localssm.Config) {
-		keys := kms.New(kms.Options{Region: ec2test.DefaultRegion, BaseEndpoint: aws.String(b.moto.URL),
-			Credentials: credentials.NewStaticCredentialsProvider("test", "test", "")})
-		key, err := keys.CreateKey(context.Background(), &kms.CreateKeyInput{Description: aws.String("sessions")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.KMSKeyID, cfg.KMS = aws.ToString(key.KeyMetadata.KeyId), keys
-	})
-	raw := e.sessionTemplate(map[string]any{"temporary_iam_instance_profile_policy_document": ssmCorePolicy})
-	hook := &runHook{commands: []string{"echo sealed > via-kms.txt"}}
-	if _, err, out := e.run(t, context.Background(), raw, hook); err != nil {
-		t.Fatalf("build failed: %v\n%s", err, out)
-	} else if !strings.Contains(out, "encrypted with KMS") {
-		t.Errorf("the build did not say the session is encrypted:\n%s", out)
-	}
-	if b, err := os.ReadFile(filepath.Join(e.ssh.Home, "via-kms.txt")); err != nil || string(b) != "sealed\n" {
-		t.Errorf("provisioner did not run: %q %v", b, err)
-	}
-	for id, s := range e.ssm.Sessions() {
-		if !s.Encrypted || s.Streams == 0 || s.State != "Terminated" {
-			t.Errorf("session %s: %+v; want encrypted, used, terminated", id, s)
-		}
-	}
-	e.assertNothingLeft(t)
 }

@@ -11,78 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	iamtypes "github.com/aws/aws-sdk-go-v2/service/iam/types"
-	"github.com/aws/smithy-go"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 )
-
-// fakeIAM records IAM calls by name; fail makes a call fail once with the
-// given error, invisible makes GetInstanceProfile answer NoSuchEntity that
-// many times, onCall runs inside each call (e.g. to cancel the build).
-type fakeIAM struct {
-	calls     []string
-	inputs    map[string]any
-	fail      map[string]error
-	invisible int
-	roles     int
-	onCall    func(name string)
-}
-
-func (f *fakeIAM) record(name string, in any) error {
-	f.calls = append(f.calls, name)
-	if f.inputs == nil {
-		f.inputs = map[string]any{}
-	}
-	f.inputs[name] = in
-	if f.onCall != nil {
-		f.onCall(name)
-	}
-	if err := f.fail[name]; err != nil {
-		delete(f.fail, name)
-		return err
-	}
-	return nil
-}
-
-func iamErr(code string) error { return &smithy.GenericAPIError{Code: code, Message: code} }
-
-func (f *fakeIAM) CreateRole(_ context.Context, in *iam.CreateRoleInput, _ ...func(*iam.Options)) (*iam.CreateRoleOutput, error) {
-	return &iam.CreateRoleOutput{}, f.record("CreateRole", in)
-}
-func (f *fakeIAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput, _ ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error) {
-	return &iam.PutRolePolicyOutput{}, f.record("PutRolePolicy", in)
-}
-func (f *fakeIAM) CreateInstanceProfile(_ context.Context, in *iam.CreateInstanceProfileInput, _ ...func(*iam.Options)) (*iam.CreateInstanceProfileOutput, error) {
-	return &iam.CreateInstanceProfileOutput{}, f.record("CreateInstanceProfile", in)
-}
-func (f *fakeIAM) AddRoleToInstanceProfile(_ context.Context, in *iam.AddRoleToInstanceProfileInput, _ ...func(*iam.Options)) (*iam.AddRoleToInstanceProfileOutput, error) {
-	return &iam.AddRoleToInstanceProfileOutput{}, f.record("AddRoleToInstanceProfile", in)
-}
-func (f *fakeIAM) GetInstanceProfile(_ context.Context, in *iam.GetInstanceProfileInput, _ ...func(*iam.Options)) (*iam.GetInstanceProfileOutput, error) {
-	if err := f.record("GetInstanceProfile", in); err != nil {
-		return nil, err
-	}
-	if f.invisible > 0 {
-		f.invisible--
-		return nil, iamErr("NoSuchEntity")
-	}
-	return &iam.GetInstanceProfileOutput{InstanceProfile: &iamtypes.InstanceProfile{Roles: make([]iamtypes.Role, f.roles)}}, nil
-}
-func (f *fakeIAM) RemoveRoleFromInstanceProfile(_ context.Context, in *iam.RemoveRoleFromInstanceProfileInput, _ ...func(*iam.Options)) (*iam.RemoveRoleFromInstanceProfileOutput, error) {
-	return &iam.RemoveRoleFromInstanceProfileOutput{}, f.record("RemoveRoleFromInstanceProfile", in)
-}
-func (f *fakeIAM) DeleteInstanceProfile(_ context.Context, in *iam.DeleteInstanceProfileInput, _ ...func(*iam.Options)) (*iam.DeleteInstanceProfileOutput, error) {
-	return &iam.DeleteInstanceProfileOutput{}, f.record("DeleteInstanceProfile", in)
-}
-func (f *fakeIAM) DeleteRolePolicy(_ context.Context, in *iam.DeleteRolePolicyInput, _ ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error) {
-	return &iam.DeleteRolePolicyOutput{}, f.record("DeleteRolePolicy", in)
-}
-func (f *fakeIAM) DeleteRole(_ context.Context, in *iam.DeleteRoleInput, _ ...func(*iam.Options)) (*iam.DeleteRoleOutput, error) {
-	return &iam.DeleteRoleOutput{}, f.record("DeleteRole", in)
-}
-
-func fixedClient[T any](c T) clientFor[T] {
-	return func(context.Context, string) (T, error) { return c, nil }
-}
 
 func profileStep(f *fakeIAM) *StepTemporaryInstanceProfile {
 	return &StepTemporaryInstanceProfile{IAM: fixedClient[temporaryProfileIAM](f), Region: "us-east-1", Name: "immutable-build-x",
@@ -130,67 +60,70 @@ func TestStepTemporaryInstanceProfile(t *testing.T) {
 	}
 }
 
-// TestStepTemporaryInstanceProfileFailures: Cleanup removes exactly what
-// was made when a create fails or the build is cancelled in the middle of
-// a create (which still completes, so its result is known), counts what is
-// already gone as removed, and prints the commands, in order, for what it
-// could not remove.
-func TestStepTemporaryInstanceProfileFailures(t *testing.T) {
-	t.Run("policy refused", func(t *testing.T) {
-		var out bytes.Buffer
-		state := testState(&out)
-		f := &fakeIAM{fail: map[string]error{"PutRolePolicy": iamErr("MalformedPolicyDocument")}}
-		s := profileStep(f)
-		if s.Run(context.Background(), state) != multistep.ActionHalt {
-			t.Fatal("Run continued")
+// TestTemporaryInstanceProfileRefusedPolicy: when IAM refuses the policy,
+// Cleanup deletes the role, the one part made.
+func TestTemporaryInstanceProfileRefusedPolicy(t *testing.T) {
+	var out bytes.Buffer
+	state := testState(&out)
+	f := &fakeIAM{fail: map[string]error{"PutRolePolicy": iamErr("MalformedPolicyDocument")}}
+	s := profileStep(f)
+	if s.Run(context.Background(), state) != multistep.ActionHalt {
+		t.Fatal("Run continued")
+	}
+	f.calls = nil
+	s.Cleanup(state)
+	if got := strings.Join(f.calls, " "); got != "DeleteRole" {
+		t.Errorf("cleanup calls %s, want only DeleteRole", got)
+	}
+}
+
+// TestTemporaryInstanceProfileCancelledDuringACreate: a build cancelled
+// while CreateInstanceProfile runs lets it complete (so its result is
+// known), makes nothing more, and Cleanup removes the three parts made.
+func TestTemporaryInstanceProfileCancelledDuringACreate(t *testing.T) {
+	var out bytes.Buffer
+	state := testState(&out)
+	ctx, cancel := context.WithCancel(context.Background())
+	f := &fakeIAM{onCall: func(n string) {
+		if n == "CreateInstanceProfile" {
+			cancel()
 		}
-		f.calls = nil
-		s.Cleanup(state)
-		if got := strings.Join(f.calls, " "); got != "DeleteRole" {
-			t.Errorf("cleanup calls %s, want only DeleteRole", got)
-		}
-	})
-	t.Run("cancelled during CreateInstanceProfile", func(t *testing.T) {
-		var out bytes.Buffer
-		state := testState(&out)
-		ctx, cancel := context.WithCancel(context.Background())
-		f := &fakeIAM{onCall: func(n string) {
-			if n == "CreateInstanceProfile" {
-				cancel()
-			}
-		}}
-		s := profileStep(f)
-		if s.Run(ctx, state) != multistep.ActionHalt {
-			t.Fatal("Run continued after cancel")
-		}
-		f.calls, f.onCall = nil, nil
-		s.Cleanup(state)
-		if got := strings.Join(f.calls, " "); got != "DeleteInstanceProfile DeleteRolePolicy DeleteRole" {
-			t.Errorf("cleanup calls %s", got)
-		}
-	})
-	t.Run("cleanup fails", func(t *testing.T) {
-		var out bytes.Buffer
-		state := testState(&out)
-		f := &fakeIAM{roles: 1}
-		s := profileStep(f)
-		if s.Run(context.Background(), state) != multistep.ActionContinue {
-			t.Fatalf("Run halted: %v", state.Get("error"))
-		}
-		f.fail = map[string]error{"RemoveRoleFromInstanceProfile": errors.New("throttled"), "DeleteRolePolicy": iamErr("NoSuchEntity"),
-			"DeleteRole": iamErr("DeleteConflict")}
-		s.Cleanup(state)
-		want := "aws iam remove-role-from-instance-profile --instance-profile-name immutable-build-x --role-name immutable-build-x\n" +
-			"  aws iam delete-role --role-name immutable-build-x"
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("output lacks the commands, in order:\n%s", out.String())
-		}
-		f.calls = nil
-		s.Cleanup(state) // a second run retries only what is left
-		if got := strings.Join(f.calls, " "); got != "RemoveRoleFromInstanceProfile DeleteRole" {
-			t.Errorf("second cleanup calls %s", got)
-		}
-	})
+	}}
+	s := profileStep(f)
+	if s.Run(ctx, state) != multistep.ActionHalt {
+		t.Fatal("Run continued after cancel")
+	}
+	f.calls, f.onCall = nil, nil
+	s.Cleanup(state)
+	if got := strings.Join(f.calls, " "); got != "DeleteInstanceProfile DeleteRolePolicy DeleteRole" {
+		t.Errorf("cleanup calls %s", got)
+	}
+}
+
+// TestTemporaryInstanceProfileCleanupFails: parts already gone count as
+// removed; for the others Cleanup prints the commands, in order, and a
+// second Cleanup tries only what is left.
+func TestTemporaryInstanceProfileCleanupFails(t *testing.T) {
+	var out bytes.Buffer
+	state := testState(&out)
+	f := &fakeIAM{roles: 1}
+	s := profileStep(f)
+	if s.Run(context.Background(), state) != multistep.ActionContinue {
+		t.Fatalf("Run halted: %v", state.Get("error"))
+	}
+	f.fail = map[string]error{"RemoveRoleFromInstanceProfile": errors.New("throttled"), "DeleteRolePolicy": iamErr("NoSuchEntity"),
+		"DeleteRole": iamErr("DeleteConflict")}
+	s.Cleanup(state)
+	want := "aws iam remove-role-from-instance-profile --instance-profile-name immutable-build-x --role-name immutable-build-x\n" +
+		"  aws iam delete-role --role-name immutable-build-x"
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("output lacks the commands, in order:\n%s", out.String())
+	}
+	f.calls = nil
+	s.Cleanup(state)
+	if got := strings.Join(f.calls, " "); got != "RemoveRoleFromInstanceProfile DeleteRole" {
+		t.Errorf("second cleanup calls %s", got)
+	}
 }
 
 func tagsOf(tags []iamtypes.Tag) map[string]string {
