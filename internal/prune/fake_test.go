@@ -96,7 +96,9 @@ type fakeRegion struct {
 	region string
 }
 
-func notFound(code, id string) error { return &smithy.GenericAPIError{Code: code, Message: id + " not found"} }
+func notFound(code, id string) error {
+	return &smithy.GenericAPIError{Code: code, Message: id + " not found"}
+}
 
 // call logs a call and lets the hook fail it, before it takes effect.
 func (c *fakeRegion) call(action, target string) error {
