@@ -1,6 +1,8 @@
-// Package command implements the plugin binary's own subcommands (history,
-// rollback, promote), which manage terraform.tfvars files outside a Packer
-// build with the same writing and validation rules as the post-processor.
+// Package command implements the plugin binary's own subcommands: history,
+// rollback and promote manage terraform.tfvars files (with the same writing
+// and validation rules as the post-processor) and SSM channels outside a
+// Packer build; history also shows an image's lineage; prune removes the
+// images no one needs any more.
 // Anything else on the command line belongs to the Packer plugin protocol
 // (describe, start …) and is left to the SDK.
 package command
@@ -22,15 +24,17 @@ const (
 
 // synopses are the usage lines of the subcommands, in the order shown.
 var synopses = map[string]string{
-	"history":  "history -file PATH [-variable ami_id]",
-	"rollback": "rollback -file PATH [-to ami-…] [-variable ami_id] [-map-variable NAME] [-module-dir DIR]",
-	"promote":  "promote -from STAGING.tfvars -to PROD.tfvars [-variable ami_id] [-map-variable NAME] [-module-dir DIR]",
+	"history":  "history -file PATH [-variable ami_id] | -ssm-parameter NAME | -image ami-… [-region R]",
+	"rollback": "rollback -file PATH [-to ami-…] [-variable ami_id] [-map-variable NAME] [-module-dir DIR] | -ssm-parameter NAME [-label L] [-to ami-…]",
+	"promote":  "promote -from STAGING.tfvars -to PROD.tfvars [-variable ami_id] [-map-variable NAME] [-module-dir DIR] | -ssm-parameter NAME [-from LABEL|VERSION] -to LABEL",
+	"prune":    "prune [-keep 3] [-keep-within 30d] [-file PATH]… [-ssm-parameter NAME]… [-regions R,…] [-name-prefix P]… [-build B]… [-apply]",
 }
 
 var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{
 	"history":  runHistory,
 	"rollback": runRollback,
 	"promote":  runPromote,
+	"prune":    runPrune,
 }
 
 // Run runs the subcommand named by args[0]. handled is false when args do not
@@ -52,16 +56,18 @@ func Run(args []string, stdout, stderr io.Writer) (code int, handled bool) {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintf(w, `packer-plugin-immutable manages the image IDs in terraform.tfvars files.
+	fmt.Fprintf(w, `packer-plugin-immutable manages the image IDs in terraform.tfvars files and
+SSM parameters, and the images themselves.
 
 Usage:
+  packer-plugin-immutable %s
   packer-plugin-immutable %s
   packer-plugin-immutable %s
   packer-plugin-immutable %s
 
 Run a subcommand with -h for its flags. Packer itself runs this binary as a
 plugin (describe, start …); see the immutable-tfvars post-processor.
-`, synopses["history"], synopses["rollback"], synopses["promote"])
+`, synopses["history"], synopses["rollback"], synopses["promote"], synopses["prune"])
 }
 
 // parse parses a subcommand's flags. It returns done=true with the exit code
@@ -103,4 +109,12 @@ func usageError(fs *flag.FlagSet, about string, stderr io.Writer, format string,
 func fail(stderr io.Writer, err error) int {
 	fmt.Fprintf(stderr, "error: %v\n", err)
 	return exitError
+}
+
+// joinProblems is nil for none, else one error listing them all.
+func joinProblems(problems []string) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(problems, "\n       "))
 }

@@ -9,22 +9,40 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsid"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmchannel"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/tfvarsfile"
 )
 
 const historyAbout = `Lists the image IDs written into the tfvars file (by builds, rollbacks
 and promotions), oldest first, from the history file beside it
-(PATH.history.jsonl). The current value is marked with *.`
+(PATH.history.jsonl). The current value is marked with *.
+
+With -ssm-parameter, lists the versions of an SSM parameter instead (and
+their labels). With -image, shows where an image came from: the image it was
+built on, and so on down to an image this plugin did not build (base -> app).`
 
 func runHistory(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("history", flag.ContinueOnError)
-	file := fs.String("file", "", "tfvars file (required), e.g. instances/terraform.tfvars")
+	file := fs.String("file", "", "tfvars file, e.g. instances/terraform.tfvars (or -ssm-parameter, or -image)")
 	variable := fs.String("variable", "ami_id", "variable whose history to show")
+	image := fs.String("image", "", "image whose lineage to show, e.g. ami-0123456789abcdef0")
+	ssmT := ssmFlags(fs)
 	if code, done := parse(fs, historyAbout, args, stdout, stderr); done {
 		return code
 	}
-	if *file == "" {
-		return usageError(fs, historyAbout, stderr, "-file is required")
+	switch {
+	case countSet(*file, *image, ssmT.name) != 1:
+		return usageError(fs, historyAbout, stderr, "name exactly one of -file, -ssm-parameter and -image")
+	case *image != "" && !awsid.IsAMIID(*image):
+		return usageError(fs, historyAbout, stderr, "-image %q is not an AMI ID such as ami-0123456789abcdef0", *image)
+	case *image != "":
+		return runChain(ssmT.aws, *image, stdout, stderr)
+	case ssmT.name != "":
+		if err := ssmchannel.CheckName(ssmT.name); err != nil {
+			return usageError(fs, historyAbout, stderr, "-ssm-parameter: %v", err)
+		}
+		return ssmT.history(stdout, stderr)
 	}
 	entries, err := tfvarsfile.ReadHistory(*file)
 	if err != nil {
@@ -42,6 +60,17 @@ func runHistory(args []string, stdout, stderr io.Writer) int {
 	}
 	printHistory(stdout, entries, current.String)
 	return exitOK
+}
+
+// countSet counts the non-empty values.
+func countSet(values ...string) int {
+	n := 0
+	for _, v := range values {
+		if v != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // forVariable keeps the entries that set variable.

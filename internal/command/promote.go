@@ -11,15 +11,30 @@ import (
 
 const promoteAbout = `Copies the current image ID (and, with -map-variable, the map of region
 to image ID) from one environment's tfvars file to another's, and records
-the promotion in the target's history. Then run terraform apply there.`
+the promotion in the target's history. Then run terraform apply there.
+
+With -ssm-parameter, -from and -to are labels of the parameter's versions:
+the label -to moves to the version -from names (a label, a version number,
+or by default the latest version), under a lock that serialises concurrent
+promotions from any machine.`
 
 func runPromote(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("promote", flag.ContinueOnError)
 	w := writeFlags(fs)
-	from := fs.String("from", "", "tfvars file to copy from (required), e.g. staging.tfvars")
-	to := fs.String("to", "", "tfvars file to write (required), e.g. prod.tfvars")
+	from := fs.String("from", "", "tfvars file to copy from (required), e.g. staging.tfvars; with -ssm-parameter a label or version (default: the latest)")
+	to := fs.String("to", "", "tfvars file to write (required), e.g. prod.tfvars; with -ssm-parameter the label to move, e.g. prod")
+	ssmT := ssmFlags(fs)
 	if code, done := parse(fs, promoteAbout, args, stdout, stderr); done {
 		return code
+	}
+	if ssmT.name != "" {
+		if *to == "" {
+			return usageError(fs, promoteAbout, stderr, "with -ssm-parameter, -to is required: the label to move, e.g. prod")
+		}
+		if err := checkSSMFlags(ssmT.name, *to); err != nil {
+			return usageError(fs, promoteAbout, stderr, "-to: %v", err)
+		}
+		return ssmT.promote(*from, *to, stdout, stderr)
 	}
 	if *from == "" || *to == "" {
 		return usageError(fs, promoteAbout, stderr, "-from and -to are both required")

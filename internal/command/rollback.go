@@ -12,21 +12,35 @@ import (
 
 const rollbackAbout = `Restores the image ID that was current before the current one (or the
 one named with -to) in the tfvars file, and records the rollback in its
-history. Run it again to go further back. Then run terraform apply.`
+history. Run it again to go further back. Then run terraform apply.
+
+With -ssm-parameter and -label, moves the label back instead: to the newest
+older version that holds another image (or to the newest version holding
+-to). With -ssm-parameter alone, writes the image before the current one (or
+-to) as a new version of the parameter.`
 
 func runRollback(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("rollback", flag.ContinueOnError)
 	w := writeFlags(fs)
 	file := fs.String("file", "", "tfvars file (required), e.g. instances/terraform.tfvars")
 	to := fs.String("to", "", "image ID to restore (default: the one before the current one)")
+	ssmT := ssmFlags(fs)
+	label := fs.String("label", "", "with -ssm-parameter: the label to move back, e.g. prod")
 	if code, done := parse(fs, rollbackAbout, args, stdout, stderr); done {
 		return code
 	}
 	switch {
-	case *file == "":
-		return usageError(fs, rollbackAbout, stderr, "-file is required")
+	case countSet(*file, ssmT.name) != 1:
+		return usageError(fs, rollbackAbout, stderr, "name one of -file and -ssm-parameter")
 	case *to != "" && !awsid.IsAMIID(*to):
 		return usageError(fs, rollbackAbout, stderr, "-to %q is not an AMI ID such as ami-0123456789abcdef0", *to)
+	case *label != "" && ssmT.name == "":
+		return usageError(fs, rollbackAbout, stderr, "-label moves a label of an SSM parameter: add -ssm-parameter")
+	case ssmT.name != "":
+		if err := checkSSMFlags(ssmT.name, *label); err != nil {
+			return usageError(fs, rollbackAbout, stderr, "%v", err)
+		}
+		return ssmT.rollback(*label, *to, stdout, stderr)
 	}
 	// The history and the current value are read under the file's lock:
 	// read before it, a build writing meanwhile would make the rollback
