@@ -173,4 +173,3 @@ func (s *switchHook) After(c *ec2proxy.Call, body []byte) []byte {
 	}
 	return body
 }
-
