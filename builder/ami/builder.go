@@ -18,6 +18,8 @@ import (
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmtunnel"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/lineage"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmchannel"
 )
 
 // Builder is the immutable-ami builder: it bakes an AMI from a temporary
@@ -93,6 +95,7 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 	name := "immutable-build-" + uuid.NewString()
 	polling := c.PollingConfig.Options()
 	temporaryKey := c.usesTemporaryKey()
+	ref, resolve, _ := ssmchannel.ParseResolve(c.SourceAMI) // checked by Prepare
 	debugKey := ""
 	if c.PackerDebug {
 		debugKey = fmt.Sprintf("ec2_%s.pem", c.PackerBuildName)
@@ -104,7 +107,12 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 		multistep.If(c.IAMInstanceProfile != "" && !c.SkipProfileValidation, &StepCheckInstanceProfile{
 			IAM: narrow[getInstanceProfileIAM](clients.IAM), Region: c.RawRegion, Profile: c.IAMInstanceProfile,
 			SessionManager: c.usesSessionManager()}),
+		multistep.If(resolve, &StepResolveSourceAMI{Ref: ref, SSM: func(ctx context.Context) (ssmchannel.Reader, error) {
+			return clients.SSM(ctx, c.RawRegion)
+		}}),
 		&StepSourceAMI{EC2: client, SourceAMI: c.SourceAMI, Filter: c.SourceAMIFilter, InstanceType: c.InstanceType},
+		&StepLineage{BuildUUID: buildUUID, Build: lineage.BuildName(c.PackerBuilderType, c.PackerBuildName), Region: c.RawRegion,
+			TemplateDir: c.TemplateDir, Fingerprint: c.fingerprintInput()},
 		&StepNetworkInfo{EC2: client, VpcID: c.VpcID, SubnetID: c.SubnetID, SubnetFilter: c.SubnetFilter, InstanceType: c.InstanceType},
 		&StepKeyPair{EC2: client, Comm: &c.Comm, Temporary: temporaryKey,
 			Type: c.Comm.SSHTemporaryKeyPairType, Bits: c.Comm.SSHTemporaryKeyPairBits,

@@ -27,6 +27,7 @@ type Config struct {
 	AMIConfig              `mapstructure:",squash"`
 	InstanceProfileConfig  `mapstructure:",squash"`
 	SessionManagerConfig   `mapstructure:",squash"`
+	LineageConfig          `mapstructure:",squash"`
 	// How waits for the instance and images poll. See PollingConfig.
 	PollingConfig *PollingConfig `mapstructure:"aws_polling" required:"false"`
 	// The SSH settings (ssh_username, ssh_host, ssh_port, ssh_timeout …)
@@ -57,6 +58,7 @@ func (c *Config) Prepare(raws ...any) error {
 	add(c.AccessConfig.Prepare())
 	add(c.RunConfig.Prepare())
 	add(c.AMIConfig.Prepare(&c.ctx))
+	add(c.LineageConfig.Prepare(c.AMITags, c.SnapshotTags))
 	if c.PollingConfig != nil {
 		add(c.PollingConfig.Prepare())
 	}

@@ -60,6 +60,7 @@ type FlatConfig struct {
 	SkipProfileValidation                     *bool                    `mapstructure:"skip_profile_validation" required:"false" cty:"skip_profile_validation" hcl:"skip_profile_validation"`
 	SessionManagerPort                        *int                     `mapstructure:"session_manager_port" required:"false" cty:"session_manager_port" hcl:"session_manager_port"`
 	PauseBeforeSSM                            *string                  `mapstructure:"pause_before_ssm" required:"false" cty:"pause_before_ssm" hcl:"pause_before_ssm"`
+	TemplateDir                               *string                  `mapstructure:"template_dir" required:"false" cty:"template_dir" hcl:"template_dir"`
 	PollingConfig                             *FlatPollingConfig       `mapstructure:"aws_polling" required:"false" cty:"aws_polling" hcl:"aws_polling"`
 	Type                                      *string                  `mapstructure:"communicator" cty:"communicator" hcl:"communicator"`
 	PauseBeforeConnect                        *string                  `mapstructure:"pause_before_connecting" cty:"pause_before_connecting" hcl:"pause_before_connecting"`
@@ -174,6 +175,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"skip_profile_validation":                        &hcldec.AttrSpec{Name: "skip_profile_validation", Type: cty.Bool, Required: false},
 		"session_manager_port":                           &hcldec.AttrSpec{Name: "session_manager_port", Type: cty.Number, Required: false},
 		"pause_before_ssm":                               &hcldec.AttrSpec{Name: "pause_before_ssm", Type: cty.String, Required: false},
+		"template_dir":                                   &hcldec.AttrSpec{Name: "template_dir", Type: cty.String, Required: false},
 		"aws_polling":                                    &hcldec.BlockSpec{TypeName: "aws_polling", Nested: hcldec.ObjectSpec((*FlatPollingConfig)(nil).HCL2Spec())},
 		"communicator":                                   &hcldec.AttrSpec{Name: "communicator", Type: cty.String, Required: false},
 		"pause_before_connecting":                        &hcldec.AttrSpec{Name: "pause_before_connecting", Type: cty.String, Required: false},

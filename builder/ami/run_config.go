@@ -6,8 +6,14 @@ package ami
 // RunConfig says how the temporary build instance is launched: from which
 // image, with which type, in which network, reachable from where.
 type RunConfig struct {
-	// The ID of the AMI to start from, e.g. `ami-0123456789abcdef0`. Set
-	// this or source_ami_filter, not both.
+	// The ID of the AMI to start from, e.g. `ami-0123456789abcdef0`, or an
+	// SSM parameter that holds it, in the syntax EC2 accepts:
+	// `resolve:ssm:/images/base` (the latest version),
+	// `resolve:ssm:/images/base:7` (a version) or
+	// `resolve:ssm:/images/base:prod` (a label), read in the build region
+	// before anything else checks the source image (`SourceAMI` and the
+	// lineage tags record the image it named, and which version). Set this
+	// or source_ami_filter, not both.
 	SourceAMI string `mapstructure:"source_ami" required:"false"`
 	// Look the source AMI up by filters instead of an ID. Set this or
 	// source_ami, not both. See AMIFilter.

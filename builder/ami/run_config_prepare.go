@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsid"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmchannel"
 )
 
 // defaultPublicIPDetectionURL answers with the caller's public IPv4 address.
@@ -39,8 +40,12 @@ func (c *RunConfig) prepareSource() []error {
 		return []error{fmt.Errorf("no source image: set source_ami = \"ami-...\" or a source_ami_filter block")}
 	case c.SourceAMI != "" && hasFilter:
 		return []error{fmt.Errorf("source_ami and source_ami_filter are both set: keep only one")}
+	case strings.HasPrefix(c.SourceAMI, ssmchannel.ResolvePrefix):
+		if _, _, err := ssmchannel.ParseResolve(c.SourceAMI); err != nil {
+			return []error{fmt.Errorf("source_ami %q: %w (the form is resolve:ssm:NAME, resolve:ssm:NAME:VERSION or resolve:ssm:NAME:LABEL)", c.SourceAMI, err)}
+		}
 	case c.SourceAMI != "" && !awsid.IsAMIID(c.SourceAMI):
-		return []error{fmt.Errorf("source_ami %q is not an AMI ID (ami- and 8 or 17 hex digits); to look an image up by name use source_ami_filter", c.SourceAMI)}
+		return []error{fmt.Errorf("source_ami %q is not an AMI ID (ami- and 8 or 17 hex digits); to look an image up by name use source_ami_filter, or name an SSM parameter with resolve:ssm:/images/base", c.SourceAMI)}
 	case hasFilter && len(c.SourceAMIFilter.Filters) == 0:
 		return []error{fmt.Errorf("source_ami_filter has owners but no filters: add filters = { name = \"...\" }")}
 	}

@@ -59,6 +59,16 @@ const (
 	// stateSSHPort is the port it dials (int) when not ssh_port: the
 	// Session Manager tunnel's local end.
 	stateSSHPort stateKey = "ssh_port"
+	// stateSourceAMIID is the image ID source_ami resolved to when it
+	// named an SSM parameter (string, put by StepResolveSourceAMI), and
+	// stateSourceParameter the parameter and version it came from, e.g.
+	// "/images/base:prod (version 7)" (string).
+	stateSourceAMIID     stateKey = "source_ami_id"
+	stateSourceParameter stateKey = "source_parameter"
+	// stateLineageTags are the tags that record where the image came from
+	// (map[string]string, put by StepLineage, put on the images and their
+	// snapshots by StepTagImages).
+	stateLineageTags stateKey = "lineage_tags"
 	// stateAMIs maps region to the AMI ID made there (map[string]string):
 	// put by StepCreateImage, extended by StepCopyImages, read by the
 	// modify and tag steps and the artifact.

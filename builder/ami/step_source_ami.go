@@ -18,9 +18,9 @@ type sourceAMIEC2 interface {
 	DescribeInstanceTypes(context.Context, *ec2.DescribeInstanceTypesInput, ...func(*ec2.Options)) (*ec2.DescribeInstanceTypesOutput, error)
 }
 
-// StepSourceAMI finds the image the build starts from (source_ami or
-// source_ami_filter) and checks that instance_type can run it.
-// Uses: nothing. Puts: stateSourceImage and the generated data SourceAMI,
+// StepSourceAMI finds the image the build starts from (source_ami, the
+// image an SSM parameter named, or source_ami_filter) and checks that
+// instance_type can run it. Uses: stateSourceAMIID. Puts: stateSourceImage and the generated data SourceAMI,
 // SourceAMIName, SourceAMIOwner, SourceAMICreationDate.
 type StepSourceAMI struct {
 	EC2          sourceAMIEC2
@@ -30,7 +30,11 @@ type StepSourceAMI struct {
 }
 
 func (s *StepSourceAMI) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
-	img, err := s.find(ctx)
+	id := s.SourceAMI
+	if resolved, ok := stateGet[string](state, stateSourceAMIID); ok {
+		id = resolved // source_ami named an SSM parameter
+	}
+	img, err := s.find(ctx, id)
 	if err != nil {
 		return halt(state, err)
 	}
@@ -49,23 +53,23 @@ func (s *StepSourceAMI) Run(ctx context.Context, state multistep.StateBag) multi
 	return multistep.ActionContinue
 }
 
-func (s *StepSourceAMI) find(ctx context.Context) (ec2types.Image, error) {
+func (s *StepSourceAMI) find(ctx context.Context, id string) (ec2types.Image, error) {
 	in := &ec2.DescribeImagesInput{}
-	if s.SourceAMI != "" {
-		in.ImageIds = []string{s.SourceAMI}
+	if id != "" {
+		in.ImageIds = []string{id}
 	} else {
 		in.Owners = s.Filter.Owners
 		in.Filters = ec2Filters(s.Filter.Filters)
 	}
 	out, err := s.EC2.DescribeImages(ctx, in)
 	if err != nil {
-		if s.SourceAMI != "" {
-			return ec2types.Image{}, fmt.Errorf("source_ami %s: %w", s.SourceAMI, err)
+		if id != "" {
+			return ec2types.Image{}, fmt.Errorf("source_ami %s: %w", id, err)
 		}
 		return ec2types.Image{}, fmt.Errorf("looking up source_ami_filter: %w", err)
 	}
-	if s.SourceAMI != "" && len(out.Images) == 0 {
-		return ec2types.Image{}, fmt.Errorf("source_ami %s does not exist in this region or is not shared with this account", s.SourceAMI)
+	if id != "" && len(out.Images) == 0 {
+		return ec2types.Image{}, fmt.Errorf("source_ami %s does not exist in this region or is not shared with this account", id)
 	}
 	return chooseImage(out.Images, s.Filter)
 }

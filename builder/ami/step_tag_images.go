@@ -22,8 +22,8 @@ type tagImagesEC2 interface {
 // StepTagImages puts tags on the AMI in every region and on its snapshots,
 // snapshot_tags on the snapshots only, after rendering their values with
 // the generated data ({{ .SourceAMI }}, {{ .BuildRegion }} ...). The build
-// UUID tag (BuildTags) goes everywhere too. Uses: stateAMIs,
-// stateGeneratedData.
+// UUID tag (BuildTags) and the lineage tags go everywhere too. Uses:
+// stateAMIs, stateGeneratedData, stateLineageTags.
 type StepTagImages struct {
 	Clients      clientFor[tagImagesEC2]
 	Tags         map[string]string
@@ -43,7 +43,8 @@ func (s *StepTagImages) Run(ctx context.Context, state multistep.StateBag) multi
 	if err != nil {
 		return halt(state, err)
 	}
-	imageTags := mergeTags(s.BuildTags, tags)
+	lineageTags, _ := stateGet[map[string]string](state, stateLineageTags)
+	imageTags := mergeTags(s.BuildTags, tags, lineageTags)
 	snapshotTags := mergeTags(imageTags, snapTags)
 	amis, _ := stateGet[map[string]string](state, stateAMIs)
 	for _, region := range slices.Sorted(maps.Keys(amis)) {

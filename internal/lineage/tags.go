@@ -143,3 +143,12 @@ func Reserved(tags map[string]string) []string {
 	}
 	return out
 }
+
+// BuildName is a build's name as Packer prints it, "type.name", e.g.
+// "immutable-ami.web" (the Build tag, and the tfvars history's build).
+func BuildName(typ, name string) string {
+	if typ == "" || name == "" {
+		return typ + name
+	}
+	return typ + "." + name
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hcldec"
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/lineage"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/logsecret"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/tfvarsfile"
 )
@@ -81,16 +82,8 @@ func (p *PostProcessor) entry(a packersdk.Artifact) (tfvarsfile.Entry, error) {
 		Value:       images[region],
 		MapVariable: c.MapVariable,
 		Images:      images,
-		Build:       buildName(c.PackerBuilderType, c.PackerBuildName),
+		Build:       lineage.BuildName(c.PackerBuilderType, c.PackerBuildName),
 		SourceAMI:   generated["SourceAMI"],
 		RunUUID:     os.Getenv("PACKER_RUN_UUID"),
 	}, nil
-}
-
-// buildName is "type.name" as Packer prints it, e.g. "amazon-ebs.example".
-func buildName(typ, name string) string {
-	if typ == "" || name == "" {
-		return typ + name
-	}
-	return typ + "." + name
 }
