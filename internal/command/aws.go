@@ -9,13 +9,10 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/prune"
-	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmchannel"
 )
 
 // awsOpts are the flags of the commands that talk to AWS. Credentials and
@@ -77,34 +74,7 @@ func (o *awsOpts) ssmClient(ctx context.Context, region string) (*ssm.Client, er
 // cloud is how prune reaches AWS from the command line.
 func (o *awsOpts) cloud() prune.Cloud {
 	o.init()
-	return prune.Cloud{
-		EC2: func(ctx context.Context, region string) (prune.EC2, error) { return o.clients.EC2(ctx, region) },
-		SSM: func(ctx context.Context, region string) (ssmchannel.Reader, error) { return o.ssmClient(ctx, region) },
-		Regions: func(ctx context.Context) ([]string, error) {
-			home, err := o.homeRegion(ctx)
-			if err != nil {
-				return nil, err
-			}
-			c, err := o.clients.EC2(ctx, home)
-			if err != nil {
-				return nil, err
-			}
-			return enabledRegions(ctx, c)
-		},
-	}
-}
-
-// enabledRegions lists the regions enabled for the account.
-func enabledRegions(ctx context.Context, c *ec2.Client) ([]string, error) {
-	out, err := c.DescribeRegions(ctx, &ec2.DescribeRegionsInput{AllRegions: aws.Bool(false)})
-	if err != nil {
-		return nil, err
-	}
-	var regions []string
-	for _, r := range out.Regions {
-		regions = append(regions, aws.ToString(r.RegionName))
-	}
-	return regions, nil
+	return prune.NewCloud(o.access, o.homeRegion)
 }
 
 // interruptible is a context that Ctrl-C cancels: the command stops at

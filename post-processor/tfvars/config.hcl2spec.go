@@ -24,6 +24,9 @@ type FlatConfig struct {
 	Region              *string           `mapstructure:"region" cty:"region" hcl:"region"`
 	ModuleDir           *string           `mapstructure:"module_dir" cty:"module_dir" hcl:"module_dir"`
 	KeepHistory         *int              `mapstructure:"keep_history" cty:"keep_history" hcl:"keep_history"`
+	SSMParameter        *string           `mapstructure:"ssm_parameter" cty:"ssm_parameter" hcl:"ssm_parameter"`
+	Profile             *string           `mapstructure:"profile" cty:"profile" hcl:"profile"`
+	Prune               *FlatPruneConfig  `mapstructure:"prune" cty:"prune" hcl:"prune"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -52,6 +55,42 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"region":                     &hcldec.AttrSpec{Name: "region", Type: cty.String, Required: false},
 		"module_dir":                 &hcldec.AttrSpec{Name: "module_dir", Type: cty.String, Required: false},
 		"keep_history":               &hcldec.AttrSpec{Name: "keep_history", Type: cty.Number, Required: false},
+		"ssm_parameter":              &hcldec.AttrSpec{Name: "ssm_parameter", Type: cty.String, Required: false},
+		"profile":                    &hcldec.AttrSpec{Name: "profile", Type: cty.String, Required: false},
+		"prune":                      &hcldec.BlockSpec{TypeName: "prune", Nested: hcldec.ObjectSpec((*FlatPruneConfig)(nil).HCL2Spec())},
+	}
+	return s
+}
+
+// FlatPruneConfig is an auto-generated flat version of PruneConfig.
+// Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
+type FlatPruneConfig struct {
+	Keep          *int     `mapstructure:"keep" cty:"keep" hcl:"keep"`
+	KeepWithin    *string  `mapstructure:"keep_within" cty:"keep_within" hcl:"keep_within"`
+	Files         []string `mapstructure:"files" cty:"files" hcl:"files"`
+	SSMParameters []string `mapstructure:"ssm_parameters" cty:"ssm_parameters" hcl:"ssm_parameters"`
+	Regions       []string `mapstructure:"regions" cty:"regions" hcl:"regions"`
+	DryRun        *bool    `mapstructure:"dry_run" cty:"dry_run" hcl:"dry_run"`
+}
+
+// FlatMapstructure returns a new FlatPruneConfig.
+// FlatPruneConfig is an auto-generated flat version of PruneConfig.
+// Where the contents a fields with a `mapstructure:,squash` tag are bubbled up.
+func (*PruneConfig) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec } {
+	return new(FlatPruneConfig)
+}
+
+// HCL2Spec returns the hcl spec of a PruneConfig.
+// This spec is used by HCL to read the fields of PruneConfig.
+// The decoded values from this spec will then be applied to a FlatPruneConfig.
+func (*FlatPruneConfig) HCL2Spec() map[string]hcldec.Spec {
+	s := map[string]hcldec.Spec{
+		"keep":           &hcldec.AttrSpec{Name: "keep", Type: cty.Number, Required: false},
+		"keep_within":    &hcldec.AttrSpec{Name: "keep_within", Type: cty.String, Required: false},
+		"files":          &hcldec.AttrSpec{Name: "files", Type: cty.List(cty.String), Required: false},
+		"ssm_parameters": &hcldec.AttrSpec{Name: "ssm_parameters", Type: cty.List(cty.String), Required: false},
+		"regions":        &hcldec.AttrSpec{Name: "regions", Type: cty.List(cty.String), Required: false},
+		"dry_run":        &hcldec.AttrSpec{Name: "dry_run", Type: cty.Bool, Required: false},
 	}
 	return s
 }

@@ -48,6 +48,9 @@ func (c *Config) Prepare(raws ...interface{}) error {
 		add(fmt.Errorf("region: %q is not an AWS region name such as us-east-1: set region to the region whose image goes into variable (one of %s), or remove it to use the builder's",
 			c.Region, strings.Join(awsid.Regions(), ", ")))
 	}
+	for _, err := range c.checkLifecycle() {
+		add(err)
+	}
 	if c.KeepHistory < 0 {
 		add(fmt.Errorf("keep_history: %d must be 1 or more (or unset for %d)", c.KeepHistory, tfvarsfile.DefaultKeepHistory))
 	}
