@@ -30,4 +30,9 @@ integration {
     name = "Immutable tfvars"
     slug = "tfvars"
   }
+  component {
+    type = "data-source"
+    name = "Immutable tfvars"
+    slug = "tfvars"
+  }
 }

@@ -75,13 +75,7 @@ func countSet(values ...string) int {
 
 // forVariable keeps the entries that set variable.
 func forVariable(entries []tfvarsfile.Entry, variable string) []tfvarsfile.Entry {
-	var out []tfvarsfile.Entry
-	for _, e := range entries {
-		if e.Variable == variable {
-			out = append(out, e)
-		}
-	}
-	return out
+	return tfvarsfile.ForVariable(entries, variable)
 }
 
 func printHistory(w io.Writer, entries []tfvarsfile.Entry, current string) {

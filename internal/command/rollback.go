@@ -1,7 +1,6 @@
 package command
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -64,38 +63,17 @@ func runRollback(args []string, stdout, stderr io.Writer) int {
 // rollbackTarget picks the entry to restore from a variable's history
 // (oldest first), always searching from the newest entry back. With to,
 // the newest entry holding it (or a bare entry when it was never
-// recorded). Without, the value recorded before the newest build,
-// promotion or found value equal to the current one; rollbacks themselves
-// are skipped, so successive rollbacks walk further back instead of
-// toggling.
+// recorded). Without, the value tfvarsfile.Before finds.
 func rollbackTarget(history []tfvarsfile.Entry, current, to string) (tfvarsfile.Entry, error) {
 	if to != "" {
-		for i := len(history) - 1; i >= 0; i-- {
-			if history[i].Value == to {
-				return history[i], nil
-			}
+		if e, ok := tfvarsfile.Newest(history, to); ok {
+			return e, nil
 		}
 		return tfvarsfile.Entry{Value: to}, nil
 	}
-	var recorded []tfvarsfile.Entry
-	for _, e := range history {
-		if e.Action != tfvarsfile.ActionRollback {
-			recorded = append(recorded, e)
-		}
+	e, err := tfvarsfile.Before(history, current)
+	if err != nil {
+		return e, fmt.Errorf("%w: name the image to restore with -to", err)
 	}
-	at := -1
-	for i := len(recorded) - 1; i >= 0 && at < 0; i-- {
-		if recorded[i].Value == current {
-			at = i
-		}
-	}
-	if at < 0 {
-		return tfvarsfile.Entry{}, fmt.Errorf("the current value %q is not in the history: name the image to restore with -to", current)
-	}
-	for i := at - 1; i >= 0; i-- {
-		if recorded[i].Value != current {
-			return recorded[i], nil
-		}
-	}
-	return tfvarsfile.Entry{}, errors.New("no earlier image is recorded in the history: name the image to restore with -to")
+	return e, nil
 }
