@@ -75,8 +75,21 @@ resource "aws_security_group" "sg_22" {
   }
 }
 
+# The image comes from terraform.tfvars (ami_id), or, for teams whose
+# builds publish in SSM Parameter Store, from a parameter's label or version.
+data "aws_ssm_parameter" "ami" {
+  count = var.ami_ssm_parameter == null ? 0 : 1
+  name  = var.ami_ssm_parameter
+}
+
+locals {
+  # insecure_value: an image ID is no secret, and a sensitive value would
+  # hide which image a plan deploys.
+  ami_id = var.ami_ssm_parameter == null ? var.ami_id : data.aws_ssm_parameter.ami[0].insecure_value
+}
+
 resource "aws_instance" "web" {
-  ami                         = var.ami_id
+  ami                         = local.ami_id
   instance_type               = var.instance_type
   subnet_id                   = aws_subnet.subnet_public.id
   vpc_security_group_ids      = [aws_security_group.sg_22.id]
@@ -90,5 +103,10 @@ resource "aws_instance" "web" {
   # A new image means a new instance; start it before stopping the old one.
   lifecycle {
     create_before_destroy = true
+
+    precondition {
+      condition     = local.ami_id != null
+      error_message = "No image to run: set ami_id (packer build writes it into terraform.tfvars) or ami_ssm_parameter (such as \"/images/web:prod\")."
+    }
   }
 }

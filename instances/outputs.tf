@@ -4,7 +4,7 @@ output "public_ip" {
 }
 
 output "ami_id" {
-  description = "Image the web instance runs (from terraform.tfvars)."
+  description = "Image the web instance runs (from terraform.tfvars, or from ami_ssm_parameter)."
   value       = aws_instance.web.ami
 }
 

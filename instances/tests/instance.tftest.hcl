@@ -87,3 +87,80 @@ run "outputs_are_wired" {
     error_message = "output instance_id must be the web instance's ID."
   }
 }
+
+run "image_from_an_ssm_parameter_label" {
+  command = plan
+
+  variables {
+    ami_id            = null
+    ami_ssm_parameter = "/images/web:prod"
+  }
+
+  override_data {
+    target = data.aws_ssm_parameter.ami[0]
+    values = {
+      insecure_value = "ami-0fedcba9876543210"
+    }
+  }
+
+  assert {
+    condition     = data.aws_ssm_parameter.ami[0].name == "/images/web:prod"
+    error_message = "The module must read the parameter and label named by ami_ssm_parameter."
+  }
+
+  assert {
+    condition     = aws_instance.web.ami == "ami-0fedcba9876543210"
+    error_message = "aws_instance.web must run the image the SSM parameter's label names."
+  }
+}
+
+run "ssm_parameter_wins_over_ami_id" {
+  command = plan
+
+  # The post-processor keeps writing ami_id into terraform.tfvars; a team
+  # that deploys from the channel sets ami_ssm_parameter, which wins.
+  variables {
+    ami_ssm_parameter = "/images/web:7"
+  }
+
+  override_data {
+    target = data.aws_ssm_parameter.ami[0]
+    values = {
+      insecure_value = "ami-0fedcba9876543210"
+    }
+  }
+
+  assert {
+    condition     = aws_instance.web.ami == "ami-0fedcba9876543210"
+    error_message = "With ami_ssm_parameter set, the instance must run the parameter's image, not ami_id."
+  }
+}
+
+run "without_ssm_parameter_no_parameter_is_read" {
+  command = plan
+
+  assert {
+    condition     = length(data.aws_ssm_parameter.ami) == 0
+    error_message = "Without ami_ssm_parameter the module must not read SSM."
+  }
+}
+
+run "bad_ssm_parameter_is_rejected" {
+  command = plan
+
+  variables {
+    ami_ssm_parameter = "images/web:prod"
+  }
+
+  expect_failures = [var.ami_ssm_parameter]
+}
+
+run "no_image_at_all_is_an_error" {
+  command = plan
+
+  variables {
+    ami_id = null
+  }
+
+  expect_failures = [aws_instance.web]
+}
