@@ -15,6 +15,11 @@ import (
 // defaultPublicIPDetectionURL answers with the caller's public IPv4 address.
 const defaultPublicIPDetectionURL = "https://checkip.amazonaws.com"
 
+// unknownValue is what `packer validate` puts in an attribute whose value
+// comes from a data source it does not run (packer validate without
+// -evaluate-datasources); `packer build` always has the real value.
+const unknownValue = "<unknown>"
+
 var sshInterfaces = []string{"public_ip", "private_ip", "public_dns", "private_dns", sessionManager}
 
 // Prepare validates the launch settings and fills defaults. Every problem is
@@ -40,6 +45,8 @@ func (c *RunConfig) prepareSource() []error {
 		return []error{fmt.Errorf("no source image: set source_ami = \"ami-...\" or a source_ami_filter block")}
 	case c.SourceAMI != "" && hasFilter:
 		return []error{fmt.Errorf("source_ami and source_ami_filter are both set: keep only one")}
+	case c.SourceAMI == unknownValue:
+		return nil // from a data source that `packer validate` does not run
 	case strings.HasPrefix(c.SourceAMI, ssmchannel.ResolvePrefix):
 		if _, _, err := ssmchannel.ParseResolve(c.SourceAMI); err != nil {
 			return []error{fmt.Errorf("source_ami %q: %w (the form is resolve:ssm:NAME, resolve:ssm:NAME:VERSION or resolve:ssm:NAME:LABEL)", c.SourceAMI, err)}

@@ -73,3 +73,40 @@ func TestPackerReportsTheAttribute(t *testing.T) {
 		t.Errorf("packer build with previous = 3: %v\n%s", err, out)
 	}
 }
+
+// The chain's example templates validate as a user would run them, from
+// images/ beside instances/, scripts/ and keys/: the app's source_ami
+// comes from the data source, which `packer validate` does not run.
+func TestPackerValidatesTheChainExamples(t *testing.T) {
+	repo := packertest.RepoRoot(t)
+	project := t.TempDir()
+	for _, d := range []string{"images", "instances", "scripts", "keys"} {
+		if err := os.MkdirAll(filepath.Join(project, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFiles(t, filepath.Join(repo, "instances"), filepath.Join(project, "instances"), "variables.tf", "main.tf", "outputs.tf", "versions.tf")
+	copyFiles(t, filepath.Join(repo, "scripts"), filepath.Join(project, "scripts"), "webapp.sh")
+	copyFiles(t, filepath.Join(repo, "docs", "examples"), filepath.Join(project, "images"), "base.pkr.hcl", "app.pkr.hcl")
+	if err := os.WriteFile(filepath.Join(project, "keys", "terraform.pub"), []byte("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB0zGJ6zpDHoHbRxIWExkA+4u5u2E0U8WqD0XoVKtLHz t\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tmpl := range []string{"base.pkr.hcl", "app.pkr.hcl"} {
+		if out, err := packerRun(t, filepath.Join(project, "images"), "validate", tmpl); err != nil {
+			t.Errorf("packer validate %s: %v\n%s", tmpl, err, out)
+		}
+	}
+}
+
+func copyFiles(t *testing.T, from, to string, names ...string) {
+	t.Helper()
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join(from, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
