@@ -63,12 +63,18 @@ export PACKER_PLUGIN_PATH="$work/packer-plugins"
 "$packer" plugins install --path "$plugin" github.com/immutable-infrastructure/immutable >/dev/null
 immutable() { printf '$ packer-plugin-immutable %s\n' "$*"; "$plugin" "$@"; }
 
-# bake TEMPLATE LOG: packer build from the project, as a user would.
+# bake TEMPLATE LOG [ARG...]: packer build from the project, as a user
+# would, with ARGs (variables) added.
 bake() {
 	(cd "$project" && "$packer" build -color=false -var "ssh_port=${SSH_PORT:-22}" -var 'ssh_source_cidrs=["127.0.0.1/32"]' \
-		"images/$1") >"$work/$2.log" 2>&1 || { tail -n 40 "$work/$2.log"; die "packer build images/$1 failed (log above)"; }
+		"${@:3}" "images/$1") >"$work/$2.log" 2>&1 || { tail -n 40 "$work/$2.log"; die "packer build images/$1 failed (log above)"; }
 	grep -E 'Source AMI|Lineage:|Published|Writing ami_id' "$work/$2.log" | sed 's/^/  /'
 }
+# bake_app LOG: the app template keeps images younger than an hour by
+# default (a parallel build may still be writing one into its tfvars
+# file); the demo's images are minutes old, so it prunes by count and
+# references alone.
+bake_app() { bake app.pkr.hcl "$1" -var prune_keep_within=0s; }
 apply() {
 	terraform -chdir="$project/instances" apply -auto-approve -input=false -no-color >"$work/apply-$1.log" 2>&1 \
 		|| { tail -n 30 "$work/apply-$1.log"; die "terraform apply failed (log above)"; }
@@ -96,7 +102,7 @@ expect "$out" "prod"
 
 banner "Bake app v1 on the base labelled prod (data \"immutable-tfvars\" reads the label)"
 set_version 1
-bake app.pkr.hcl app-v1
+bake_app app-v1
 web1=$(tfvar "$project/instances/terraform.tfvars")
 grep -q "Source AMI: $base" "$work/app-v1.log" || die "app v1 was not built on the base image $base"
 
@@ -112,7 +118,7 @@ page 1
 
 banner "Bake app v2: it prunes behind itself, and keeps v1 (a rollback target, running)"
 set_version 2
-bake app.pkr.hcl app-v2
+bake_app app-v2
 web2=$(tfvar "$project/instances/terraform.tfvars")
 out=$(prune_of app-v2) && echo "$out"
 expect "$out" "Nothing to delete"
@@ -125,7 +131,7 @@ page 2
 
 banner "Bake app v3: now v1 is named nowhere (history keeps two) and runs nowhere: pruned"
 set_version 3
-bake app.pkr.hcl app-v3
+bake_app app-v3
 out=$(prune_of app-v3) && echo "$out"
 expect "$out" "Deregistered $web1"
 expect "$out" "$web2"
@@ -142,7 +148,7 @@ page 2
 [ "$(tfout ami_id)" = "$web2" ] || die "the instance does not run $web2"
 
 banner "A prune by hand, dry run: what stays, and why"
-immutable prune -keep 1 -regions "$AWS_REGION" -file "$project/instances/terraform.tfvars" \
+immutable prune -keep 1 -keep-within 0 -regions "$AWS_REGION" -file "$project/instances/terraform.tfvars" \
 	-file "$project/images/base.tfvars" -ssm-parameter /images/base | sed "s|$work/||g"
 
 printf '\n%sdemo complete in %ss%s\n' "$bold" $(($(date +%s) - started)) "$plain"

@@ -29,6 +29,12 @@ variable "ssh_source_cidrs" {
   default = null
 }
 
+variable "prune_keep_within" {
+  type        = string
+  default     = "1h"
+  description = "Images younger than this stay: a parallel build may still be writing one into its tfvars file. (make demo-lifecycle, whose images are minutes old, sets 0s.)"
+}
+
 # The base image to build on. Alternatives: path = "${path.root}/base.tfvars"
 # (what the base template last wrote; previous = 1 for the one before), or
 # source_ami = "resolve:ssm:/images/base:prod" in the source block itself.
@@ -73,8 +79,9 @@ build {
     # Behind each build: keep the newest web image, every rollback target
     # in terraform.tfvars' history, and every image an instance runs.
     prune {
-      keep    = 1
-      regions = [var.region]
+      keep        = 1
+      keep_within = var.prune_keep_within
+      regions     = [var.region]
     }
   }
 }

@@ -41,9 +41,15 @@ func TestPruneLooksInEveryEnabledRegion(t *testing.T) {
 	m.SetEnv(t)
 	e := seedEstate(t, m)
 	start := time.Now()
-	code, out, errOut := run(t, "prune", "-keep", "1", "-file", e.file, "-ssm-parameter", "/images/web")
+	code, out, errOut := run(t, "prune", "-keep", "1", "-keep-within", "0", "-file", e.file, "-ssm-parameter", "/images/web")
 	if code != 0 || !strings.Contains(out, "ap-southeast-2") || !strings.HasPrefix(lineFor(out, e.west[1]), "would delete  us-west-2") {
 		t.Errorf("prune over every region: %d\n%s%s", code, out, errOut)
 	}
 	t.Logf("a dry run over %d regions took %s", strings.Count(strings.SplitN(out, "\n", 2)[0], ",")+1, time.Since(start).Round(time.Millisecond))
+	// By default an image younger than an hour stays: a parallel build may
+	// still be writing it into its tfvars file.
+	code, out, _ = run(t, "prune", "-keep", "1", "-regions", "us-east-1,us-west-2", "-file", e.file, "-ssm-parameter", "/images/web")
+	if l := lineFor(out, e.web[3]); code != 0 || !strings.HasPrefix(l, "keep") || !strings.Contains(l, "younger than 1h0m0s") {
+		t.Errorf("default -keep-within: %d, %q", code, l)
+	}
 }

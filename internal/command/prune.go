@@ -34,7 +34,7 @@ type pruneOpts struct {
 func pruneFlags(fs *flag.FlagSet) *pruneOpts {
 	o := &pruneOpts{}
 	fs.IntVar(&o.keep, "keep", 3, "newest images to keep of each build (or name prefix) in each region, at least 1")
-	fs.StringVar(&o.keepWithin, "keep-within", "", "also keep every image younger than this, e.g. 30d or 720h")
+	fs.StringVar(&o.keepWithin, "keep-within", prune.DefaultKeepWithin.String(), "also keep every image younger than this, e.g. 30d or 720h (0: none by age; an image younger than an hour may still be on its way into a tfvars file)")
 	fs.Var(&o.regions, "regions", "regions to prune in, comma-separated (default: every region enabled for the account)")
 	fs.Var(&o.prefixes, "name-prefix", "group images by this name prefix instead of by build (repeatable)")
 	fs.Var(&o.builds, "build", "prune only images of this build, e.g. immutable-ami.web (repeatable)")

@@ -24,7 +24,7 @@ func TestPruneKeepsEveryImageSomethingNames(t *testing.T) {
 	m := ec2test.Start(t)
 	m.SetEnv(t)
 	e := seedEstate(t, m)
-	args := []string{"prune", "-keep", "1", "-regions", "us-east-1,us-west-2", "-file", e.file, "-ssm-parameter", "/images/web"}
+	args := []string{"prune", "-keep", "1", "-keep-within", "0", "-regions", "us-east-1,us-west-2", "-file", e.file, "-ssm-parameter", "/images/web"}
 	code, out, errOut := run(t, args...)
 	if code != 0 {
 		t.Fatalf("dry run: %d\n%s%s", code, out, errOut)

@@ -93,7 +93,7 @@ func TestPruneKilledAtEveryCallLeavesNoBrokenImage(t *testing.T) {
 	hook := &switchHook{}
 	p.Use(hook)
 	prune := func(e *estate) []string {
-		return []string{"prune", "-apply", "-keep", "1", "-regions", "us-east-1,us-west-2", "-file", e.file, "-ssm-parameter", "/images/web"}
+		return []string{"prune", "-apply", "-keep", "1", "-keep-within", "0", "-regions", "us-east-1,us-west-2", "-file", e.file, "-ssm-parameter", "/images/web"}
 	}
 	e := seedEstate(t, m)
 	counter := newKiller(0, false)

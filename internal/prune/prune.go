@@ -53,7 +53,9 @@ type Policy struct {
 	// region; at least 1, so a build's new image is never pruned before
 	// anything names it.
 	Keep int
-	// KeepWithin keeps every image younger than this (0: none by age).
+	// KeepWithin keeps every image younger than this (0: none by age;
+	// the command line and the post-processor default to
+	// DefaultKeepWithin).
 	KeepWithin time.Duration
 	// NamePrefixes, when set, group images by the longest of these
 	// prefixes their name starts with (images matching none are left
@@ -80,6 +82,12 @@ type Config struct {
 	// Now is the time images' ages are measured at (zero: time.Now()).
 	Now time.Time
 }
+
+// DefaultKeepWithin is the default age under which an image stays: a
+// build that made an image a moment ago may still be writing it into a
+// tfvars file or a channel (parallel builds of one template finish in any
+// order), and pruning it then would leave that file naming a deleted image.
+const DefaultKeepWithin = time.Hour
 
 // DefaultPricePerGBMonth is the price of EBS snapshot storage in the
 // standard tier in US East (N. Virginia), in US dollars per GB-month.

@@ -88,6 +88,9 @@ type PruneConfig struct {
 	// least 1). Defaults to 3.
 	Keep int `mapstructure:"keep"`
 	// Also keep every image younger than this, such as `30d` or `720h`.
+	// Defaults to `1h`: a parallel build of the same template may still be
+	// writing an image that young into its tfvars file. `0s` keeps none
+	// by age.
 	KeepWithin string `mapstructure:"keep_within"`
 	// Other tfvars files whose images (and history) must stay, such as
 	// other environments'. Each must exist.

@@ -31,6 +31,9 @@ func (c *Config) checkLifecycle() []error {
 	if p.Keep < 1 {
 		errs = append(errs, fmt.Errorf("prune.keep: %d must be 1 or more (the newest image may not be named anywhere yet)", p.Keep))
 	}
+	if p.KeepWithin == "" {
+		p.KeepWithin = prune.DefaultKeepWithin.String()
+	}
 	if p.KeepWithin != "" {
 		if _, err := prune.ParseAge(p.KeepWithin); err != nil {
 			errs = append(errs, fmt.Errorf("prune.keep_within: %w", err))

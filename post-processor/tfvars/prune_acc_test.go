@@ -38,7 +38,7 @@ func TestEachBuildPrunesBehindItself(t *testing.T) {
 		pp := &PostProcessor{}
 		if err := pp.Configure(map[string]interface{}{"packer_build_name": "web", "packer_builder_type": "immutable-ami"},
 			map[string]interface{}{"path": path, "ssm_parameter": "/images/web", "keep_history": keepHistory,
-				"prune": map[string]interface{}{"keep": 1, "regions": []string{"us-east-1"}}}); err != nil {
+				"prune": map[string]interface{}{"keep": 1, "keep_within": "0s", "regions": []string{"us-east-1"}}}); err != nil {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer

@@ -27,8 +27,8 @@ func TestPrepareChecksTheChannelAndThePrune(t *testing.T) {
 		}
 	}
 	c = Config{}
-	if err := c.Prepare(map[string]interface{}{"path": filepath.Join(t.TempDir(), "terraform.tfvars"), "prune": map[string]interface{}{}}); err != nil || c.Prune.Keep != 3 {
-		t.Errorf("an empty prune block: %v, keep %d; want the default 3", err, c.Prune.Keep)
+	if err := c.Prepare(map[string]interface{}{"path": filepath.Join(t.TempDir(), "terraform.tfvars"), "prune": map[string]interface{}{}}); err != nil || c.Prune.Keep != 3 || c.Prune.KeepWithin != "1h0m0s" {
+		t.Errorf("an empty prune block: %v, keep %d within %q; want the defaults 3 and 1h", err, c.Prune.Keep, c.Prune.KeepWithin)
 	}
 }
 
