@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
@@ -21,12 +20,10 @@ type awsOpts struct {
 	region, profile string
 	access          *awsaccess.AccessConfig
 	clients         *awsaccess.Clients
-	mu              sync.Mutex
-	ssm             map[string]*ssm.Client
 }
 
 func awsFlags(fs *flag.FlagSet) *awsOpts {
-	o := &awsOpts{ssm: map[string]*ssm.Client{}}
+	o := &awsOpts{}
 	fs.StringVar(&o.region, "region", "", "AWS region (default: AWS_REGION, or the profile's region)")
 	fs.StringVar(&o.profile, "profile", "", "profile of the shared AWS config files (default: AWS_PROFILE)")
 	return o
@@ -58,17 +55,7 @@ func (o *awsOpts) homeRegion(ctx context.Context) (string, error) {
 // ssmClient is the SSM client for region, made once.
 func (o *awsOpts) ssmClient(ctx context.Context, region string) (*ssm.Client, error) {
 	o.init()
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if c, ok := o.ssm[region]; ok {
-		return c, nil
-	}
-	cfg, err := o.access.AWSConfig(ctx, region)
-	if err != nil {
-		return nil, err
-	}
-	o.ssm[region] = ssm.NewFromConfig(cfg)
-	return o.ssm[region], nil
+	return o.clients.SSM(ctx, region)
 }
 
 // cloud is how prune reaches AWS from the command line.

@@ -2,11 +2,9 @@ package prune
 
 import (
 	"context"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmchannel"
@@ -17,23 +15,9 @@ import (
 // them in the region home returns.
 func NewCloud(access *awsaccess.AccessConfig, home func(context.Context) (string, error)) Cloud {
 	clients := awsaccess.NewClients(access)
-	var mu sync.Mutex
-	ssmClients := map[string]*ssm.Client{}
 	return Cloud{
 		EC2: func(ctx context.Context, region string) (EC2, error) { return clients.EC2(ctx, region) },
-		SSM: func(ctx context.Context, region string) (ssmchannel.Reader, error) {
-			mu.Lock()
-			defer mu.Unlock()
-			if c, ok := ssmClients[region]; ok {
-				return c, nil
-			}
-			cfg, err := access.AWSConfig(ctx, region)
-			if err != nil {
-				return nil, err
-			}
-			ssmClients[region] = ssm.NewFromConfig(cfg)
-			return ssmClients[region], nil
-		},
+		SSM: func(ctx context.Context, region string) (ssmchannel.Reader, error) { return clients.SSM(ctx, region) },
 		Regions: func(ctx context.Context) ([]string, error) {
 			region, err := home(ctx)
 			if err != nil {
