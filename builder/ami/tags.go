@@ -8,12 +8,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/google/uuid"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/lineage"
 )
 
 // BuildUUIDTagKey tags every resource a build creates with the build's run
 // UUID, so anything left behind can be found and attributed:
 // `aws ec2 describe-instances --filters Name=tag:immutable:build-uuid,Values=<uuid>`.
-const BuildUUIDTagKey = "immutable:build-uuid"
+// It is the first of the image's lineage tags, all defined in
+// internal/lineage.
+const BuildUUIDTagKey = lineage.BuildUUID
 
 // runUUID is Packer's run UUID (shared by all builds of one `packer build`),
 // or a fresh one when the builder runs outside packer (tests).
