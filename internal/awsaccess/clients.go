@@ -9,40 +9,42 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
-// Clients makes one client per service and region and shares it: a build
+// Clients makes one client per service and region and shares them: a build
 // creates one Clients (Builder.Run) and hands it to every step that works in
 // several regions (ami_regions copies, tags, cleanup) and to the artifact.
+// All regions and services share one credentials cache, so an assumed role
+// or a Vault lease is fetched once per build, not once per client.
 type Clients struct {
 	access *AccessConfig
 
-	mu       sync.Mutex
-	byRegion map[string]*ec2.Client
-	iam      map[string]*iam.Client
-	ssm      map[string]*ssm.Client
-	kms      map[string]*kms.Client
+	mu          sync.Mutex
+	credentials aws.CredentialsProvider
+	configs     map[string]aws.Config
+	ec2         map[string]*ec2.Client
+	sts         map[string]*sts.Client
+	iam         map[string]*iam.Client
+	ssm         map[string]*ssm.Client
+	kms         map[string]*kms.Client
 }
 
 // NewClients makes clients with the access settings c.
 func NewClients(c *AccessConfig) *Clients {
-	return &Clients{access: c, byRegion: map[string]*ec2.Client{}, iam: map[string]*iam.Client{}, ssm: map[string]*ssm.Client{},
-		kms: map[string]*kms.Client{}}
+	return &Clients{access: c, configs: map[string]aws.Config{}, ec2: map[string]*ec2.Client{}, sts: map[string]*sts.Client{},
+		iam: map[string]*iam.Client{}, ssm: map[string]*ssm.Client{}, kms: map[string]*kms.Client{}}
 }
 
-// EC2 returns the client for region, making it on first use.
+// EC2 returns the EC2 client for region (at custom_endpoint_ec2 if set),
+// making it on first use.
 func (c *Clients) EC2(ctx context.Context, region string) (*ec2.Client, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if cl, ok := c.byRegion[region]; ok {
-		return cl, nil
-	}
-	cl, err := c.access.EC2(ctx, region)
-	if err != nil {
-		return nil, err
-	}
-	c.byRegion[region] = cl
-	return cl, nil
+	return cached(c, ctx, c.ec2, region, c.access.ec2FromConfig)
+}
+
+// STS returns the STS client for region, making it on first use.
+func (c *Clients) STS(ctx context.Context, region string) (*sts.Client, error) {
+	return cached(c, ctx, c.sts, region, func(cfg aws.Config) *sts.Client { return sts.NewFromConfig(cfg) })
 }
 
 // IAM returns an IAM client (IAM is global; region picks the partition's
@@ -61,15 +63,15 @@ func (c *Clients) KMS(ctx context.Context, region string) (*kms.Client, error) {
 	return cached(c, ctx, c.kms, region, func(cfg aws.Config) *kms.Client { return kms.NewFromConfig(cfg) })
 }
 
-// cached returns m[region], or makes it with newClient from the access
-// settings and remembers it.
+// cached returns m[region], or makes it with newClient from region's
+// configuration and remembers it.
 func cached[T any](c *Clients, ctx context.Context, m map[string]T, region string, newClient func(aws.Config) T) (T, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if cl, ok := m[region]; ok {
 		return cl, nil
 	}
-	cfg, err := c.access.AWSConfig(ctx, region)
+	cfg, err := c.config(ctx, region)
 	if err != nil {
 		var zero T
 		return zero, err
@@ -77,4 +79,22 @@ func cached[T any](c *Clients, ctx context.Context, m map[string]T, region strin
 	cl := newClient(cfg)
 	m[region] = cl
 	return cl, nil
+}
+
+// config is region's SDK configuration with the build's shared credentials;
+// c.mu is held.
+func (c *Clients) config(ctx context.Context, region string) (aws.Config, error) {
+	if cfg, ok := c.configs[region]; ok {
+		return cfg, nil
+	}
+	cfg, err := c.access.AWSConfig(ctx, region)
+	if err != nil {
+		return aws.Config{}, err
+	}
+	if c.credentials == nil {
+		c.credentials = cfg.Credentials
+	}
+	cfg.Credentials = c.credentials
+	c.configs[region] = cfg
+	return cfg, nil
 }
