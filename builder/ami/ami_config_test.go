@@ -31,8 +31,6 @@ func TestAMIConfigPrepare(t *testing.T) {
 			c.AMIRegions = []string{"eu-west-1"}
 			c.AMIRegionKMSKeyIDs = map[string]string{"eu-west-1": "k"}
 		}, nil},
-		{"sharing", func(c *AMIConfig) { c.AMIUsers = []string{"12345"}; c.AMIGroups = []string{"everyone"} },
-			[]string{"12-digit", `"everyone" is not a group`}},
 		{"deprecate_at", func(c *AMIConfig) { c.DeprecationTime = "tomorrow" }, []string{"deprecate_at"}},
 		{"imds", func(c *AMIConfig) { c.IMDSSupport = "v1" }, []string{"imds_support"}},
 		{"delete snapshot alone", func(c *AMIConfig) { c.AMIForceDeleteSnapshot = true }, []string{"needs force_deregister"}},
@@ -43,7 +41,7 @@ func TestAMIConfigPrepare(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := ok()
 			tc.edit(&c)
-			errs := c.Prepare(nil)
+			errs := c.Prepare(nil, false)
 			if len(errs) != len(tc.wants) {
 				t.Fatalf("got %d errors %v, want %d %v", len(errs), errs, len(tc.wants), tc.wants)
 			}
@@ -58,7 +56,7 @@ func TestAMIConfigPrepare(t *testing.T) {
 
 func TestAMIConfigDefaults(t *testing.T) {
 	c := AMIConfig{AMIName: "web", AMIMappings: []BlockDevice{{DeviceName: "/dev/sdb", VolumeSize: 8}}}
-	if errs := c.Prepare(nil); len(errs) != 0 {
+	if errs := c.Prepare(nil, false); len(errs) != 0 {
 		t.Fatal(errs)
 	}
 	if c.IMDSSupport != "v2.0" {

@@ -101,26 +101,30 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 		debugKey = fmt.Sprintf("ec2_%s.pem", c.PackerBuildName)
 	}
 	return []multistep.Step{
+		multistep.If(!c.SkipCredentialValidation, &StepValidateCredentials{STS: narrow[callerIdentitySTS](clients.STS), Region: c.RawRegion}),
 		&StepPreValidate{EC2: client, Region: c.RawRegion, AMIName: c.AMIName,
-			ForceDeregister: c.AMIForceDeregister, SkipCreateAMI: c.SkipCreateAMI,
-			CopyRegions: c.CopyRegions(c.RawRegion), Clients: forRegion[describeImagesEC2](clients)},
+			ForceDeregister: c.AMIForceDeregister, SkipCreateAMI: c.SkipCreateAMI, SkipRegionCheck: c.SkipRegionValidation,
+			SkipBuildRegionName: c.SkipSaveBuildRegion,
+			CopyRegions:         c.CopyRegions(c.RawRegion), Clients: forRegion[describeImagesEC2](clients)},
 		multistep.If(c.IAMInstanceProfile != "" && !c.SkipProfileValidation, &StepCheckInstanceProfile{
 			IAM: narrow[getInstanceProfileIAM](clients.IAM), Region: c.RawRegion, Profile: c.IAMInstanceProfile,
 			SessionManager: c.usesSessionManager()}),
 		multistep.If(resolve, &StepResolveSourceAMI{Ref: ref, SSM: func(ctx context.Context) (ssmchannel.Reader, error) {
 			return clients.SSM(ctx, c.RawRegion)
 		}}),
-		&StepSourceAMI{EC2: client, SourceAMI: c.SourceAMI, Filter: c.SourceAMIFilter, InstanceType: c.InstanceType},
+		&StepSourceAMI{EC2: client, SourceAMI: c.SourceAMI, Filter: c.SourceAMIFilter, InstanceType: c.InstanceType,
+			VirtType: c.AMIVirtType, EnhancedNetworking: c.ImageFeaturesConfig.modifiesInstance()},
 		&StepLineage{BuildUUID: buildUUID, Build: lineage.BuildName(c.PackerBuilderType, c.PackerBuildName), Region: c.RawRegion,
 			TemplateDir: c.TemplateDir, Fingerprint: c.fingerprintInput()},
-		&StepNetworkInfo{EC2: client, VpcID: c.VpcID, SubnetID: c.SubnetID, SubnetFilter: c.SubnetFilter, InstanceType: c.InstanceType},
+		&StepNetworkInfo{EC2: client, VpcID: c.VpcID, VpcFilter: c.VpcFilter, SubnetID: c.SubnetID,
+			SubnetFilter: c.SubnetFilter, AvailabilityZone: c.AvailabilityZone, InstanceType: c.InstanceType},
 		&StepKeyPair{EC2: client, Comm: &c.Comm, Temporary: temporaryKey,
 			Type: c.Comm.SSHTemporaryKeyPairType, Bits: c.Comm.SSHTemporaryKeyPairBits,
 			Name: cmp.Or(c.Comm.SSHTemporaryKeyPairName, name), NameFromTemplate: c.Comm.SSHTemporaryKeyPairName != "",
 			Region: c.RawRegion, Tags: tags, DebugKeyPath: debugKey},
 		&StepSecurityGroup{EC2: client, GroupIDs: c.SecurityGroupIDs, GroupFilter: c.SecurityGroupFilter,
 			SourceCIDRs: c.TemporarySGSourceCidrs, DetectURL: c.PublicIPDetectionURL, HTTPClient: b.httpClient,
-			SSHPort: c.Comm.SSHPort, Name: name, Region: c.RawRegion, Tags: tags, Polling: polling, NoIngress: c.usesSessionManager()},
+			SSHPort: c.Comm.SSHPort, Name: name, Region: c.RawRegion, Tags: tags, Polling: polling, NoIngress: c.usesSessionManager() || c.Comm.Type == "none"},
 		multistep.If(c.TemporaryIAMInstanceProfilePolicyDocument != nil, &StepTemporaryInstanceProfile{
 			IAM: narrow[temporaryProfileIAM](clients.IAM), Region: c.RawRegion, Policy: c.TemporaryIAMInstanceProfilePolicyDocument,
 			Name: name, Tags: tags, Polling: polling}),
@@ -132,7 +136,7 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 			SSHConfig: c.Comm.SSHConfigFunc()},
 		&commonsteps.StepProvision{},
 		multistep.If(temporaryKey, &StepRemoveTempKey{}),
-		&StepStopInstance{EC2: client, Polling: polling},
+		&StepStopInstance{EC2: client, DisableStop: c.DisableStopInstance, Polling: polling},
 	}
 }
 
@@ -148,18 +152,25 @@ func (b *Builder) imageSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 	buildTags := map[string]string{BuildUUIDTagKey: buildUUID}
 	copyRegions := c.CopyRegions(c.RawRegion)
 	return []multistep.Step{
+		multistep.If(c.ImageFeaturesConfig.modifiesInstance(), &StepModifyInstance{EC2: client, ENA: c.ENASupport, Sriov: c.SriovSupport}),
 		multistep.If(c.AMIForceDeregister, &StepDeregisterExisting{Clients: forRegion[deleteImageEC2](clients),
 			Regions: append([]string{c.RawRegion}, copyRegions...), Name: c.AMIName,
 			DeleteSnapshots: c.AMIForceDeleteSnapshot, Polling: polling}),
-		&StepCreateImage{EC2: client, Region: c.RawRegion, Name: c.AMIName,
+		&StepCreateImage{EC2: client, Region: c.RawRegion, Name: c.AMIName, TemporaryName: c.SkipSaveBuildRegion,
 			Description: c.AMIDescription, Mappings: c.AMIMappings, Tags: buildTags, Encrypt: c.AMIEncryptBootVolume,
 			KmsKeyID: c.buildRegionKMSKey(c.RawRegion), Ctx: c.ctx, Polling: polling},
 		multistep.If(len(copyRegions) > 0, &StepCopyImages{Clients: forRegion[copyImagesEC2](clients),
 			SourceRegion: c.RawRegion, Regions: copyRegions, Name: c.AMIName, Description: c.AMIDescription,
-			Encrypt: c.AMIEncryptBootVolume, RegionKMS: c.AMIRegionKMSKeyIDs, Tags: buildTags, Ctx: c.ctx, Polling: polling}),
+			Encrypt: c.AMIEncryptBootVolume, RegionKMS: c.AMIRegionKMSKeyIDs, Tags: buildTags,
+			DurationMinutes: c.SnapshotCopyDurationMinutes, Ctx: c.ctx, Polling: polling}),
+		multistep.If(c.SkipSaveBuildRegion, &StepDropBuildRegionImage{EC2: client, Region: c.RawRegion, Polling: polling}),
 		&StepModifyImage{Clients: forRegion[modifyImageEC2](clients), IMDSSupport: c.IMDSSupport,
-			Users: c.AMIUsers, Groups: c.AMIGroups, DeprecateAt: c.DeprecationTime, Polling: polling},
+			Sharing: c.ImageSharingConfig, ProductCodes: c.AMIProductCodes, DeprecateAt: c.DeprecationTime, Polling: polling},
+		multistep.If(len(c.SnapshotUsers)+len(c.SnapshotGroups) > 0, &StepShareSnapshots{Clients: forRegion[shareSnapshotsEC2](clients),
+			Users: c.SnapshotUsers, Groups: c.SnapshotGroups, Polling: polling}),
 		&StepTagImages{Clients: forRegion[tagImagesEC2](clients), Tags: c.AMITags, SnapshotTags: c.SnapshotTags,
-			BuildTags: buildTags, Ctx: c.ctx, Polling: polling},
+			RunTags: c.imageRunTags(), BuildTags: buildTags, Ctx: c.ctx, Polling: polling},
+		multistep.If(c.DeregistrationProtection.Enabled, &StepProtectImages{Clients: forRegion[protectImagesEC2](clients),
+			WithCooldown: c.DeregistrationProtection.WithCooldown, Polling: polling}),
 	}
 }

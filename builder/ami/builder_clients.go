@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmtunnel"
@@ -41,6 +42,10 @@ var (
 	_ copyImagesEC2     = (*ec2.Client)(nil)
 	_ modifyImageEC2    = (*ec2.Client)(nil)
 	_ tagImagesEC2      = (*ec2.Client)(nil)
+	_ shareSnapshotsEC2 = (*ec2.Client)(nil)
+	_ protectImagesEC2  = (*ec2.Client)(nil)
+
+	_ callerIdentitySTS = (*sts.Client)(nil)
 
 	_ getInstanceProfileIAM = (*iam.Client)(nil)
 	_ temporaryProfileIAM   = (*iam.Client)(nil)

@@ -5,6 +5,7 @@ package ami
 
 import (
 	"fmt"
+	"text/template"
 
 	"github.com/hashicorp/packer-plugin-sdk/common"
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
@@ -24,26 +25,38 @@ type Config struct {
 	common.PackerConfig    `mapstructure:",squash"`
 	awsaccess.AccessConfig `mapstructure:",squash"`
 	RunConfig              `mapstructure:",squash"`
+	LaunchConfig           `mapstructure:",squash"`
 	AMIConfig              `mapstructure:",squash"`
 	InstanceProfileConfig  `mapstructure:",squash"`
 	SessionManagerConfig   `mapstructure:",squash"`
 	LineageConfig          `mapstructure:",squash"`
+	ImageSharingConfig     `mapstructure:",squash"`
+	ImageFeaturesConfig    `mapstructure:",squash"`
+	PendingOptions         `mapstructure:",squash"`
+	WindowsOptions         `mapstructure:",squash"`
 	// How waits for the instance and images poll. See PollingConfig.
 	PollingConfig *PollingConfig `mapstructure:"aws_polling" required:"false"`
 	// The SSH settings (ssh_username, ssh_host, ssh_port, ssh_timeout …)
 	// of Packer's communicator.
 	Comm communicator.Config `mapstructure:",squash"`
 
-	ctx interpolate.Context
+	ctx   interpolate.Context
+	warns []string
 }
 
 // templatedLater are attributes rendered at build time, once the source
 // image is known, so `{{ .SourceAMI }}` and friends resolve.
-var templatedLater = []string{"ami_description", "run_tags", "tags", "snapshot_tags"}
+var templatedLater = []string{"ami_description", "run_tags", "run_tag", "run_volume_tags", "run_volume_tag",
+	"tags", "tag", "snapshot_tags", "snapshot_tag"}
+
+// templateFuncs are the template functions amazon-ebs adds, so legacy JSON
+// templates port: clean_resource_name makes any text a valid AMI name.
+var templateFuncs = template.FuncMap{"clean_resource_name": cleanResourceName}
 
 // Prepare decodes raws into c, fills defaults and validates everything,
 // returning every problem at once.
 func (c *Config) Prepare(raws ...any) error {
+	c.ctx.Funcs = templateFuncs
 	err := config.Decode(c, &config.DecodeOpts{
 		PluginType:         BuilderID,
 		Interpolate:        true,
@@ -53,12 +66,23 @@ func (c *Config) Prepare(raws ...any) error {
 	if err != nil {
 		return err
 	}
+	if c.PackerForce {
+		c.AMIForceDeregister = true // packer build -force, as in amazon-ebs
+	}
 	var errs *packersdk.MultiError
 	add := func(es []error) { errs = packersdk.MultiErrorAppend(errs, es...) }
 	add(c.AccessConfig.Prepare())
 	add(c.RunConfig.Prepare())
-	add(c.AMIConfig.Prepare(&c.ctx))
+	launchErrs, launchWarns := c.LaunchConfig.Prepare(c.InstanceType)
+	add(launchErrs)
+	c.warns = launchWarns
+	add(c.AMIConfig.Prepare(&c.ctx, c.SkipRegionValidation))
 	add(c.LineageConfig.Prepare(c.AMITags, c.SnapshotTags))
+	add(c.AMIConfig.prepareSkipBuildRegion(c.RawRegion))
+	add(c.ImageSharingConfig.Prepare(c.encryptedWithDefaultKey(c.RawRegion)))
+	add(c.ImageFeaturesConfig.Prepare())
+	add(c.PendingOptions.Prepare())
+	add(c.WindowsOptions.Prepare(&c.Comm))
 	if c.PollingConfig != nil {
 		add(c.PollingConfig.Prepare())
 	}
@@ -71,14 +95,19 @@ func (c *Config) Prepare(raws ...any) error {
 	return nil
 }
 
-// prepareComm validates the communicator and the temporary key pair. Only
-// SSH makes sense for a Linux image.
+// prepareComm validates the communicator and the temporary key pair: SSH,
+// or none for images set up by user_data alone (winrm is refused, with the
+// reason, by WindowsOptions).
 func (c *Config) prepareComm() []error {
 	if c.Comm.Type == "" {
 		c.Comm.Type = "ssh"
 	}
-	if c.Comm.Type != "ssh" {
-		return []error{fmt.Errorf("communicator %q is not supported: immutable-ami connects with ssh", c.Comm.Type)}
+	switch c.Comm.Type {
+	case "ssh", "none":
+	case "winrm":
+		return nil
+	default:
+		return []error{fmt.Errorf("communicator %q is not supported: immutable-ami connects with \"ssh\" (or \"none\")", c.Comm.Type)}
 	}
 	return append(c.Comm.Prepare(&c.ctx), prepareTemporaryKey(&c.Comm, c.usesTemporaryKey())...)
 }
@@ -94,12 +123,33 @@ func (c *Config) hasInstanceProfile() bool {
 func (c *Config) usesSessionManager() bool { return c.SSHInterface == sessionManager }
 
 // warnings are Prepare's non-fatal findings.
-func (c *Config) warnings() []string { return c.RunConfig.warnings() }
+func (c *Config) warnings() []string {
+	return append(append(c.RunConfig.warnings(), c.warns...), c.LaunchConfig.warnings()...)
+}
 
 // usesTemporaryKey reports whether the build creates its own key pair: it
-// does unless the template brings a private key, agent or password.
+// does unless the template brings a private key, agent or password, or does
+// not connect at all.
 func (c *Config) usesTemporaryKey() bool {
-	return c.Comm.SSHPrivateKeyFile == "" && !c.Comm.SSHAgentAuth && c.Comm.SSHPassword == ""
+	return c.Comm.Type != "none" && c.Comm.SSHPrivateKeyFile == "" && !c.Comm.SSHAgentAuth && c.Comm.SSHPassword == ""
+}
+
+// sshPort is the port the temporary security group opens: none without a
+// communicator.
+func (c *Config) sshPort() int {
+	if c.Comm.Type == "none" {
+		return 0
+	}
+	return c.Comm.SSHPort
+}
+
+// imageRunTags are the run_tags the AMI gets too (skip_ami_run_tags =
+// false), or nil.
+func (c *Config) imageRunTags() map[string]string {
+	if c.runTagsOnImage() {
+		return c.RunTags
+	}
+	return nil
 }
 
 // InterpolateContext is the template context for attributes rendered at

@@ -4,113 +4,172 @@ package ami
 
 import (
 	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 	"github.com/zclconf/go-cty/cty"
 )
 
 // FlatConfig is an auto-generated flat version of Config.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatConfig struct {
-	PackerBuildName                           *string                  `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
-	PackerBuilderType                         *string                  `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
-	PackerCoreVersion                         *string                  `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
-	PackerDebug                               *bool                    `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
-	PackerForce                               *bool                    `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
-	PackerOnError                             *string                  `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
-	PackerUserVars                            map[string]string        `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
-	PackerSensitiveVars                       []string                 `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
-	RawRegion                                 *string                  `mapstructure:"region" required:"true" cty:"region" hcl:"region"`
-	Profile                                   *string                  `mapstructure:"profile" required:"false" cty:"profile" hcl:"profile"`
-	MaxRetries                                *int                     `mapstructure:"max_retries" required:"false" cty:"max_retries" hcl:"max_retries"`
-	SourceAMI                                 *string                  `mapstructure:"source_ami" required:"false" cty:"source_ami" hcl:"source_ami"`
-	SourceAMIFilter                           *FlatAMIFilter           `mapstructure:"source_ami_filter" required:"false" cty:"source_ami_filter" hcl:"source_ami_filter"`
-	InstanceType                              *string                  `mapstructure:"instance_type" required:"true" cty:"instance_type" hcl:"instance_type"`
-	RunTags                                   map[string]string        `mapstructure:"run_tags" required:"false" cty:"run_tags" hcl:"run_tags"`
-	LaunchMappings                            []FlatBlockDevice        `mapstructure:"launch_block_device_mappings" required:"false" cty:"launch_block_device_mappings" hcl:"launch_block_device_mappings"`
-	VpcID                                     *string                  `mapstructure:"vpc_id" required:"false" cty:"vpc_id" hcl:"vpc_id"`
-	SubnetID                                  *string                  `mapstructure:"subnet_id" required:"false" cty:"subnet_id" hcl:"subnet_id"`
-	SubnetFilter                              *FlatSubnetFilter        `mapstructure:"subnet_filter" required:"false" cty:"subnet_filter" hcl:"subnet_filter"`
-	AssociatePublicIPAddress                  *bool                    `mapstructure:"associate_public_ip_address" required:"false" cty:"associate_public_ip_address" hcl:"associate_public_ip_address"`
-	SecurityGroupIDs                          []string                 `mapstructure:"security_group_ids" required:"false" cty:"security_group_ids" hcl:"security_group_ids"`
-	SecurityGroupFilter                       *FlatSecurityGroupFilter `mapstructure:"security_group_filter" required:"false" cty:"security_group_filter" hcl:"security_group_filter"`
-	TemporarySGSourceCidrs                    []string                 `mapstructure:"temporary_security_group_source_cidrs" required:"false" cty:"temporary_security_group_source_cidrs" hcl:"temporary_security_group_source_cidrs"`
-	PublicIPDetectionURL                      *string                  `mapstructure:"public_ip_detection_url" required:"false" cty:"public_ip_detection_url" hcl:"public_ip_detection_url"`
-	IAMInstanceProfile                        *string                  `mapstructure:"iam_instance_profile" required:"false" cty:"iam_instance_profile" hcl:"iam_instance_profile"`
-	UserData                                  *string                  `mapstructure:"user_data" required:"false" cty:"user_data" hcl:"user_data"`
-	UserDataFile                              *string                  `mapstructure:"user_data_file" required:"false" cty:"user_data_file" hcl:"user_data_file"`
-	SSHInterface                              *string                  `mapstructure:"ssh_interface" required:"false" cty:"ssh_interface" hcl:"ssh_interface"`
-	Metadata                                  *FlatMetadataOptions     `mapstructure:"metadata_options" required:"false" cty:"metadata_options" hcl:"metadata_options"`
-	InstanceInitiatedShutdownBehavior         *string                  `mapstructure:"shutdown_behavior" required:"false" cty:"shutdown_behavior" hcl:"shutdown_behavior"`
-	AMIName                                   *string                  `mapstructure:"ami_name" required:"true" cty:"ami_name" hcl:"ami_name"`
-	AMIDescription                            *string                  `mapstructure:"ami_description" required:"false" cty:"ami_description" hcl:"ami_description"`
-	AMITags                                   map[string]string        `mapstructure:"tags" required:"false" cty:"tags" hcl:"tags"`
-	SnapshotTags                              map[string]string        `mapstructure:"snapshot_tags" required:"false" cty:"snapshot_tags" hcl:"snapshot_tags"`
-	AMIRegions                                []string                 `mapstructure:"ami_regions" required:"false" cty:"ami_regions" hcl:"ami_regions"`
-	AMIEncryptBootVolume                      *bool                    `mapstructure:"encrypt_boot" required:"false" cty:"encrypt_boot" hcl:"encrypt_boot"`
-	AMIKmsKeyID                               *string                  `mapstructure:"kms_key_id" required:"false" cty:"kms_key_id" hcl:"kms_key_id"`
-	AMIRegionKMSKeyIDs                        map[string]string        `mapstructure:"region_kms_key_ids" required:"false" cty:"region_kms_key_ids" hcl:"region_kms_key_ids"`
-	AMIMappings                               []FlatBlockDevice        `mapstructure:"ami_block_device_mappings" required:"false" cty:"ami_block_device_mappings" hcl:"ami_block_device_mappings"`
-	AMIForceDeregister                        *bool                    `mapstructure:"force_deregister" required:"false" cty:"force_deregister" hcl:"force_deregister"`
-	AMIForceDeleteSnapshot                    *bool                    `mapstructure:"force_delete_snapshot" required:"false" cty:"force_delete_snapshot" hcl:"force_delete_snapshot"`
-	SkipCreateAMI                             *bool                    `mapstructure:"skip_create_ami" required:"false" cty:"skip_create_ami" hcl:"skip_create_ami"`
-	AMIUsers                                  []string                 `mapstructure:"ami_users" required:"false" cty:"ami_users" hcl:"ami_users"`
-	AMIGroups                                 []string                 `mapstructure:"ami_groups" required:"false" cty:"ami_groups" hcl:"ami_groups"`
-	DeprecationTime                           *string                  `mapstructure:"deprecate_at" required:"false" cty:"deprecate_at" hcl:"deprecate_at"`
-	IMDSSupport                               *string                  `mapstructure:"imds_support" required:"false" cty:"imds_support" hcl:"imds_support"`
-	TemporaryIAMInstanceProfilePolicyDocument *FlatPolicyDocument      `mapstructure:"temporary_iam_instance_profile_policy_document" required:"false" cty:"temporary_iam_instance_profile_policy_document" hcl:"temporary_iam_instance_profile_policy_document"`
-	SkipProfileValidation                     *bool                    `mapstructure:"skip_profile_validation" required:"false" cty:"skip_profile_validation" hcl:"skip_profile_validation"`
-	SessionManagerPort                        *int                     `mapstructure:"session_manager_port" required:"false" cty:"session_manager_port" hcl:"session_manager_port"`
-	PauseBeforeSSM                            *string                  `mapstructure:"pause_before_ssm" required:"false" cty:"pause_before_ssm" hcl:"pause_before_ssm"`
-	TemplateDir                               *string                  `mapstructure:"template_dir" required:"false" cty:"template_dir" hcl:"template_dir"`
-	PollingConfig                             *FlatPollingConfig       `mapstructure:"aws_polling" required:"false" cty:"aws_polling" hcl:"aws_polling"`
-	Type                                      *string                  `mapstructure:"communicator" cty:"communicator" hcl:"communicator"`
-	PauseBeforeConnect                        *string                  `mapstructure:"pause_before_connecting" cty:"pause_before_connecting" hcl:"pause_before_connecting"`
-	SSHHost                                   *string                  `mapstructure:"ssh_host" cty:"ssh_host" hcl:"ssh_host"`
-	SSHPort                                   *int                     `mapstructure:"ssh_port" cty:"ssh_port" hcl:"ssh_port"`
-	SSHUsername                               *string                  `mapstructure:"ssh_username" cty:"ssh_username" hcl:"ssh_username"`
-	SSHPassword                               *string                  `mapstructure:"ssh_password" cty:"ssh_password" hcl:"ssh_password"`
-	SSHKeyPairName                            *string                  `mapstructure:"ssh_keypair_name" undocumented:"true" cty:"ssh_keypair_name" hcl:"ssh_keypair_name"`
-	SSHTemporaryKeyPairName                   *string                  `mapstructure:"temporary_key_pair_name" undocumented:"true" cty:"temporary_key_pair_name" hcl:"temporary_key_pair_name"`
-	SSHTemporaryKeyPairType                   *string                  `mapstructure:"temporary_key_pair_type" cty:"temporary_key_pair_type" hcl:"temporary_key_pair_type"`
-	SSHTemporaryKeyPairBits                   *int                     `mapstructure:"temporary_key_pair_bits" cty:"temporary_key_pair_bits" hcl:"temporary_key_pair_bits"`
-	SSHCiphers                                []string                 `mapstructure:"ssh_ciphers" cty:"ssh_ciphers" hcl:"ssh_ciphers"`
-	SSHClearAuthorizedKeys                    *bool                    `mapstructure:"ssh_clear_authorized_keys" cty:"ssh_clear_authorized_keys" hcl:"ssh_clear_authorized_keys"`
-	SSHKEXAlgos                               []string                 `mapstructure:"ssh_key_exchange_algorithms" cty:"ssh_key_exchange_algorithms" hcl:"ssh_key_exchange_algorithms"`
-	SSHPrivateKeyFile                         *string                  `mapstructure:"ssh_private_key_file" undocumented:"true" cty:"ssh_private_key_file" hcl:"ssh_private_key_file"`
-	SSHCertificateFile                        *string                  `mapstructure:"ssh_certificate_file" cty:"ssh_certificate_file" hcl:"ssh_certificate_file"`
-	SSHPty                                    *bool                    `mapstructure:"ssh_pty" cty:"ssh_pty" hcl:"ssh_pty"`
-	SSHTimeout                                *string                  `mapstructure:"ssh_timeout" cty:"ssh_timeout" hcl:"ssh_timeout"`
-	SSHWaitTimeout                            *string                  `mapstructure:"ssh_wait_timeout" undocumented:"true" cty:"ssh_wait_timeout" hcl:"ssh_wait_timeout"`
-	SSHAgentAuth                              *bool                    `mapstructure:"ssh_agent_auth" undocumented:"true" cty:"ssh_agent_auth" hcl:"ssh_agent_auth"`
-	SSHDisableAgentForwarding                 *bool                    `mapstructure:"ssh_disable_agent_forwarding" cty:"ssh_disable_agent_forwarding" hcl:"ssh_disable_agent_forwarding"`
-	SSHHandshakeAttempts                      *int                     `mapstructure:"ssh_handshake_attempts" cty:"ssh_handshake_attempts" hcl:"ssh_handshake_attempts"`
-	SSHBastionHost                            *string                  `mapstructure:"ssh_bastion_host" cty:"ssh_bastion_host" hcl:"ssh_bastion_host"`
-	SSHBastionPort                            *int                     `mapstructure:"ssh_bastion_port" cty:"ssh_bastion_port" hcl:"ssh_bastion_port"`
-	SSHBastionAgentAuth                       *bool                    `mapstructure:"ssh_bastion_agent_auth" cty:"ssh_bastion_agent_auth" hcl:"ssh_bastion_agent_auth"`
-	SSHBastionUsername                        *string                  `mapstructure:"ssh_bastion_username" cty:"ssh_bastion_username" hcl:"ssh_bastion_username"`
-	SSHBastionPassword                        *string                  `mapstructure:"ssh_bastion_password" cty:"ssh_bastion_password" hcl:"ssh_bastion_password"`
-	SSHBastionInteractive                     *bool                    `mapstructure:"ssh_bastion_interactive" cty:"ssh_bastion_interactive" hcl:"ssh_bastion_interactive"`
-	SSHBastionPrivateKeyFile                  *string                  `mapstructure:"ssh_bastion_private_key_file" cty:"ssh_bastion_private_key_file" hcl:"ssh_bastion_private_key_file"`
-	SSHBastionCertificateFile                 *string                  `mapstructure:"ssh_bastion_certificate_file" cty:"ssh_bastion_certificate_file" hcl:"ssh_bastion_certificate_file"`
-	SSHFileTransferMethod                     *string                  `mapstructure:"ssh_file_transfer_method" cty:"ssh_file_transfer_method" hcl:"ssh_file_transfer_method"`
-	SSHProxyHost                              *string                  `mapstructure:"ssh_proxy_host" cty:"ssh_proxy_host" hcl:"ssh_proxy_host"`
-	SSHProxyPort                              *int                     `mapstructure:"ssh_proxy_port" cty:"ssh_proxy_port" hcl:"ssh_proxy_port"`
-	SSHProxyUsername                          *string                  `mapstructure:"ssh_proxy_username" cty:"ssh_proxy_username" hcl:"ssh_proxy_username"`
-	SSHProxyPassword                          *string                  `mapstructure:"ssh_proxy_password" cty:"ssh_proxy_password" hcl:"ssh_proxy_password"`
-	SSHKeepAliveInterval                      *string                  `mapstructure:"ssh_keep_alive_interval" cty:"ssh_keep_alive_interval" hcl:"ssh_keep_alive_interval"`
-	SSHReadWriteTimeout                       *string                  `mapstructure:"ssh_read_write_timeout" cty:"ssh_read_write_timeout" hcl:"ssh_read_write_timeout"`
-	SSHRemoteTunnels                          []string                 `mapstructure:"ssh_remote_tunnels" cty:"ssh_remote_tunnels" hcl:"ssh_remote_tunnels"`
-	SSHLocalTunnels                           []string                 `mapstructure:"ssh_local_tunnels" cty:"ssh_local_tunnels" hcl:"ssh_local_tunnels"`
-	SSHPublicKey                              []byte                   `mapstructure:"ssh_public_key" undocumented:"true" cty:"ssh_public_key" hcl:"ssh_public_key"`
-	SSHPrivateKey                             []byte                   `mapstructure:"ssh_private_key" undocumented:"true" cty:"ssh_private_key" hcl:"ssh_private_key"`
-	WinRMUser                                 *string                  `mapstructure:"winrm_username" cty:"winrm_username" hcl:"winrm_username"`
-	WinRMPassword                             *string                  `mapstructure:"winrm_password" cty:"winrm_password" hcl:"winrm_password"`
-	WinRMHost                                 *string                  `mapstructure:"winrm_host" cty:"winrm_host" hcl:"winrm_host"`
-	WinRMNoProxy                              *bool                    `mapstructure:"winrm_no_proxy" cty:"winrm_no_proxy" hcl:"winrm_no_proxy"`
-	WinRMPort                                 *int                     `mapstructure:"winrm_port" cty:"winrm_port" hcl:"winrm_port"`
-	WinRMTimeout                              *string                  `mapstructure:"winrm_timeout" cty:"winrm_timeout" hcl:"winrm_timeout"`
-	WinRMUseSSL                               *bool                    `mapstructure:"winrm_use_ssl" cty:"winrm_use_ssl" hcl:"winrm_use_ssl"`
-	WinRMInsecure                             *bool                    `mapstructure:"winrm_insecure" cty:"winrm_insecure" hcl:"winrm_insecure"`
-	WinRMUseNTLM                              *bool                    `mapstructure:"winrm_use_ntlm" cty:"winrm_use_ntlm" hcl:"winrm_use_ntlm"`
+	PackerBuildName                           *string                              `mapstructure:"packer_build_name" cty:"packer_build_name" hcl:"packer_build_name"`
+	PackerBuilderType                         *string                              `mapstructure:"packer_builder_type" cty:"packer_builder_type" hcl:"packer_builder_type"`
+	PackerCoreVersion                         *string                              `mapstructure:"packer_core_version" cty:"packer_core_version" hcl:"packer_core_version"`
+	PackerDebug                               *bool                                `mapstructure:"packer_debug" cty:"packer_debug" hcl:"packer_debug"`
+	PackerForce                               *bool                                `mapstructure:"packer_force" cty:"packer_force" hcl:"packer_force"`
+	PackerOnError                             *string                              `mapstructure:"packer_on_error" cty:"packer_on_error" hcl:"packer_on_error"`
+	PackerUserVars                            map[string]string                    `mapstructure:"packer_user_variables" cty:"packer_user_variables" hcl:"packer_user_variables"`
+	PackerSensitiveVars                       []string                             `mapstructure:"packer_sensitive_variables" cty:"packer_sensitive_variables" hcl:"packer_sensitive_variables"`
+	RawRegion                                 *string                              `mapstructure:"region" required:"true" cty:"region" hcl:"region"`
+	Profile                                   *string                              `mapstructure:"profile" required:"false" cty:"profile" hcl:"profile"`
+	MaxRetries                                *int                                 `mapstructure:"max_retries" required:"false" cty:"max_retries" hcl:"max_retries"`
+	AccessKey                                 *string                              `mapstructure:"access_key" required:"false" cty:"access_key" hcl:"access_key"`
+	SecretKey                                 *string                              `mapstructure:"secret_key" required:"false" cty:"secret_key" hcl:"secret_key"`
+	Token                                     *string                              `mapstructure:"token" required:"false" cty:"token" hcl:"token"`
+	SharedCredentialsFile                     *string                              `mapstructure:"shared_credentials_file" required:"false" cty:"shared_credentials_file" hcl:"shared_credentials_file"`
+	MFACode                                   *string                              `mapstructure:"mfa_code" required:"false" cty:"mfa_code" hcl:"mfa_code"`
+	AssumeRole                                *awsaccess.FlatAssumeRoleConfig      `mapstructure:"assume_role" required:"false" cty:"assume_role" hcl:"assume_role"`
+	VaultAWSEngine                            *awsaccess.FlatVaultAWSEngineOptions `mapstructure:"vault_aws_engine" required:"false" cty:"vault_aws_engine" hcl:"vault_aws_engine"`
+	CustomEndpointEC2                         *string                              `mapstructure:"custom_endpoint_ec2" required:"false" cty:"custom_endpoint_ec2" hcl:"custom_endpoint_ec2"`
+	InsecureSkipTLSVerify                     *bool                                `mapstructure:"insecure_skip_tls_verify" required:"false" cty:"insecure_skip_tls_verify" hcl:"insecure_skip_tls_verify"`
+	SkipCredentialValidation                  *bool                                `mapstructure:"skip_credential_validation" required:"false" cty:"skip_credential_validation" hcl:"skip_credential_validation"`
+	SkipMetadataAPICheck                      *bool                                `mapstructure:"skip_metadata_api_check" required:"false" cty:"skip_metadata_api_check" hcl:"skip_metadata_api_check"`
+	SkipRegionValidation                      *bool                                `mapstructure:"skip_region_validation" required:"false" cty:"skip_region_validation" hcl:"skip_region_validation"`
+	DecodeAuthorizationMessages               *bool                                `mapstructure:"decode_authorization_messages" required:"false" cty:"decode_authorization_messages" hcl:"decode_authorization_messages"`
+	SourceAMI                                 *string                              `mapstructure:"source_ami" required:"false" cty:"source_ami" hcl:"source_ami"`
+	SourceAMIFilter                           *FlatAMIFilter                       `mapstructure:"source_ami_filter" required:"false" cty:"source_ami_filter" hcl:"source_ami_filter"`
+	InstanceType                              *string                              `mapstructure:"instance_type" required:"true" cty:"instance_type" hcl:"instance_type"`
+	RunTags                                   map[string]string                    `mapstructure:"run_tags" required:"false" cty:"run_tags" hcl:"run_tags"`
+	RunTag                                    []config.FlatKeyValue                `mapstructure:"run_tag" required:"false" cty:"run_tag" hcl:"run_tag"`
+	LaunchMappings                            []FlatBlockDevice                    `mapstructure:"launch_block_device_mappings" required:"false" cty:"launch_block_device_mappings" hcl:"launch_block_device_mappings"`
+	VpcID                                     *string                              `mapstructure:"vpc_id" required:"false" cty:"vpc_id" hcl:"vpc_id"`
+	VpcFilter                                 *FlatVpcFilter                       `mapstructure:"vpc_filter" required:"false" cty:"vpc_filter" hcl:"vpc_filter"`
+	SubnetID                                  *string                              `mapstructure:"subnet_id" required:"false" cty:"subnet_id" hcl:"subnet_id"`
+	SubnetFilter                              *FlatSubnetFilter                    `mapstructure:"subnet_filter" required:"false" cty:"subnet_filter" hcl:"subnet_filter"`
+	AssociatePublicIPAddress                  *bool                                `mapstructure:"associate_public_ip_address" required:"false" cty:"associate_public_ip_address" hcl:"associate_public_ip_address"`
+	SecurityGroupIDs                          []string                             `mapstructure:"security_group_ids" required:"false" cty:"security_group_ids" hcl:"security_group_ids"`
+	SecurityGroupID                           *string                              `mapstructure:"security_group_id" required:"false" cty:"security_group_id" hcl:"security_group_id"`
+	SecurityGroupFilter                       *FlatSecurityGroupFilter             `mapstructure:"security_group_filter" required:"false" cty:"security_group_filter" hcl:"security_group_filter"`
+	TemporarySGSourceCidrs                    []string                             `mapstructure:"temporary_security_group_source_cidrs" required:"false" cty:"temporary_security_group_source_cidrs" hcl:"temporary_security_group_source_cidrs"`
+	PublicIPDetectionURL                      *string                              `mapstructure:"public_ip_detection_url" required:"false" cty:"public_ip_detection_url" hcl:"public_ip_detection_url"`
+	IAMInstanceProfile                        *string                              `mapstructure:"iam_instance_profile" required:"false" cty:"iam_instance_profile" hcl:"iam_instance_profile"`
+	UserData                                  *string                              `mapstructure:"user_data" required:"false" cty:"user_data" hcl:"user_data"`
+	UserDataFile                              *string                              `mapstructure:"user_data_file" required:"false" cty:"user_data_file" hcl:"user_data_file"`
+	SSHInterface                              *string                              `mapstructure:"ssh_interface" required:"false" cty:"ssh_interface" hcl:"ssh_interface"`
+	Metadata                                  *FlatMetadataOptions                 `mapstructure:"metadata_options" required:"false" cty:"metadata_options" hcl:"metadata_options"`
+	InstanceInitiatedShutdownBehavior         *string                              `mapstructure:"shutdown_behavior" required:"false" cty:"shutdown_behavior" hcl:"shutdown_behavior"`
+	AvailabilityZone                          *string                              `mapstructure:"availability_zone" required:"false" cty:"availability_zone" hcl:"availability_zone"`
+	Placement                                 *FlatPlacement                       `mapstructure:"placement" required:"false" cty:"placement" hcl:"placement"`
+	Tenancy                                   *string                              `mapstructure:"tenancy" required:"false" cty:"tenancy" hcl:"tenancy"`
+	EbsOptimized                              *bool                                `mapstructure:"ebs_optimized" required:"false" cty:"ebs_optimized" hcl:"ebs_optimized"`
+	EnableUnlimitedCredits                    *bool                                `mapstructure:"enable_unlimited_credits" required:"false" cty:"enable_unlimited_credits" hcl:"enable_unlimited_credits"`
+	EnableT2Unlimited                         *bool                                `mapstructure:"enable_t2_unlimited" required:"false" cty:"enable_t2_unlimited" hcl:"enable_t2_unlimited"`
+	CapacityReservationPreference             *string                              `mapstructure:"capacity_reservation_preference" required:"false" cty:"capacity_reservation_preference" hcl:"capacity_reservation_preference"`
+	CapacityReservationID                     *string                              `mapstructure:"capacity_reservation_id" required:"false" cty:"capacity_reservation_id" hcl:"capacity_reservation_id"`
+	CapacityReservationGroupARN               *string                              `mapstructure:"capacity_reservation_group_arn" required:"false" cty:"capacity_reservation_group_arn" hcl:"capacity_reservation_group_arn"`
+	EnableNitroEnclave                        *bool                                `mapstructure:"enable_nitro_enclave" required:"false" cty:"enable_nitro_enclave" hcl:"enable_nitro_enclave"`
+	LicenseSpecifications                     []FlatLicenseSpecification           `mapstructure:"license_specifications" required:"false" cty:"license_specifications" hcl:"license_specifications"`
+	NoEphemeral                               *bool                                `mapstructure:"no_ephemeral" required:"false" cty:"no_ephemeral" hcl:"no_ephemeral"`
+	RunVolumeTags                             map[string]string                    `mapstructure:"run_volume_tags" required:"false" cty:"run_volume_tags" hcl:"run_volume_tags"`
+	RunVolumeTag                              []config.FlatNameValue               `mapstructure:"run_volume_tag" required:"false" cty:"run_volume_tag" hcl:"run_volume_tag"`
+	DisableStopInstance                       *bool                                `mapstructure:"disable_stop_instance" required:"false" cty:"disable_stop_instance" hcl:"disable_stop_instance"`
+	AMIName                                   *string                              `mapstructure:"ami_name" required:"true" cty:"ami_name" hcl:"ami_name"`
+	AMIDescription                            *string                              `mapstructure:"ami_description" required:"false" cty:"ami_description" hcl:"ami_description"`
+	AMITags                                   map[string]string                    `mapstructure:"tags" required:"false" cty:"tags" hcl:"tags"`
+	AMITag                                    []config.FlatKeyValue                `mapstructure:"tag" required:"false" cty:"tag" hcl:"tag"`
+	SnapshotTags                              map[string]string                    `mapstructure:"snapshot_tags" required:"false" cty:"snapshot_tags" hcl:"snapshot_tags"`
+	SnapshotTag                               []config.FlatKeyValue                `mapstructure:"snapshot_tag" required:"false" cty:"snapshot_tag" hcl:"snapshot_tag"`
+	SkipAMIRunTags                            *bool                                `mapstructure:"skip_ami_run_tags" required:"false" cty:"skip_ami_run_tags" hcl:"skip_ami_run_tags"`
+	AMIRegions                                []string                             `mapstructure:"ami_regions" required:"false" cty:"ami_regions" hcl:"ami_regions"`
+	SkipSaveBuildRegion                       *bool                                `mapstructure:"skip_save_build_region" required:"false" cty:"skip_save_build_region" hcl:"skip_save_build_region"`
+	SnapshotCopyDurationMinutes               *int64                               `mapstructure:"snapshot_copy_duration_minutes" required:"false" cty:"snapshot_copy_duration_minutes" hcl:"snapshot_copy_duration_minutes"`
+	AMIEncryptBootVolume                      *bool                                `mapstructure:"encrypt_boot" required:"false" cty:"encrypt_boot" hcl:"encrypt_boot"`
+	AMIKmsKeyID                               *string                              `mapstructure:"kms_key_id" required:"false" cty:"kms_key_id" hcl:"kms_key_id"`
+	AMIRegionKMSKeyIDs                        map[string]string                    `mapstructure:"region_kms_key_ids" required:"false" cty:"region_kms_key_ids" hcl:"region_kms_key_ids"`
+	AMIMappings                               []FlatBlockDevice                    `mapstructure:"ami_block_device_mappings" required:"false" cty:"ami_block_device_mappings" hcl:"ami_block_device_mappings"`
+	AMIForceDeregister                        *bool                                `mapstructure:"force_deregister" required:"false" cty:"force_deregister" hcl:"force_deregister"`
+	AMIForceDeleteSnapshot                    *bool                                `mapstructure:"force_delete_snapshot" required:"false" cty:"force_delete_snapshot" hcl:"force_delete_snapshot"`
+	SkipCreateAMI                             *bool                                `mapstructure:"skip_create_ami" required:"false" cty:"skip_create_ami" hcl:"skip_create_ami"`
+	DeprecationTime                           *string                              `mapstructure:"deprecate_at" required:"false" cty:"deprecate_at" hcl:"deprecate_at"`
+	IMDSSupport                               *string                              `mapstructure:"imds_support" required:"false" cty:"imds_support" hcl:"imds_support"`
+	TemporaryIAMInstanceProfilePolicyDocument *FlatPolicyDocument                  `mapstructure:"temporary_iam_instance_profile_policy_document" required:"false" cty:"temporary_iam_instance_profile_policy_document" hcl:"temporary_iam_instance_profile_policy_document"`
+	SkipProfileValidation                     *bool                                `mapstructure:"skip_profile_validation" required:"false" cty:"skip_profile_validation" hcl:"skip_profile_validation"`
+	SessionManagerPort                        *int                                 `mapstructure:"session_manager_port" required:"false" cty:"session_manager_port" hcl:"session_manager_port"`
+	PauseBeforeSSM                            *string                              `mapstructure:"pause_before_ssm" required:"false" cty:"pause_before_ssm" hcl:"pause_before_ssm"`
+	TemplateDir                               *string                              `mapstructure:"template_dir" required:"false" cty:"template_dir" hcl:"template_dir"`
+	AMIUsers                                  []string                             `mapstructure:"ami_users" required:"false" cty:"ami_users" hcl:"ami_users"`
+	AMIGroups                                 []string                             `mapstructure:"ami_groups" required:"false" cty:"ami_groups" hcl:"ami_groups"`
+	AMIOrgArns                                []string                             `mapstructure:"ami_org_arns" required:"false" cty:"ami_org_arns" hcl:"ami_org_arns"`
+	AMIOuArns                                 []string                             `mapstructure:"ami_ou_arns" required:"false" cty:"ami_ou_arns" hcl:"ami_ou_arns"`
+	SnapshotUsers                             []string                             `mapstructure:"snapshot_users" required:"false" cty:"snapshot_users" hcl:"snapshot_users"`
+	SnapshotGroups                            []string                             `mapstructure:"snapshot_groups" required:"false" cty:"snapshot_groups" hcl:"snapshot_groups"`
+	AMIProductCodes                           []string                             `mapstructure:"ami_product_codes" required:"false" cty:"ami_product_codes" hcl:"ami_product_codes"`
+	AMIVirtType                               *string                              `mapstructure:"ami_virtualization_type" required:"false" cty:"ami_virtualization_type" hcl:"ami_virtualization_type"`
+	ENASupport                                *bool                                `mapstructure:"ena_support" required:"false" cty:"ena_support" hcl:"ena_support"`
+	SriovSupport                              *bool                                `mapstructure:"sriov_support" required:"false" cty:"sriov_support" hcl:"sriov_support"`
+	DeregistrationProtection                  *FlatDeregistrationProtection        `mapstructure:"deregistration_protection" required:"false" cty:"deregistration_protection" hcl:"deregistration_protection"`
+	SpotPrice                                 *string                              `mapstructure:"spot_price" required:"false" undocumented:"true" cty:"spot_price" hcl:"spot_price"`
+	SpotInstanceTypes                         []string                             `mapstructure:"spot_instance_types" required:"false" undocumented:"true" cty:"spot_instance_types" hcl:"spot_instance_types"`
+	SpotTags                                  map[string]string                    `mapstructure:"spot_tags" required:"false" undocumented:"true" cty:"spot_tags" hcl:"spot_tags"`
+	SpotTag                                   []config.FlatKeyValue                `mapstructure:"spot_tag" required:"false" undocumented:"true" cty:"spot_tag" hcl:"spot_tag"`
+	FleetTags                                 map[string]string                    `mapstructure:"fleet_tags" required:"false" undocumented:"true" cty:"fleet_tags" hcl:"fleet_tags"`
+	FleetTag                                  []config.FlatKeyValue                `mapstructure:"fleet_tag" required:"false" undocumented:"true" cty:"fleet_tag" hcl:"fleet_tag"`
+	SpotAllocationStrategy                    *string                              `mapstructure:"spot_allocation_strategy" required:"false" undocumented:"true" cty:"spot_allocation_strategy" hcl:"spot_allocation_strategy"`
+	SpotPriceAutoProduct                      *string                              `mapstructure:"spot_price_auto_product" required:"false" undocumented:"true" cty:"spot_price_auto_product" hcl:"spot_price_auto_product"`
+	BlockDurationMinutes                      *int64                               `mapstructure:"block_duration_minutes" required:"false" undocumented:"true" cty:"block_duration_minutes" hcl:"block_duration_minutes"`
+	TemporarySGSourcePublicIP                 *bool                                `mapstructure:"temporary_security_group_source_public_ip" required:"false" undocumented:"true" cty:"temporary_security_group_source_public_ip" hcl:"temporary_security_group_source_public_ip"`
+	WindowsPasswordTimeout                    *string                              `mapstructure:"windows_password_timeout" required:"false" undocumented:"true" cty:"windows_password_timeout" hcl:"windows_password_timeout"`
+	FastLaunch                                *FlatFastLaunch                      `mapstructure:"fast_launch" required:"false" undocumented:"true" cty:"fast_launch" hcl:"fast_launch"`
+	PollingConfig                             *FlatPollingConfig                   `mapstructure:"aws_polling" required:"false" cty:"aws_polling" hcl:"aws_polling"`
+	Type                                      *string                              `mapstructure:"communicator" cty:"communicator" hcl:"communicator"`
+	PauseBeforeConnect                        *string                              `mapstructure:"pause_before_connecting" cty:"pause_before_connecting" hcl:"pause_before_connecting"`
+	SSHHost                                   *string                              `mapstructure:"ssh_host" cty:"ssh_host" hcl:"ssh_host"`
+	SSHPort                                   *int                                 `mapstructure:"ssh_port" cty:"ssh_port" hcl:"ssh_port"`
+	SSHUsername                               *string                              `mapstructure:"ssh_username" cty:"ssh_username" hcl:"ssh_username"`
+	SSHPassword                               *string                              `mapstructure:"ssh_password" cty:"ssh_password" hcl:"ssh_password"`
+	SSHKeyPairName                            *string                              `mapstructure:"ssh_keypair_name" undocumented:"true" cty:"ssh_keypair_name" hcl:"ssh_keypair_name"`
+	SSHTemporaryKeyPairName                   *string                              `mapstructure:"temporary_key_pair_name" undocumented:"true" cty:"temporary_key_pair_name" hcl:"temporary_key_pair_name"`
+	SSHTemporaryKeyPairType                   *string                              `mapstructure:"temporary_key_pair_type" cty:"temporary_key_pair_type" hcl:"temporary_key_pair_type"`
+	SSHTemporaryKeyPairBits                   *int                                 `mapstructure:"temporary_key_pair_bits" cty:"temporary_key_pair_bits" hcl:"temporary_key_pair_bits"`
+	SSHCiphers                                []string                             `mapstructure:"ssh_ciphers" cty:"ssh_ciphers" hcl:"ssh_ciphers"`
+	SSHClearAuthorizedKeys                    *bool                                `mapstructure:"ssh_clear_authorized_keys" cty:"ssh_clear_authorized_keys" hcl:"ssh_clear_authorized_keys"`
+	SSHKEXAlgos                               []string                             `mapstructure:"ssh_key_exchange_algorithms" cty:"ssh_key_exchange_algorithms" hcl:"ssh_key_exchange_algorithms"`
+	SSHPrivateKeyFile                         *string                              `mapstructure:"ssh_private_key_file" undocumented:"true" cty:"ssh_private_key_file" hcl:"ssh_private_key_file"`
+	SSHCertificateFile                        *string                              `mapstructure:"ssh_certificate_file" cty:"ssh_certificate_file" hcl:"ssh_certificate_file"`
+	SSHPty                                    *bool                                `mapstructure:"ssh_pty" cty:"ssh_pty" hcl:"ssh_pty"`
+	SSHTimeout                                *string                              `mapstructure:"ssh_timeout" cty:"ssh_timeout" hcl:"ssh_timeout"`
+	SSHWaitTimeout                            *string                              `mapstructure:"ssh_wait_timeout" undocumented:"true" cty:"ssh_wait_timeout" hcl:"ssh_wait_timeout"`
+	SSHAgentAuth                              *bool                                `mapstructure:"ssh_agent_auth" undocumented:"true" cty:"ssh_agent_auth" hcl:"ssh_agent_auth"`
+	SSHDisableAgentForwarding                 *bool                                `mapstructure:"ssh_disable_agent_forwarding" cty:"ssh_disable_agent_forwarding" hcl:"ssh_disable_agent_forwarding"`
+	SSHHandshakeAttempts                      *int                                 `mapstructure:"ssh_handshake_attempts" cty:"ssh_handshake_attempts" hcl:"ssh_handshake_attempts"`
+	SSHBastionHost                            *string                              `mapstructure:"ssh_bastion_host" cty:"ssh_bastion_host" hcl:"ssh_bastion_host"`
+	SSHBastionPort                            *int                                 `mapstructure:"ssh_bastion_port" cty:"ssh_bastion_port" hcl:"ssh_bastion_port"`
+	SSHBastionAgentAuth                       *bool                                `mapstructure:"ssh_bastion_agent_auth" cty:"ssh_bastion_agent_auth" hcl:"ssh_bastion_agent_auth"`
+	SSHBastionUsername                        *string                              `mapstructure:"ssh_bastion_username" cty:"ssh_bastion_username" hcl:"ssh_bastion_username"`
+	SSHBastionPassword                        *string                              `mapstructure:"ssh_bastion_password" cty:"ssh_bastion_password" hcl:"ssh_bastion_password"`
+	SSHBastionInteractive                     *bool                                `mapstructure:"ssh_bastion_interactive" cty:"ssh_bastion_interactive" hcl:"ssh_bastion_interactive"`
+	SSHBastionPrivateKeyFile                  *string                              `mapstructure:"ssh_bastion_private_key_file" cty:"ssh_bastion_private_key_file" hcl:"ssh_bastion_private_key_file"`
+	SSHBastionCertificateFile                 *string                              `mapstructure:"ssh_bastion_certificate_file" cty:"ssh_bastion_certificate_file" hcl:"ssh_bastion_certificate_file"`
+	SSHFileTransferMethod                     *string                              `mapstructure:"ssh_file_transfer_method" cty:"ssh_file_transfer_method" hcl:"ssh_file_transfer_method"`
+	SSHProxyHost                              *string                              `mapstructure:"ssh_proxy_host" cty:"ssh_proxy_host" hcl:"ssh_proxy_host"`
+	SSHProxyPort                              *int                                 `mapstructure:"ssh_proxy_port" cty:"ssh_proxy_port" hcl:"ssh_proxy_port"`
+	SSHProxyUsername                          *string                              `mapstructure:"ssh_proxy_username" cty:"ssh_proxy_username" hcl:"ssh_proxy_username"`
+	SSHProxyPassword                          *string                              `mapstructure:"ssh_proxy_password" cty:"ssh_proxy_password" hcl:"ssh_proxy_password"`
+	SSHKeepAliveInterval                      *string                              `mapstructure:"ssh_keep_alive_interval" cty:"ssh_keep_alive_interval" hcl:"ssh_keep_alive_interval"`
+	SSHReadWriteTimeout                       *string                              `mapstructure:"ssh_read_write_timeout" cty:"ssh_read_write_timeout" hcl:"ssh_read_write_timeout"`
+	SSHRemoteTunnels                          []string                             `mapstructure:"ssh_remote_tunnels" cty:"ssh_remote_tunnels" hcl:"ssh_remote_tunnels"`
+	SSHLocalTunnels                           []string                             `mapstructure:"ssh_local_tunnels" cty:"ssh_local_tunnels" hcl:"ssh_local_tunnels"`
+	SSHPublicKey                              []byte                               `mapstructure:"ssh_public_key" undocumented:"true" cty:"ssh_public_key" hcl:"ssh_public_key"`
+	SSHPrivateKey                             []byte                               `mapstructure:"ssh_private_key" undocumented:"true" cty:"ssh_private_key" hcl:"ssh_private_key"`
+	WinRMUser                                 *string                              `mapstructure:"winrm_username" cty:"winrm_username" hcl:"winrm_username"`
+	WinRMPassword                             *string                              `mapstructure:"winrm_password" cty:"winrm_password" hcl:"winrm_password"`
+	WinRMHost                                 *string                              `mapstructure:"winrm_host" cty:"winrm_host" hcl:"winrm_host"`
+	WinRMNoProxy                              *bool                                `mapstructure:"winrm_no_proxy" cty:"winrm_no_proxy" hcl:"winrm_no_proxy"`
+	WinRMPort                                 *int                                 `mapstructure:"winrm_port" cty:"winrm_port" hcl:"winrm_port"`
+	WinRMTimeout                              *string                              `mapstructure:"winrm_timeout" cty:"winrm_timeout" hcl:"winrm_timeout"`
+	WinRMUseSSL                               *bool                                `mapstructure:"winrm_use_ssl" cty:"winrm_use_ssl" hcl:"winrm_use_ssl"`
+	WinRMInsecure                             *bool                                `mapstructure:"winrm_insecure" cty:"winrm_insecure" hcl:"winrm_insecure"`
+	WinRMUseNTLM                              *bool                                `mapstructure:"winrm_use_ntlm" cty:"winrm_use_ntlm" hcl:"winrm_use_ntlm"`
 }
 
 // FlatMapstructure returns a new FlatConfig.
@@ -136,16 +195,32 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"region":                                &hcldec.AttrSpec{Name: "region", Type: cty.String, Required: false},
 		"profile":                               &hcldec.AttrSpec{Name: "profile", Type: cty.String, Required: false},
 		"max_retries":                           &hcldec.AttrSpec{Name: "max_retries", Type: cty.Number, Required: false},
+		"access_key":                            &hcldec.AttrSpec{Name: "access_key", Type: cty.String, Required: false},
+		"secret_key":                            &hcldec.AttrSpec{Name: "secret_key", Type: cty.String, Required: false},
+		"token":                                 &hcldec.AttrSpec{Name: "token", Type: cty.String, Required: false},
+		"shared_credentials_file":               &hcldec.AttrSpec{Name: "shared_credentials_file", Type: cty.String, Required: false},
+		"mfa_code":                              &hcldec.AttrSpec{Name: "mfa_code", Type: cty.String, Required: false},
+		"assume_role":                           &hcldec.BlockSpec{TypeName: "assume_role", Nested: hcldec.ObjectSpec((*awsaccess.FlatAssumeRoleConfig)(nil).HCL2Spec())},
+		"vault_aws_engine":                      &hcldec.BlockSpec{TypeName: "vault_aws_engine", Nested: hcldec.ObjectSpec((*awsaccess.FlatVaultAWSEngineOptions)(nil).HCL2Spec())},
+		"custom_endpoint_ec2":                   &hcldec.AttrSpec{Name: "custom_endpoint_ec2", Type: cty.String, Required: false},
+		"insecure_skip_tls_verify":              &hcldec.AttrSpec{Name: "insecure_skip_tls_verify", Type: cty.Bool, Required: false},
+		"skip_credential_validation":            &hcldec.AttrSpec{Name: "skip_credential_validation", Type: cty.Bool, Required: false},
+		"skip_metadata_api_check":               &hcldec.AttrSpec{Name: "skip_metadata_api_check", Type: cty.Bool, Required: false},
+		"skip_region_validation":                &hcldec.AttrSpec{Name: "skip_region_validation", Type: cty.Bool, Required: false},
+		"decode_authorization_messages":         &hcldec.AttrSpec{Name: "decode_authorization_messages", Type: cty.Bool, Required: false},
 		"source_ami":                            &hcldec.AttrSpec{Name: "source_ami", Type: cty.String, Required: false},
 		"source_ami_filter":                     &hcldec.BlockSpec{TypeName: "source_ami_filter", Nested: hcldec.ObjectSpec((*FlatAMIFilter)(nil).HCL2Spec())},
 		"instance_type":                         &hcldec.AttrSpec{Name: "instance_type", Type: cty.String, Required: false},
 		"run_tags":                              &hcldec.AttrSpec{Name: "run_tags", Type: cty.Map(cty.String), Required: false},
+		"run_tag":                               &hcldec.BlockListSpec{TypeName: "run_tag", Nested: hcldec.ObjectSpec((*config.FlatKeyValue)(nil).HCL2Spec())},
 		"launch_block_device_mappings":          &hcldec.BlockListSpec{TypeName: "launch_block_device_mappings", Nested: hcldec.ObjectSpec((*FlatBlockDevice)(nil).HCL2Spec())},
 		"vpc_id":                                &hcldec.AttrSpec{Name: "vpc_id", Type: cty.String, Required: false},
+		"vpc_filter":                            &hcldec.BlockSpec{TypeName: "vpc_filter", Nested: hcldec.ObjectSpec((*FlatVpcFilter)(nil).HCL2Spec())},
 		"subnet_id":                             &hcldec.AttrSpec{Name: "subnet_id", Type: cty.String, Required: false},
 		"subnet_filter":                         &hcldec.BlockSpec{TypeName: "subnet_filter", Nested: hcldec.ObjectSpec((*FlatSubnetFilter)(nil).HCL2Spec())},
 		"associate_public_ip_address":           &hcldec.AttrSpec{Name: "associate_public_ip_address", Type: cty.Bool, Required: false},
 		"security_group_ids":                    &hcldec.AttrSpec{Name: "security_group_ids", Type: cty.List(cty.String), Required: false},
+		"security_group_id":                     &hcldec.AttrSpec{Name: "security_group_id", Type: cty.String, Required: false},
 		"security_group_filter":                 &hcldec.BlockSpec{TypeName: "security_group_filter", Nested: hcldec.ObjectSpec((*FlatSecurityGroupFilter)(nil).HCL2Spec())},
 		"temporary_security_group_source_cidrs": &hcldec.AttrSpec{Name: "temporary_security_group_source_cidrs", Type: cty.List(cty.String), Required: false},
 		"public_ip_detection_url":               &hcldec.AttrSpec{Name: "public_ip_detection_url", Type: cty.String, Required: false},
@@ -155,11 +230,31 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"ssh_interface":                         &hcldec.AttrSpec{Name: "ssh_interface", Type: cty.String, Required: false},
 		"metadata_options":                      &hcldec.BlockSpec{TypeName: "metadata_options", Nested: hcldec.ObjectSpec((*FlatMetadataOptions)(nil).HCL2Spec())},
 		"shutdown_behavior":                     &hcldec.AttrSpec{Name: "shutdown_behavior", Type: cty.String, Required: false},
+		"availability_zone":                     &hcldec.AttrSpec{Name: "availability_zone", Type: cty.String, Required: false},
+		"placement":                             &hcldec.BlockSpec{TypeName: "placement", Nested: hcldec.ObjectSpec((*FlatPlacement)(nil).HCL2Spec())},
+		"tenancy":                               &hcldec.AttrSpec{Name: "tenancy", Type: cty.String, Required: false},
+		"ebs_optimized":                         &hcldec.AttrSpec{Name: "ebs_optimized", Type: cty.Bool, Required: false},
+		"enable_unlimited_credits":              &hcldec.AttrSpec{Name: "enable_unlimited_credits", Type: cty.Bool, Required: false},
+		"enable_t2_unlimited":                   &hcldec.AttrSpec{Name: "enable_t2_unlimited", Type: cty.Bool, Required: false},
+		"capacity_reservation_preference":       &hcldec.AttrSpec{Name: "capacity_reservation_preference", Type: cty.String, Required: false},
+		"capacity_reservation_id":               &hcldec.AttrSpec{Name: "capacity_reservation_id", Type: cty.String, Required: false},
+		"capacity_reservation_group_arn":        &hcldec.AttrSpec{Name: "capacity_reservation_group_arn", Type: cty.String, Required: false},
+		"enable_nitro_enclave":                  &hcldec.AttrSpec{Name: "enable_nitro_enclave", Type: cty.Bool, Required: false},
+		"license_specifications":                &hcldec.BlockListSpec{TypeName: "license_specifications", Nested: hcldec.ObjectSpec((*FlatLicenseSpecification)(nil).HCL2Spec())},
+		"no_ephemeral":                          &hcldec.AttrSpec{Name: "no_ephemeral", Type: cty.Bool, Required: false},
+		"run_volume_tags":                       &hcldec.AttrSpec{Name: "run_volume_tags", Type: cty.Map(cty.String), Required: false},
+		"run_volume_tag":                        &hcldec.BlockListSpec{TypeName: "run_volume_tag", Nested: hcldec.ObjectSpec((*config.FlatNameValue)(nil).HCL2Spec())},
+		"disable_stop_instance":                 &hcldec.AttrSpec{Name: "disable_stop_instance", Type: cty.Bool, Required: false},
 		"ami_name":                              &hcldec.AttrSpec{Name: "ami_name", Type: cty.String, Required: false},
 		"ami_description":                       &hcldec.AttrSpec{Name: "ami_description", Type: cty.String, Required: false},
 		"tags":                                  &hcldec.AttrSpec{Name: "tags", Type: cty.Map(cty.String), Required: false},
+		"tag":                                   &hcldec.BlockListSpec{TypeName: "tag", Nested: hcldec.ObjectSpec((*config.FlatKeyValue)(nil).HCL2Spec())},
 		"snapshot_tags":                         &hcldec.AttrSpec{Name: "snapshot_tags", Type: cty.Map(cty.String), Required: false},
+		"snapshot_tag":                          &hcldec.BlockListSpec{TypeName: "snapshot_tag", Nested: hcldec.ObjectSpec((*config.FlatKeyValue)(nil).HCL2Spec())},
+		"skip_ami_run_tags":                     &hcldec.AttrSpec{Name: "skip_ami_run_tags", Type: cty.Bool, Required: false},
 		"ami_regions":                           &hcldec.AttrSpec{Name: "ami_regions", Type: cty.List(cty.String), Required: false},
+		"skip_save_build_region":                &hcldec.AttrSpec{Name: "skip_save_build_region", Type: cty.Bool, Required: false},
+		"snapshot_copy_duration_minutes":        &hcldec.AttrSpec{Name: "snapshot_copy_duration_minutes", Type: cty.Number, Required: false},
 		"encrypt_boot":                          &hcldec.AttrSpec{Name: "encrypt_boot", Type: cty.Bool, Required: false},
 		"kms_key_id":                            &hcldec.AttrSpec{Name: "kms_key_id", Type: cty.String, Required: false},
 		"region_kms_key_ids":                    &hcldec.AttrSpec{Name: "region_kms_key_ids", Type: cty.Map(cty.String), Required: false},
@@ -167,8 +262,6 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"force_deregister":                      &hcldec.AttrSpec{Name: "force_deregister", Type: cty.Bool, Required: false},
 		"force_delete_snapshot":                 &hcldec.AttrSpec{Name: "force_delete_snapshot", Type: cty.Bool, Required: false},
 		"skip_create_ami":                       &hcldec.AttrSpec{Name: "skip_create_ami", Type: cty.Bool, Required: false},
-		"ami_users":                             &hcldec.AttrSpec{Name: "ami_users", Type: cty.List(cty.String), Required: false},
-		"ami_groups":                            &hcldec.AttrSpec{Name: "ami_groups", Type: cty.List(cty.String), Required: false},
 		"deprecate_at":                          &hcldec.AttrSpec{Name: "deprecate_at", Type: cty.String, Required: false},
 		"imds_support":                          &hcldec.AttrSpec{Name: "imds_support", Type: cty.String, Required: false},
 		"temporary_iam_instance_profile_policy_document": &hcldec.BlockSpec{TypeName: "temporary_iam_instance_profile_policy_document", Nested: hcldec.ObjectSpec((*FlatPolicyDocument)(nil).HCL2Spec())},
@@ -176,56 +269,79 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"session_manager_port":                           &hcldec.AttrSpec{Name: "session_manager_port", Type: cty.Number, Required: false},
 		"pause_before_ssm":                               &hcldec.AttrSpec{Name: "pause_before_ssm", Type: cty.String, Required: false},
 		"template_dir":                                   &hcldec.AttrSpec{Name: "template_dir", Type: cty.String, Required: false},
-		"aws_polling":                                    &hcldec.BlockSpec{TypeName: "aws_polling", Nested: hcldec.ObjectSpec((*FlatPollingConfig)(nil).HCL2Spec())},
-		"communicator":                                   &hcldec.AttrSpec{Name: "communicator", Type: cty.String, Required: false},
-		"pause_before_connecting":                        &hcldec.AttrSpec{Name: "pause_before_connecting", Type: cty.String, Required: false},
-		"ssh_host":                                       &hcldec.AttrSpec{Name: "ssh_host", Type: cty.String, Required: false},
-		"ssh_port":                                       &hcldec.AttrSpec{Name: "ssh_port", Type: cty.Number, Required: false},
-		"ssh_username":                                   &hcldec.AttrSpec{Name: "ssh_username", Type: cty.String, Required: false},
-		"ssh_password":                                   &hcldec.AttrSpec{Name: "ssh_password", Type: cty.String, Required: false},
-		"ssh_keypair_name":                               &hcldec.AttrSpec{Name: "ssh_keypair_name", Type: cty.String, Required: false},
-		"temporary_key_pair_name":                        &hcldec.AttrSpec{Name: "temporary_key_pair_name", Type: cty.String, Required: false},
-		"temporary_key_pair_type":                        &hcldec.AttrSpec{Name: "temporary_key_pair_type", Type: cty.String, Required: false},
-		"temporary_key_pair_bits":                        &hcldec.AttrSpec{Name: "temporary_key_pair_bits", Type: cty.Number, Required: false},
-		"ssh_ciphers":                                    &hcldec.AttrSpec{Name: "ssh_ciphers", Type: cty.List(cty.String), Required: false},
-		"ssh_clear_authorized_keys":                      &hcldec.AttrSpec{Name: "ssh_clear_authorized_keys", Type: cty.Bool, Required: false},
-		"ssh_key_exchange_algorithms":                    &hcldec.AttrSpec{Name: "ssh_key_exchange_algorithms", Type: cty.List(cty.String), Required: false},
-		"ssh_private_key_file":                           &hcldec.AttrSpec{Name: "ssh_private_key_file", Type: cty.String, Required: false},
-		"ssh_certificate_file":                           &hcldec.AttrSpec{Name: "ssh_certificate_file", Type: cty.String, Required: false},
-		"ssh_pty":                                        &hcldec.AttrSpec{Name: "ssh_pty", Type: cty.Bool, Required: false},
-		"ssh_timeout":                                    &hcldec.AttrSpec{Name: "ssh_timeout", Type: cty.String, Required: false},
-		"ssh_wait_timeout":                               &hcldec.AttrSpec{Name: "ssh_wait_timeout", Type: cty.String, Required: false},
-		"ssh_agent_auth":                                 &hcldec.AttrSpec{Name: "ssh_agent_auth", Type: cty.Bool, Required: false},
-		"ssh_disable_agent_forwarding":                   &hcldec.AttrSpec{Name: "ssh_disable_agent_forwarding", Type: cty.Bool, Required: false},
-		"ssh_handshake_attempts":                         &hcldec.AttrSpec{Name: "ssh_handshake_attempts", Type: cty.Number, Required: false},
-		"ssh_bastion_host":                               &hcldec.AttrSpec{Name: "ssh_bastion_host", Type: cty.String, Required: false},
-		"ssh_bastion_port":                               &hcldec.AttrSpec{Name: "ssh_bastion_port", Type: cty.Number, Required: false},
-		"ssh_bastion_agent_auth":                         &hcldec.AttrSpec{Name: "ssh_bastion_agent_auth", Type: cty.Bool, Required: false},
-		"ssh_bastion_username":                           &hcldec.AttrSpec{Name: "ssh_bastion_username", Type: cty.String, Required: false},
-		"ssh_bastion_password":                           &hcldec.AttrSpec{Name: "ssh_bastion_password", Type: cty.String, Required: false},
-		"ssh_bastion_interactive":                        &hcldec.AttrSpec{Name: "ssh_bastion_interactive", Type: cty.Bool, Required: false},
-		"ssh_bastion_private_key_file":                   &hcldec.AttrSpec{Name: "ssh_bastion_private_key_file", Type: cty.String, Required: false},
-		"ssh_bastion_certificate_file":                   &hcldec.AttrSpec{Name: "ssh_bastion_certificate_file", Type: cty.String, Required: false},
-		"ssh_file_transfer_method":                       &hcldec.AttrSpec{Name: "ssh_file_transfer_method", Type: cty.String, Required: false},
-		"ssh_proxy_host":                                 &hcldec.AttrSpec{Name: "ssh_proxy_host", Type: cty.String, Required: false},
-		"ssh_proxy_port":                                 &hcldec.AttrSpec{Name: "ssh_proxy_port", Type: cty.Number, Required: false},
-		"ssh_proxy_username":                             &hcldec.AttrSpec{Name: "ssh_proxy_username", Type: cty.String, Required: false},
-		"ssh_proxy_password":                             &hcldec.AttrSpec{Name: "ssh_proxy_password", Type: cty.String, Required: false},
-		"ssh_keep_alive_interval":                        &hcldec.AttrSpec{Name: "ssh_keep_alive_interval", Type: cty.String, Required: false},
-		"ssh_read_write_timeout":                         &hcldec.AttrSpec{Name: "ssh_read_write_timeout", Type: cty.String, Required: false},
-		"ssh_remote_tunnels":                             &hcldec.AttrSpec{Name: "ssh_remote_tunnels", Type: cty.List(cty.String), Required: false},
-		"ssh_local_tunnels":                              &hcldec.AttrSpec{Name: "ssh_local_tunnels", Type: cty.List(cty.String), Required: false},
-		"ssh_public_key":                                 &hcldec.AttrSpec{Name: "ssh_public_key", Type: cty.List(cty.Number), Required: false},
-		"ssh_private_key":                                &hcldec.AttrSpec{Name: "ssh_private_key", Type: cty.List(cty.Number), Required: false},
-		"winrm_username":                                 &hcldec.AttrSpec{Name: "winrm_username", Type: cty.String, Required: false},
-		"winrm_password":                                 &hcldec.AttrSpec{Name: "winrm_password", Type: cty.String, Required: false},
-		"winrm_host":                                     &hcldec.AttrSpec{Name: "winrm_host", Type: cty.String, Required: false},
-		"winrm_no_proxy":                                 &hcldec.AttrSpec{Name: "winrm_no_proxy", Type: cty.Bool, Required: false},
-		"winrm_port":                                     &hcldec.AttrSpec{Name: "winrm_port", Type: cty.Number, Required: false},
-		"winrm_timeout":                                  &hcldec.AttrSpec{Name: "winrm_timeout", Type: cty.String, Required: false},
-		"winrm_use_ssl":                                  &hcldec.AttrSpec{Name: "winrm_use_ssl", Type: cty.Bool, Required: false},
-		"winrm_insecure":                                 &hcldec.AttrSpec{Name: "winrm_insecure", Type: cty.Bool, Required: false},
-		"winrm_use_ntlm":                                 &hcldec.AttrSpec{Name: "winrm_use_ntlm", Type: cty.Bool, Required: false},
+		"ami_users":                                      &hcldec.AttrSpec{Name: "ami_users", Type: cty.List(cty.String), Required: false},
+		"ami_groups":                                     &hcldec.AttrSpec{Name: "ami_groups", Type: cty.List(cty.String), Required: false},
+		"ami_org_arns":                                   &hcldec.AttrSpec{Name: "ami_org_arns", Type: cty.List(cty.String), Required: false},
+		"ami_ou_arns":                                    &hcldec.AttrSpec{Name: "ami_ou_arns", Type: cty.List(cty.String), Required: false},
+		"snapshot_users":                                 &hcldec.AttrSpec{Name: "snapshot_users", Type: cty.List(cty.String), Required: false},
+		"snapshot_groups":                                &hcldec.AttrSpec{Name: "snapshot_groups", Type: cty.List(cty.String), Required: false},
+		"ami_product_codes":                              &hcldec.AttrSpec{Name: "ami_product_codes", Type: cty.List(cty.String), Required: false},
+		"ami_virtualization_type":                        &hcldec.AttrSpec{Name: "ami_virtualization_type", Type: cty.String, Required: false},
+		"ena_support":                                    &hcldec.AttrSpec{Name: "ena_support", Type: cty.Bool, Required: false},
+		"sriov_support":                                  &hcldec.AttrSpec{Name: "sriov_support", Type: cty.Bool, Required: false},
+		"deregistration_protection":                      &hcldec.BlockSpec{TypeName: "deregistration_protection", Nested: hcldec.ObjectSpec((*FlatDeregistrationProtection)(nil).HCL2Spec())},
+		"spot_price":                                     &hcldec.AttrSpec{Name: "spot_price", Type: cty.String, Required: false},
+		"spot_instance_types":                            &hcldec.AttrSpec{Name: "spot_instance_types", Type: cty.List(cty.String), Required: false},
+		"spot_tags":                                      &hcldec.AttrSpec{Name: "spot_tags", Type: cty.Map(cty.String), Required: false},
+		"spot_tag":                                       &hcldec.BlockListSpec{TypeName: "spot_tag", Nested: hcldec.ObjectSpec((*config.FlatKeyValue)(nil).HCL2Spec())},
+		"fleet_tags":                                     &hcldec.AttrSpec{Name: "fleet_tags", Type: cty.Map(cty.String), Required: false},
+		"fleet_tag":                                      &hcldec.BlockListSpec{TypeName: "fleet_tag", Nested: hcldec.ObjectSpec((*config.FlatKeyValue)(nil).HCL2Spec())},
+		"spot_allocation_strategy":                       &hcldec.AttrSpec{Name: "spot_allocation_strategy", Type: cty.String, Required: false},
+		"spot_price_auto_product":                        &hcldec.AttrSpec{Name: "spot_price_auto_product", Type: cty.String, Required: false},
+		"block_duration_minutes":                         &hcldec.AttrSpec{Name: "block_duration_minutes", Type: cty.Number, Required: false},
+		"temporary_security_group_source_public_ip": &hcldec.AttrSpec{Name: "temporary_security_group_source_public_ip", Type: cty.Bool, Required: false},
+		"windows_password_timeout":                  &hcldec.AttrSpec{Name: "windows_password_timeout", Type: cty.String, Required: false},
+		"fast_launch":                               &hcldec.BlockSpec{TypeName: "fast_launch", Nested: hcldec.ObjectSpec((*FlatFastLaunch)(nil).HCL2Spec())},
+		"aws_polling":                               &hcldec.BlockSpec{TypeName: "aws_polling", Nested: hcldec.ObjectSpec((*FlatPollingConfig)(nil).HCL2Spec())},
+		"communicator":                              &hcldec.AttrSpec{Name: "communicator", Type: cty.String, Required: false},
+		"pause_before_connecting":                   &hcldec.AttrSpec{Name: "pause_before_connecting", Type: cty.String, Required: false},
+		"ssh_host":                                  &hcldec.AttrSpec{Name: "ssh_host", Type: cty.String, Required: false},
+		"ssh_port":                                  &hcldec.AttrSpec{Name: "ssh_port", Type: cty.Number, Required: false},
+		"ssh_username":                              &hcldec.AttrSpec{Name: "ssh_username", Type: cty.String, Required: false},
+		"ssh_password":                              &hcldec.AttrSpec{Name: "ssh_password", Type: cty.String, Required: false},
+		"ssh_keypair_name":                          &hcldec.AttrSpec{Name: "ssh_keypair_name", Type: cty.String, Required: false},
+		"temporary_key_pair_name":                   &hcldec.AttrSpec{Name: "temporary_key_pair_name", Type: cty.String, Required: false},
+		"temporary_key_pair_type":                   &hcldec.AttrSpec{Name: "temporary_key_pair_type", Type: cty.String, Required: false},
+		"temporary_key_pair_bits":                   &hcldec.AttrSpec{Name: "temporary_key_pair_bits", Type: cty.Number, Required: false},
+		"ssh_ciphers":                               &hcldec.AttrSpec{Name: "ssh_ciphers", Type: cty.List(cty.String), Required: false},
+		"ssh_clear_authorized_keys":                 &hcldec.AttrSpec{Name: "ssh_clear_authorized_keys", Type: cty.Bool, Required: false},
+		"ssh_key_exchange_algorithms":               &hcldec.AttrSpec{Name: "ssh_key_exchange_algorithms", Type: cty.List(cty.String), Required: false},
+		"ssh_private_key_file":                      &hcldec.AttrSpec{Name: "ssh_private_key_file", Type: cty.String, Required: false},
+		"ssh_certificate_file":                      &hcldec.AttrSpec{Name: "ssh_certificate_file", Type: cty.String, Required: false},
+		"ssh_pty":                                   &hcldec.AttrSpec{Name: "ssh_pty", Type: cty.Bool, Required: false},
+		"ssh_timeout":                               &hcldec.AttrSpec{Name: "ssh_timeout", Type: cty.String, Required: false},
+		"ssh_wait_timeout":                          &hcldec.AttrSpec{Name: "ssh_wait_timeout", Type: cty.String, Required: false},
+		"ssh_agent_auth":                            &hcldec.AttrSpec{Name: "ssh_agent_auth", Type: cty.Bool, Required: false},
+		"ssh_disable_agent_forwarding":              &hcldec.AttrSpec{Name: "ssh_disable_agent_forwarding", Type: cty.Bool, Required: false},
+		"ssh_handshake_attempts":                    &hcldec.AttrSpec{Name: "ssh_handshake_attempts", Type: cty.Number, Required: false},
+		"ssh_bastion_host":                          &hcldec.AttrSpec{Name: "ssh_bastion_host", Type: cty.String, Required: false},
+		"ssh_bastion_port":                          &hcldec.AttrSpec{Name: "ssh_bastion_port", Type: cty.Number, Required: false},
+		"ssh_bastion_agent_auth":                    &hcldec.AttrSpec{Name: "ssh_bastion_agent_auth", Type: cty.Bool, Required: false},
+		"ssh_bastion_username":                      &hcldec.AttrSpec{Name: "ssh_bastion_username", Type: cty.String, Required: false},
+		"ssh_bastion_password":                      &hcldec.AttrSpec{Name: "ssh_bastion_password", Type: cty.String, Required: false},
+		"ssh_bastion_interactive":                   &hcldec.AttrSpec{Name: "ssh_bastion_interactive", Type: cty.Bool, Required: false},
+		"ssh_bastion_private_key_file":              &hcldec.AttrSpec{Name: "ssh_bastion_private_key_file", Type: cty.String, Required: false},
+		"ssh_bastion_certificate_file":              &hcldec.AttrSpec{Name: "ssh_bastion_certificate_file", Type: cty.String, Required: false},
+		"ssh_file_transfer_method":                  &hcldec.AttrSpec{Name: "ssh_file_transfer_method", Type: cty.String, Required: false},
+		"ssh_proxy_host":                            &hcldec.AttrSpec{Name: "ssh_proxy_host", Type: cty.String, Required: false},
+		"ssh_proxy_port":                            &hcldec.AttrSpec{Name: "ssh_proxy_port", Type: cty.Number, Required: false},
+		"ssh_proxy_username":                        &hcldec.AttrSpec{Name: "ssh_proxy_username", Type: cty.String, Required: false},
+		"ssh_proxy_password":                        &hcldec.AttrSpec{Name: "ssh_proxy_password", Type: cty.String, Required: false},
+		"ssh_keep_alive_interval":                   &hcldec.AttrSpec{Name: "ssh_keep_alive_interval", Type: cty.String, Required: false},
+		"ssh_read_write_timeout":                    &hcldec.AttrSpec{Name: "ssh_read_write_timeout", Type: cty.String, Required: false},
+		"ssh_remote_tunnels":                        &hcldec.AttrSpec{Name: "ssh_remote_tunnels", Type: cty.List(cty.String), Required: false},
+		"ssh_local_tunnels":                         &hcldec.AttrSpec{Name: "ssh_local_tunnels", Type: cty.List(cty.String), Required: false},
+		"ssh_public_key":                            &hcldec.AttrSpec{Name: "ssh_public_key", Type: cty.List(cty.Number), Required: false},
+		"ssh_private_key":                           &hcldec.AttrSpec{Name: "ssh_private_key", Type: cty.List(cty.Number), Required: false},
+		"winrm_username":                            &hcldec.AttrSpec{Name: "winrm_username", Type: cty.String, Required: false},
+		"winrm_password":                            &hcldec.AttrSpec{Name: "winrm_password", Type: cty.String, Required: false},
+		"winrm_host":                                &hcldec.AttrSpec{Name: "winrm_host", Type: cty.String, Required: false},
+		"winrm_no_proxy":                            &hcldec.AttrSpec{Name: "winrm_no_proxy", Type: cty.Bool, Required: false},
+		"winrm_port":                                &hcldec.AttrSpec{Name: "winrm_port", Type: cty.Number, Required: false},
+		"winrm_timeout":                             &hcldec.AttrSpec{Name: "winrm_timeout", Type: cty.String, Required: false},
+		"winrm_use_ssl":                             &hcldec.AttrSpec{Name: "winrm_use_ssl", Type: cty.Bool, Required: false},
+		"winrm_insecure":                            &hcldec.AttrSpec{Name: "winrm_insecure", Type: cty.Bool, Required: false},
+		"winrm_use_ntlm":                            &hcldec.AttrSpec{Name: "winrm_use_ntlm", Type: cty.Bool, Required: false},
 	}
 	return s
 }

@@ -31,9 +31,9 @@ func TestConfigPrepareReportsEveryProblem(t *testing.T) {
 				delete(m, k)
 			}
 		}, []string{"region is required", "instance_type is required", "ami_name is required", "ssh_username", "set source_ami"}},
-		{"both source_ami and filter", func(m map[string]any) {
+		{"source_ami pinned within a filter (as amazon-ebs)", func(m map[string]any) {
 			m["source_ami_filter"] = map[string]any{"filters": map[string]string{"name": "x*"}, "owners": []string{"self"}}
-		}, []string{"source_ami and source_ami_filter are both set"}},
+		}, nil},
 		{"filter with owners only", func(m map[string]any) {
 			delete(m, "source_ami")
 			m["source_ami_filter"] = map[string]any{"owners": []string{"self"}}

@@ -1,7 +1,9 @@
-//go:generate go tool packer-sdc mapstructure-to-hcl2 -type AMIFilter,SubnetFilter,SecurityGroupFilter,MetadataOptions
+//go:generate go tool packer-sdc mapstructure-to-hcl2 -type AMIFilter,SubnetFilter,SecurityGroupFilter,VpcFilter,MetadataOptions
 //go:generate go tool packer-sdc struct-markdown
 
 package ami
+
+import "github.com/hashicorp/packer-plugin-sdk/template/config"
 
 // RunConfig says how the temporary build instance is launched: from which
 // image, with which type, in which network, reachable from where.
@@ -12,23 +14,29 @@ type RunConfig struct {
 	// `resolve:ssm:/images/base:7` (a version) or
 	// `resolve:ssm:/images/base:prod` (a label), read in the build region
 	// before anything else checks the source image (`SourceAMI` and the
-	// lineage tags record the image it named, and which version). Set this
-	// or source_ami_filter, not both.
+	// lineage tags record the image it named, and which version). With
+	// source_ami_filter too, the image must also match the filter (a pin
+	// that fails loudly when the filter would no longer choose it).
 	SourceAMI string `mapstructure:"source_ami" required:"false"`
-	// Look the source AMI up by filters instead of an ID. Set this or
-	// source_ami, not both. See AMIFilter.
+	// Look the source AMI up by filters instead of an ID. See AMIFilter.
 	SourceAMIFilter AMIFilter `mapstructure:"source_ami_filter" required:"false"`
 	// The EC2 instance type of the build instance, e.g. `t3.micro`.
 	InstanceType string `mapstructure:"instance_type" required:"true"`
 	// Tags for the build instance and its volumes (the AMI's are tags).
 	// Values may use `{{ .SourceAMI }}`, `{{ .BuildRegion }}` etc.
 	RunTags map[string]string `mapstructure:"run_tags" required:"false"`
+	// Same as run_tags, as repeatable `run_tag { key = … value = … }`
+	// blocks (e.g. from a `dynamic` block); a key in both wins here.
+	RunTag config.KeyValues `mapstructure:"run_tag" required:"false"`
 	// Volumes of the build instance. delete_on_termination defaults to
 	// true, so no volume outlives the build.
 	LaunchMappings []BlockDevice `mapstructure:"launch_block_device_mappings" required:"false"`
 	// The VPC to launch in. Default: the subnet's VPC, else the region's
 	// default VPC. A non-default VPC needs subnet_id or subnet_filter too.
 	VpcID string `mapstructure:"vpc_id" required:"false"`
+	// Find the VPC by filters instead of an ID; exactly one must match.
+	// See VpcFilter.
+	VpcFilter VpcFilter `mapstructure:"vpc_filter" required:"false"`
 	// The subnet to launch in. Default: a subnet of the default VPC chosen by
 	// EC2, or the one subnet_filter finds.
 	SubnetID string `mapstructure:"subnet_id" required:"false"`
@@ -40,6 +48,9 @@ type RunConfig struct {
 	// Existing security groups to launch in, instead of a temporary group.
 	// They must allow SSH from this machine.
 	SecurityGroupIDs []string `mapstructure:"security_group_ids" required:"false"`
+	// One existing security group, as security_group_ids with one entry
+	// (amazon-ebs' singular form). Set this or security_group_ids.
+	SecurityGroupID string `mapstructure:"security_group_id" required:"false"`
 	// Find existing security groups by filters instead of IDs.
 	SecurityGroupFilter SecurityGroupFilter `mapstructure:"security_group_filter" required:"false"`
 	// CIDR blocks the temporary security group accepts SSH from. Default:
@@ -98,6 +109,9 @@ type AMIFilter struct {
 	// With several matches, take the newest (by creation date, then name)
 	// instead of failing.
 	MostRecent bool `mapstructure:"most_recent" required:"false"`
+	// Not supported yet (amazon-ebs v1.2.8): refused with an error. It is
+	// being added with the deprecated-image lookups.
+	IncludeDeprecated bool `mapstructure:"include_deprecated" required:"false"`
 }
 
 // Empty reports whether no filter was given.
@@ -107,6 +121,9 @@ func (f AMIFilter) Empty() bool { return len(f.Filters) == 0 && len(f.Owners) ==
 type SubnetFilter struct {
 	// DescribeSubnets filters, name to value, e.g. `{ "tag:Class" = "build" }`.
 	Filters map[string]string `mapstructure:"filters" required:"false"`
+	// Filters as repeatable `filter { name = … value = … }` blocks; a name
+	// in both wins here.
+	Filter config.NameValues `mapstructure:"filter" required:"false"`
 	// With several matches, take the one with the most free IP addresses
 	// instead of failing.
 	MostFree bool `mapstructure:"most_free" required:"false"`
@@ -118,6 +135,19 @@ type SubnetFilter struct {
 type SecurityGroupFilter struct {
 	// DescribeSecurityGroups filters, name to value.
 	Filters map[string]string `mapstructure:"filters" required:"false"`
+	// Filters as repeatable `filter { name = … value = … }` blocks.
+	Filter config.NameValues `mapstructure:"filter" required:"false"`
+}
+
+// VpcFilter finds the VPC to launch in by DescribeVpcs filters, e.g.
+// `filters = { "tag:Class" = "build", "is-default" = "false" }`. Exactly
+// one VPC must match; the subnet is then subnet_id, subnet_filter (within
+// that VPC), or, for a default VPC, one EC2 offers the instance type in.
+type VpcFilter struct {
+	// DescribeVpcs filters, name to value.
+	Filters map[string]string `mapstructure:"filters" required:"false"`
+	// Filters as repeatable `filter { name = … value = … }` blocks.
+	Filter config.NameValues `mapstructure:"filter" required:"false"`
 }
 
 // MetadataOptions configures the build instance's metadata service.

@@ -4,15 +4,17 @@ package ami
 
 import (
 	"github.com/hashicorp/hcl/v2/hcldec"
+	"github.com/hashicorp/packer-plugin-sdk/template/config"
 	"github.com/zclconf/go-cty/cty"
 )
 
 // FlatAMIFilter is an auto-generated flat version of AMIFilter.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatAMIFilter struct {
-	Filters    map[string]string `mapstructure:"filters" required:"false" cty:"filters" hcl:"filters"`
-	Owners     []string          `mapstructure:"owners" required:"false" cty:"owners" hcl:"owners"`
-	MostRecent *bool             `mapstructure:"most_recent" required:"false" cty:"most_recent" hcl:"most_recent"`
+	Filters           map[string]string `mapstructure:"filters" required:"false" cty:"filters" hcl:"filters"`
+	Owners            []string          `mapstructure:"owners" required:"false" cty:"owners" hcl:"owners"`
+	MostRecent        *bool             `mapstructure:"most_recent" required:"false" cty:"most_recent" hcl:"most_recent"`
+	IncludeDeprecated *bool             `mapstructure:"include_deprecated" required:"false" cty:"include_deprecated" hcl:"include_deprecated"`
 }
 
 // FlatMapstructure returns a new FlatAMIFilter.
@@ -27,9 +29,10 @@ func (*AMIFilter) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spe
 // The decoded values from this spec will then be applied to a FlatAMIFilter.
 func (*FlatAMIFilter) HCL2Spec() map[string]hcldec.Spec {
 	s := map[string]hcldec.Spec{
-		"filters":     &hcldec.AttrSpec{Name: "filters", Type: cty.Map(cty.String), Required: false},
-		"owners":      &hcldec.AttrSpec{Name: "owners", Type: cty.List(cty.String), Required: false},
-		"most_recent": &hcldec.AttrSpec{Name: "most_recent", Type: cty.Bool, Required: false},
+		"filters":            &hcldec.AttrSpec{Name: "filters", Type: cty.Map(cty.String), Required: false},
+		"owners":             &hcldec.AttrSpec{Name: "owners", Type: cty.List(cty.String), Required: false},
+		"most_recent":        &hcldec.AttrSpec{Name: "most_recent", Type: cty.Bool, Required: false},
+		"include_deprecated": &hcldec.AttrSpec{Name: "include_deprecated", Type: cty.Bool, Required: false},
 	}
 	return s
 }
@@ -66,7 +69,8 @@ func (*FlatMetadataOptions) HCL2Spec() map[string]hcldec.Spec {
 // FlatSecurityGroupFilter is an auto-generated flat version of SecurityGroupFilter.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatSecurityGroupFilter struct {
-	Filters map[string]string `mapstructure:"filters" required:"false" cty:"filters" hcl:"filters"`
+	Filters map[string]string      `mapstructure:"filters" required:"false" cty:"filters" hcl:"filters"`
+	Filter  []config.FlatNameValue `mapstructure:"filter" required:"false" cty:"filter" hcl:"filter"`
 }
 
 // FlatMapstructure returns a new FlatSecurityGroupFilter.
@@ -82,6 +86,7 @@ func (*SecurityGroupFilter) FlatMapstructure() interface{ HCL2Spec() map[string]
 func (*FlatSecurityGroupFilter) HCL2Spec() map[string]hcldec.Spec {
 	s := map[string]hcldec.Spec{
 		"filters": &hcldec.AttrSpec{Name: "filters", Type: cty.Map(cty.String), Required: false},
+		"filter":  &hcldec.BlockListSpec{TypeName: "filter", Nested: hcldec.ObjectSpec((*config.FlatNameValue)(nil).HCL2Spec())},
 	}
 	return s
 }
@@ -89,9 +94,10 @@ func (*FlatSecurityGroupFilter) HCL2Spec() map[string]hcldec.Spec {
 // FlatSubnetFilter is an auto-generated flat version of SubnetFilter.
 // Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
 type FlatSubnetFilter struct {
-	Filters  map[string]string `mapstructure:"filters" required:"false" cty:"filters" hcl:"filters"`
-	MostFree *bool             `mapstructure:"most_free" required:"false" cty:"most_free" hcl:"most_free"`
-	Random   *bool             `mapstructure:"random" required:"false" cty:"random" hcl:"random"`
+	Filters  map[string]string      `mapstructure:"filters" required:"false" cty:"filters" hcl:"filters"`
+	Filter   []config.FlatNameValue `mapstructure:"filter" required:"false" cty:"filter" hcl:"filter"`
+	MostFree *bool                  `mapstructure:"most_free" required:"false" cty:"most_free" hcl:"most_free"`
+	Random   *bool                  `mapstructure:"random" required:"false" cty:"random" hcl:"random"`
 }
 
 // FlatMapstructure returns a new FlatSubnetFilter.
@@ -107,8 +113,34 @@ func (*SubnetFilter) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.
 func (*FlatSubnetFilter) HCL2Spec() map[string]hcldec.Spec {
 	s := map[string]hcldec.Spec{
 		"filters":   &hcldec.AttrSpec{Name: "filters", Type: cty.Map(cty.String), Required: false},
+		"filter":    &hcldec.BlockListSpec{TypeName: "filter", Nested: hcldec.ObjectSpec((*config.FlatNameValue)(nil).HCL2Spec())},
 		"most_free": &hcldec.AttrSpec{Name: "most_free", Type: cty.Bool, Required: false},
 		"random":    &hcldec.AttrSpec{Name: "random", Type: cty.Bool, Required: false},
+	}
+	return s
+}
+
+// FlatVpcFilter is an auto-generated flat version of VpcFilter.
+// Where the contents of a field with a `mapstructure:,squash` tag are bubbled up.
+type FlatVpcFilter struct {
+	Filters map[string]string      `mapstructure:"filters" required:"false" cty:"filters" hcl:"filters"`
+	Filter  []config.FlatNameValue `mapstructure:"filter" required:"false" cty:"filter" hcl:"filter"`
+}
+
+// FlatMapstructure returns a new FlatVpcFilter.
+// FlatVpcFilter is an auto-generated flat version of VpcFilter.
+// Where the contents a fields with a `mapstructure:,squash` tag are bubbled up.
+func (*VpcFilter) FlatMapstructure() interface{ HCL2Spec() map[string]hcldec.Spec } {
+	return new(FlatVpcFilter)
+}
+
+// HCL2Spec returns the hcl spec of a VpcFilter.
+// This spec is used by HCL to read the fields of VpcFilter.
+// The decoded values from this spec will then be applied to a FlatVpcFilter.
+func (*FlatVpcFilter) HCL2Spec() map[string]hcldec.Spec {
+	s := map[string]hcldec.Spec{
+		"filters": &hcldec.AttrSpec{Name: "filters", Type: cty.Map(cty.String), Required: false},
+		"filter":  &hcldec.BlockListSpec{TypeName: "filter", Nested: hcldec.ObjectSpec((*config.FlatNameValue)(nil).HCL2Spec())},
 	}
 	return s
 }

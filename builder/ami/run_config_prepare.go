@@ -26,6 +26,7 @@ var sshInterfaces = []string{"public_ip", "private_ip", "public_dns", "private_d
 // returned, each naming its attribute and the fix.
 func (c *RunConfig) Prepare() []error {
 	var errs []error
+	errs = append(errs, c.RunTag.CopyOn(&c.RunTags)...)
 	errs = append(errs, c.prepareSource()...)
 	if c.InstanceType == "" {
 		errs = append(errs, fmt.Errorf("instance_type is required: set e.g. instance_type = \"t3.micro\""))
@@ -43,8 +44,6 @@ func (c *RunConfig) prepareSource() []error {
 	switch {
 	case c.SourceAMI == "" && !hasFilter:
 		return []error{fmt.Errorf("no source image: set source_ami = \"ami-...\" or a source_ami_filter block")}
-	case c.SourceAMI != "" && hasFilter:
-		return []error{fmt.Errorf("source_ami and source_ami_filter are both set: keep only one")}
 	case c.SourceAMI == unknownValue:
 		return nil // from a data source that `packer validate` does not run
 	case strings.HasPrefix(c.SourceAMI, ssmchannel.ResolvePrefix):
@@ -61,6 +60,18 @@ func (c *RunConfig) prepareSource() []error {
 
 func (c *RunConfig) prepareNetwork() []error {
 	var errs []error
+	errs = append(errs, c.SubnetFilter.Filter.CopyOn(&c.SubnetFilter.Filters)...)
+	errs = append(errs, c.SecurityGroupFilter.Filter.CopyOn(&c.SecurityGroupFilter.Filters)...)
+	errs = append(errs, c.VpcFilter.Filter.CopyOn(&c.VpcFilter.Filters)...)
+	if c.SecurityGroupID != "" {
+		if len(c.SecurityGroupIDs) > 0 {
+			errs = append(errs, fmt.Errorf("security_group_id and security_group_ids are both set: keep only one"))
+		}
+		c.SecurityGroupIDs = []string{c.SecurityGroupID}
+	}
+	if c.VpcID != "" && len(c.VpcFilter.Filters) > 0 {
+		errs = append(errs, fmt.Errorf("vpc_id and vpc_filter are both set: keep only one"))
+	}
 	if c.SubnetID != "" && len(c.SubnetFilter.Filters) > 0 {
 		errs = append(errs, fmt.Errorf("subnet_id and subnet_filter are both set: keep only one"))
 	}

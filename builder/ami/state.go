@@ -73,6 +73,10 @@ const (
 	// put by StepCreateImage, extended by StepCopyImages, read by the
 	// modify and tag steps and the artifact.
 	stateAMIs stateKey = "amis"
+	// stateDeregisteredAMIs lists AMIs of this build a step deregistered on
+	// purpose ([]string: the build region's with skip_save_build_region), so
+	// the step that made them does not look for them in Cleanup.
+	stateDeregisteredAMIs stateKey = "deregistered_amis"
 )
 
 // statePut stores v under k.

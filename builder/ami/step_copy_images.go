@@ -36,8 +36,11 @@ type StepCopyImages struct {
 	Encrypt      bool
 	RegionKMS    map[string]string
 	Tags         map[string]string // put on each copy at creation (build UUID)
-	Ctx          interpolate.Context
-	Polling      ec2wait.Options
+	// DurationMinutes (snapshot_copy_duration_minutes) asks for
+	// time-based copies; 0 is best effort.
+	DurationMinutes int64
+	Ctx             interpolate.Context
+	Polling         ec2wait.Options
 
 	mu     sync.Mutex
 	copies map[string]string // region -> AMI this step created
@@ -83,6 +86,9 @@ func (s *StepCopyImages) copyTo(ctx context.Context, state multistep.StateBag, r
 	}
 	if s.Encrypt {
 		in.Encrypted, in.KmsKeyId = aws.Bool(true), optional(s.RegionKMS[region])
+	}
+	if s.DurationMinutes > 0 {
+		in.SnapshotCopyCompletionDurationMinutes = aws.Int64(s.DurationMinutes)
 	}
 	cctx, cancel := uninterruptible(ctx)
 	defer cancel()

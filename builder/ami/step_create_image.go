@@ -39,10 +39,14 @@ type StepCreateImage struct {
 	Tags        map[string]string // put on the image at creation (build UUID)
 	Encrypt     bool
 	KmsKeyID    string
-	Ctx         interpolate.Context
-	Polling     ec2wait.Options
+	// TemporaryName (skip_save_build_region) gives the image a throwaway
+	// name: it only feeds the copies to ami_regions and is then dropped.
+	TemporaryName bool
+	Ctx           interpolate.Context
+	Polling       ec2wait.Options
 
-	images []string // AMIs this step created and has not removed yet
+	images  []string // AMIs this step created and has not removed yet
+	tmpName string   // the throwaway name, with TemporaryName
 }
 
 func (s *StepCreateImage) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
@@ -50,7 +54,7 @@ func (s *StepCreateImage) Run(ctx context.Context, state multistep.StateBag) mul
 	if err != nil {
 		return halt(state, err)
 	}
-	name := s.Name
+	name := s.finalName()
 	if s.Encrypt {
 		name = "immutable-unencrypted-" + uuid.NewString() // the final name goes to the encrypted copy
 	}
@@ -101,7 +105,7 @@ func (s *StepCreateImage) encrypt(ctx context.Context, state multistep.StateBag,
 	out, err := s.EC2.CopyImage(cctx, &ec2.CopyImageInput{
 		ClientToken:   aws.String(uuid.NewString()), // SDK retries must not copy twice
 		SourceImageId: aws.String(src), SourceRegion: aws.String(s.Region),
-		Name: aws.String(s.Name), Description: optional(desc),
+		Name: aws.String(s.finalName()), Description: optional(desc),
 		Encrypted: aws.Bool(true), KmsKeyId: optional(s.KmsKeyID),
 		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeImage),
 	})
@@ -122,14 +126,29 @@ func (s *StepCreateImage) encrypt(ctx context.Context, state multistep.StateBag,
 	return id, nil
 }
 
+// finalName is the name of the image this step hands on: ami_name, or a
+// throwaway unique one with TemporaryName.
+func (s *StepCreateImage) finalName() string {
+	if !s.TemporaryName {
+		return s.Name
+	}
+	if s.tmpName == "" {
+		s.tmpName = "immutable-intermediate-" + uuid.NewString()
+	}
+	return s.tmpName
+}
+
 // Cleanup removes this step's AMIs (and snapshots) when the build failed or
-// was cancelled, including one whose wait never finished.
+// was cancelled, including one whose wait never finished, but not one a
+// later step already deregistered (skip_save_build_region).
 func (s *StepCreateImage) Cleanup(state multistep.StateBag) {
-	if !buildFailed(state) || len(s.images) == 0 {
+	gone, _ := stateGet[[]string](state, stateDeregisteredAMIs)
+	images := slices.DeleteFunc(slices.Clone(s.images), func(id string) bool { return slices.Contains(gone, id) })
+	if !buildFailed(state) || len(images) == 0 {
 		return
 	}
-	log.Printf("[DEBUG] build failed or cancelled: removing AMIs %v", s.images)
-	for _, id := range s.images {
+	log.Printf("[DEBUG] build failed or cancelled: removing AMIs %v", images)
+	for _, id := range images {
 		removeImages(state, func(context.Context, string) (deleteImageEC2, error) { return s.EC2, nil },
 			map[string]string{s.Region: id}, s.Polling)
 	}

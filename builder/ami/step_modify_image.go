@@ -22,16 +22,17 @@ type modifyImageEC2 interface {
 }
 
 // StepModifyImage sets the attributes CreateImage cannot: imds_support,
-// launch permissions (ami_users, ami_groups) and deprecate_at, on the AMI in
-// every region. Nothing to undo: the images themselves are removed by the
-// steps that made them. Uses: stateAMIs.
+// launch permissions (ami_users, ami_groups, ami_org_arns, ami_ou_arns),
+// ami_product_codes and deprecate_at, on the AMI in every region. Nothing
+// to undo: the images themselves are removed by the steps that made them.
+// Uses: stateAMIs.
 type StepModifyImage struct {
-	Clients     clientFor[modifyImageEC2]
-	IMDSSupport string // "v2.0" or "none"
-	Users       []string
-	Groups      []string
-	DeprecateAt string // RFC 3339, validated by Prepare
-	Polling     ec2wait.Options
+	Clients      clientFor[modifyImageEC2]
+	IMDSSupport  string // "v2.0" or "none"
+	Sharing      ImageSharingConfig
+	DeprecateAt  string // RFC 3339, validated by Prepare
+	ProductCodes []string
+	Polling      ec2wait.Options
 }
 
 func (s *StepModifyImage) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
@@ -60,10 +61,20 @@ func (s *StepModifyImage) modify(ctx context.Context, state multistep.StateBag, 
 			return err
 		}
 	}
-	if perm := launchPermission(s.Users, s.Groups); perm != nil {
-		uiOf(state).Say(fmt.Sprintf("Sharing AMI %s in %s with users %v, groups %v ...", id, region, s.Users, s.Groups))
+	if perm := launchPermission(s.Sharing); perm != nil {
+		uiOf(state).Say(fmt.Sprintf("Sharing AMI %s in %s (ami_users %v, ami_groups %v, ami_org_arns %v, ami_ou_arns %v) ...",
+			id, region, s.Sharing.AMIUsers, s.Sharing.AMIGroups, s.Sharing.AMIOrgArns, s.Sharing.AMIOuArns))
 		if err := retry("setting launch permissions", func(ctx context.Context) error {
 			_, err := c.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{ImageId: &id, LaunchPermission: perm})
+			return err
+		}); err != nil {
+			return err
+		}
+	}
+	if len(s.ProductCodes) > 0 {
+		uiOf(state).Say(fmt.Sprintf("Attaching product codes %v to AMI %s in %s ...", s.ProductCodes, id, region))
+		if err := retry("attaching ami_product_codes", func(ctx context.Context) error {
+			_, err := c.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{ImageId: &id, ProductCodes: s.ProductCodes})
 			return err
 		}); err != nil {
 			return err
@@ -96,13 +107,19 @@ func (s *StepModifyImage) requireIMDSv2(ctx context.Context, c modifyImageEC2, i
 }
 
 // launchPermission is the permission change sharing the image, or nil.
-func launchPermission(users, groups []string) *ec2types.LaunchPermissionModifications {
+func launchPermission(sh ImageSharingConfig) *ec2types.LaunchPermissionModifications {
 	var add []ec2types.LaunchPermission
-	for _, u := range users {
+	for _, u := range sh.AMIUsers {
 		add = append(add, ec2types.LaunchPermission{UserId: aws.String(u)})
 	}
-	for _, g := range groups {
+	for _, g := range sh.AMIGroups {
 		add = append(add, ec2types.LaunchPermission{Group: ec2types.PermissionGroup(g)})
+	}
+	for _, o := range sh.AMIOrgArns {
+		add = append(add, ec2types.LaunchPermission{OrganizationArn: aws.String(o)})
+	}
+	for _, o := range sh.AMIOuArns {
+		add = append(add, ec2types.LaunchPermission{OrganizationalUnitArn: aws.String(o)})
 	}
 	if len(add) == 0 {
 		return nil

@@ -45,7 +45,7 @@ func TestStepModifyImage(t *testing.T) {
 		{"default requires IMDSv2", StepModifyImage{IMDSSupport: "v2.0"}, "", 1, 0, 0},
 		{"a copy that inherited v2.0 is left alone", StepModifyImage{IMDSSupport: "v2.0"}, ec2types.ImdsSupportValuesV20, 0, 0, 0},
 		{"none sends nothing", StepModifyImage{IMDSSupport: "none"}, "", 0, 0, 0},
-		{"sharing and deprecation", StepModifyImage{IMDSSupport: "none", Users: []string{"210987654321"}, Groups: []string{"all"},
+		{"sharing and deprecation", StepModifyImage{IMDSSupport: "none", Sharing: ImageSharingConfig{AMIUsers: []string{"210987654321"}, AMIGroups: []string{"all"}},
 			DeprecateAt: "2030-01-31T00:00:00Z"}, "", 0, 1, 1},
 	}
 	for _, tc := range cases {

@@ -19,16 +19,19 @@ type networkInfoEC2 interface {
 }
 
 // StepNetworkInfo decides where the build instance runs: subnet_id,
-// subnet_filter, or a subnet of vpc_id / the default VPC in a zone that
-// offers instance_type. It fails before launch on a subnet outside vpc_id,
-// a zone without instance_type, or a region without a default VPC.
+// subnet_filter, or a subnet of vpc_id / vpc_filter's VPC / the default VPC
+// in a zone that offers instance_type (availability_zone, when set). It
+// fails before launch on a subnet outside the VPC or the zone, a zone
+// without instance_type, or a region without a default VPC.
 // Uses: nothing. Puts: stateVpcID, stateSubnetID, stateAvailabilityZone.
 type StepNetworkInfo struct {
-	EC2          networkInfoEC2
-	VpcID        string
-	SubnetID     string
-	SubnetFilter SubnetFilter
-	InstanceType string
+	EC2              networkInfoEC2
+	VpcID            string
+	VpcFilter        VpcFilter
+	SubnetID         string
+	SubnetFilter     SubnetFilter
+	AvailabilityZone string
+	InstanceType     string
 }
 
 func (s *StepNetworkInfo) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
@@ -40,20 +43,51 @@ func (s *StepNetworkInfo) Run(ctx context.Context, state multistep.StateBag) mul
 	if err != nil {
 		return halt(state, err)
 	}
-	subnet, err := s.subnet(ctx, zones)
+	if az := s.AvailabilityZone; az != "" && zones != nil && !zones[az] {
+		return halt(state, fmt.Errorf("instance_type %s is not offered in availability_zone %s: choose one of %v, or another instance_type",
+			s.InstanceType, az, sortedKeys(zones)))
+	}
+	vpc, err := s.filteredVpc(ctx)
+	if err != nil {
+		return halt(state, err)
+	}
+	subnet, err := s.subnet(ctx, vpc, s.inZone(zones))
 	if err != nil {
 		return halt(state, err)
 	}
 	zone := aws.ToString(subnet.AvailabilityZone)
-	if zones != nil && !zones[zone] {
-		return halt(state, fmt.Errorf("instance_type %s is not offered in %s, the zone of subnet %s: "+
-			"choose a subnet in one of %v, or another instance_type", s.InstanceType, zone, aws.ToString(subnet.SubnetId), sortedKeys(zones)))
+	if err := s.checkZone(subnet, zones); err != nil {
+		return halt(state, err)
 	}
 	uiOf(state).Say(fmt.Sprintf("Launching in subnet %s (%s, %s)", aws.ToString(subnet.SubnetId), aws.ToString(subnet.VpcId), zone))
 	statePut(state, stateVpcID, aws.ToString(subnet.VpcId))
 	statePut(state, stateSubnetID, aws.ToString(subnet.SubnetId))
 	statePut(state, stateAvailabilityZone, zone)
 	return multistep.ActionContinue
+}
+
+// checkZone refuses a subnet outside availability_zone or in a zone that
+// does not offer the instance type.
+func (s *StepNetworkInfo) checkZone(subnet ec2types.Subnet, zones map[string]bool) error {
+	zone, id := aws.ToString(subnet.AvailabilityZone), aws.ToString(subnet.SubnetId)
+	if s.AvailabilityZone != "" && zone != s.AvailabilityZone {
+		return fmt.Errorf("subnet %s is in %s, not in availability_zone %s: choose a subnet in %s or drop availability_zone",
+			id, zone, s.AvailabilityZone, s.AvailabilityZone)
+	}
+	if zones != nil && !zones[zone] {
+		return fmt.Errorf("instance_type %s is not offered in %s, the zone of subnet %s: "+
+			"choose a subnet in one of %v, or another instance_type", s.InstanceType, zone, id, sortedKeys(zones))
+	}
+	return nil
+}
+
+// inZone narrows the offering zones (nil: any) to availability_zone, if
+// set; Run has checked that it offers the instance type.
+func (s *StepNetworkInfo) inZone(zones map[string]bool) map[string]bool {
+	if s.AvailabilityZone == "" {
+		return zones
+	}
+	return map[string]bool{s.AvailabilityZone: true}
 }
 
 // offeringZones lists the zones of the region offering the instance type.
@@ -81,15 +115,16 @@ func (s *StepNetworkInfo) offeringZones(ctx context.Context) (map[string]bool, e
 	return zones, nil
 }
 
-// subnet finds the subnet to launch in, by ID, by filter, or in the VPC.
-func (s *StepNetworkInfo) subnet(ctx context.Context, zones map[string]bool) (ec2types.Subnet, error) {
+// subnet finds the subnet to launch in, by ID, by filter, or in the VPC
+// (vpc: vpc_id or vpc_filter's; "" for the default VPC).
+func (s *StepNetworkInfo) subnet(ctx context.Context, vpc string, zones map[string]bool) (ec2types.Subnet, error) {
 	if s.SubnetID != "" {
-		return s.subnetByID(ctx)
+		return s.subnetByID(ctx, vpc)
 	}
 	if len(s.SubnetFilter.Filters) > 0 {
-		return s.subnetByFilter(ctx)
+		return s.subnetByFilter(ctx, vpc)
 	}
-	vpc, err := s.vpc(ctx)
+	vpc, err := s.vpc(ctx, vpc)
 	if err != nil {
 		return ec2types.Subnet{}, err
 	}
@@ -100,22 +135,26 @@ func (s *StepNetworkInfo) subnet(ctx context.Context, zones map[string]bool) (ec
 	return pickSubnetInZones(subnets, zones, vpc, s.InstanceType)
 }
 
-func (s *StepNetworkInfo) subnetByID(ctx context.Context) (ec2types.Subnet, error) {
+func (s *StepNetworkInfo) subnetByID(ctx context.Context, vpc string) (ec2types.Subnet, error) {
 	out, err := s.EC2.DescribeSubnets(ctx, &ec2.DescribeSubnetsInput{SubnetIds: []string{s.SubnetID}})
 	if err != nil || len(out.Subnets) == 0 {
 		return ec2types.Subnet{}, fmt.Errorf("subnet_id %s not found in this region: %w", s.SubnetID, orNotFound(err))
 	}
 	sn := out.Subnets[0]
-	if s.VpcID != "" && aws.ToString(sn.VpcId) != s.VpcID {
-		return sn, fmt.Errorf("subnet_id %s is in VPC %s, not in vpc_id %s: fix one of them (or drop vpc_id)", s.SubnetID, aws.ToString(sn.VpcId), s.VpcID)
+	if vpc != "" && aws.ToString(sn.VpcId) != vpc {
+		return sn, fmt.Errorf("subnet_id %s is in VPC %s, not in %s (vpc_id or vpc_filter): fix one of them (or drop the VPC)",
+			s.SubnetID, aws.ToString(sn.VpcId), vpc)
 	}
 	return sn, nil
 }
 
-func (s *StepNetworkInfo) subnetByFilter(ctx context.Context) (ec2types.Subnet, error) {
+func (s *StepNetworkInfo) subnetByFilter(ctx context.Context, vpc string) (ec2types.Subnet, error) {
 	filters := ec2Filters(s.SubnetFilter.Filters)
-	if s.VpcID != "" {
-		filters = append(filters, ec2types.Filter{Name: aws.String("vpc-id"), Values: []string{s.VpcID}})
+	if vpc != "" {
+		filters = append(filters, ec2types.Filter{Name: aws.String("vpc-id"), Values: []string{vpc}})
+	}
+	if s.AvailabilityZone != "" {
+		filters = append(filters, ec2types.Filter{Name: aws.String("availability-zone"), Values: []string{s.AvailabilityZone}})
 	}
 	subnets, err := s.describeSubnets(ctx, filters)
 	if err != nil {

@@ -14,25 +14,42 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
-// vpc returns vpc_id after checking that, without a subnet, it is the
-// default VPC; or the region's default VPC.
-func (s *StepNetworkInfo) vpc(ctx context.Context) (string, error) {
+// filteredVpc is vpc_id, or the one VPC vpc_filter finds, or "".
+func (s *StepNetworkInfo) filteredVpc(ctx context.Context) (string, error) {
+	if s.VpcID != "" || len(s.VpcFilter.Filters) == 0 {
+		return s.VpcID, nil
+	}
+	out, err := s.EC2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: ec2Filters(s.VpcFilter.Filters)})
+	if err != nil {
+		return "", fmt.Errorf("looking up vpc_filter: %w", err)
+	}
+	if len(out.Vpcs) != 1 {
+		return "", fmt.Errorf("vpc_filter %v matched %d VPCs; it must match exactly one: narrow the filters or set vpc_id",
+			s.VpcFilter.Filters, len(out.Vpcs))
+	}
+	return aws.ToString(out.Vpcs[0].VpcId), nil
+}
+
+// vpc returns the chosen VPC (vpc_id or vpc_filter's) after checking that,
+// without a subnet, it is the default VPC; or the region's default VPC.
+func (s *StepNetworkInfo) vpc(ctx context.Context, chosen string) (string, error) {
 	in := &ec2.DescribeVpcsInput{Filters: []ec2types.Filter{{Name: aws.String("is-default"), Values: []string{"true"}}}}
-	if s.VpcID != "" {
-		in = &ec2.DescribeVpcsInput{VpcIds: []string{s.VpcID}}
+	if chosen != "" {
+		in = &ec2.DescribeVpcsInput{VpcIds: []string{chosen}}
 	}
 	out, err := s.EC2.DescribeVpcs(ctx, in)
 	if err != nil {
 		return "", fmt.Errorf("looking up the VPC: %w", err)
 	}
 	switch {
-	case s.VpcID == "" && len(out.Vpcs) == 0:
+	case chosen == "" && len(out.Vpcs) == 0:
 		return "", errors.New("this region has no default VPC, so EC2 would refuse the launch with VPCIdNotSpecified: " +
 			"set subnet_id (and optionally vpc_id) or subnet_filter to choose where the build instance runs")
-	case s.VpcID != "" && len(out.Vpcs) == 0:
-		return "", fmt.Errorf("vpc_id %s not found in this region", s.VpcID)
-	case s.VpcID != "" && !aws.ToBool(out.Vpcs[0].IsDefault):
-		return "", fmt.Errorf("vpc_id %s is not the default VPC, so EC2 cannot choose a subnet: set subnet_id or subnet_filter too", s.VpcID)
+	case chosen != "" && len(out.Vpcs) == 0:
+		return "", fmt.Errorf("vpc_id %s not found in this region", chosen)
+	case chosen != "" && !aws.ToBool(out.Vpcs[0].IsDefault):
+		return "", fmt.Errorf("VPC %s (vpc_id or vpc_filter) is not the default VPC, so EC2 cannot choose a subnet: "+
+			"set subnet_id or subnet_filter too", chosen)
 	}
 	return aws.ToString(out.Vpcs[0].VpcId), nil
 }

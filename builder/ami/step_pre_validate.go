@@ -34,6 +34,11 @@ type StepPreValidate struct {
 	AMIName         string
 	ForceDeregister bool
 	SkipCreateAMI   bool
+	// SkipRegionCheck (skip_region_validation) skips DescribeRegions;
+	// SkipBuildRegionName (skip_save_build_region) the name check in the
+	// build region, where the AMI is not kept.
+	SkipRegionCheck     bool
+	SkipBuildRegionName bool
 	// CopyRegions are the ami_regions other than Region; Clients reaches them.
 	CopyRegions []string
 	Clients     clientFor[describeImagesEC2]
@@ -42,7 +47,9 @@ type StepPreValidate struct {
 func (s *StepPreValidate) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
 	regions := strings.Join(append([]string{s.Region}, s.CopyRegions...), ", ")
 	uiOf(state).Say(fmt.Sprintf("Checking regions (%s) and AMI name %q ...", regions, s.AMIName))
-	if err := s.checkRegion(ctx); ec2wait.IsAccessDenied(err) {
+	if s.SkipRegionCheck {
+		uiOf(state).Say("skip_region_validation: not asking EC2 whether the regions exist")
+	} else if err := s.checkRegion(ctx); ec2wait.IsAccessDenied(err) {
 		skipCheck(state, "region "+s.Region, err)
 	} else if err != nil {
 		return halt(state, err)
@@ -50,7 +57,11 @@ func (s *StepPreValidate) Run(ctx context.Context, state multistep.StateBag) mul
 	if s.ForceDeregister || s.SkipCreateAMI {
 		return multistep.ActionContinue
 	}
-	for _, region := range append([]string{s.Region}, s.CopyRegions...) {
+	checked := append([]string{s.Region}, s.CopyRegions...)
+	if s.SkipBuildRegionName {
+		checked = s.CopyRegions
+	}
+	for _, region := range checked {
 		if err := s.checkName(ctx, region); err != nil {
 			return halt(state, err)
 		}

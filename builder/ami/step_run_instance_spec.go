@@ -17,11 +17,14 @@ import (
 
 // LaunchSpec is what the template says about the build instance itself;
 // the network, key and image come from earlier steps through the state.
+// Every launch path builds its request from it.
 type LaunchSpec struct {
 	InstanceType       string
 	RunTags            map[string]string
+	VolumeTags         map[string]string // run_volume_tags
 	Tags               map[string]string // the build's base tags
 	BlockDevices       []BlockDevice
+	NoEphemeral        bool
 	AssociatePublicIP  *bool
 	IAMInstanceProfile string
 	UserData           string
@@ -31,18 +34,41 @@ type LaunchSpec struct {
 	SSHInterface       string
 	// SSHHost (ssh_host) wins over SSHInterface when set.
 	SSHHost string
-	// Ctx renders run_tags with the generated data (SourceAMI …).
+	// Placement and billing: availability_zone, placement, ebs_optimized,
+	// CPU credits, capacity reservations, Nitro Enclaves, licenses.
+	AvailabilityZone string
+	Placement        Placement
+	EbsOptimized     bool
+	UnlimitedCredits bool
+	Capacity         CapacityReservation
+	NitroEnclave     bool
+	LicenseARNs      []string
+	// Ctx renders run_tags and run_volume_tags with the generated data
+	// (SourceAMI …).
 	Ctx interpolate.Context
 }
 
+// CapacityReservation is capacity_reservation_preference / _id /
+// _group_arn (Prepare lets only one through).
+type CapacityReservation struct{ Preference, ID, GroupARN string }
+
 // launchSpec gathers what the template says about the build instance.
 func (c *Config) launchSpec(tags map[string]string) LaunchSpec {
+	var licenses []string
+	for _, l := range c.LicenseSpecifications {
+		licenses = append(licenses, l.LicenseConfigurationRequest.LicenseConfigurationARN)
+	}
 	return LaunchSpec{
-		InstanceType: c.InstanceType, RunTags: c.RunTags, Tags: tags,
-		BlockDevices: c.LaunchMappings, AssociatePublicIP: c.AssociatePublicIPAddress,
+		InstanceType: c.InstanceType, RunTags: c.RunTags, VolumeTags: c.RunVolumeTags, Tags: tags,
+		BlockDevices: c.LaunchMappings, NoEphemeral: c.NoEphemeral, AssociatePublicIP: c.AssociatePublicIPAddress,
 		IAMInstanceProfile: c.IAMInstanceProfile, UserData: c.UserData, UserDataFile: c.UserDataFile,
 		Metadata: c.Metadata, ShutdownBehavior: c.InstanceInitiatedShutdownBehavior,
-		SSHInterface: c.SSHInterface, SSHHost: c.Comm.SSHHost, Ctx: c.ctx,
+		SSHInterface: c.SSHInterface, SSHHost: c.Comm.SSHHost,
+		AvailabilityZone: c.AvailabilityZone, Placement: c.Placement, EbsOptimized: c.EbsOptimized,
+		UnlimitedCredits: c.EnableUnlimitedCredits, NitroEnclave: c.EnableNitroEnclave, LicenseARNs: licenses,
+		Capacity: CapacityReservation{Preference: c.CapacityReservationPreference, ID: c.CapacityReservationID,
+			GroupARN: c.CapacityReservationGroupARN},
+		Ctx: c.ctx,
 	}
 }
 
@@ -52,7 +78,7 @@ func (l LaunchSpec) input(state multistep.StateBag) (*ec2.RunInstancesInput, err
 	if !ok {
 		return nil, errors.New("internal error: no source image in state")
 	}
-	tags, err := l.tags(state)
+	specs, err := l.tagSpecifications(state)
 	if err != nil {
 		return nil, err
 	}
@@ -66,11 +92,10 @@ func (l LaunchSpec) input(state multistep.StateBag) (*ec2.RunInstancesInput, err
 		MinCount:                          aws.Int32(1),
 		MaxCount:                          aws.Int32(1),
 		UserData:                          userData,
-		BlockDeviceMappings:               BuildBlockDeviceMappings(l.BlockDevices),
+		BlockDeviceMappings:               l.blockDeviceMappings(),
 		MetadataOptions:                   l.Metadata.request(),
 		InstanceInitiatedShutdownBehavior: ec2types.ShutdownBehavior(l.ShutdownBehavior),
-		TagSpecifications: tagSpecs(tags, ec2types.ResourceTypeInstance, ec2types.ResourceTypeVolume,
-			ec2types.ResourceTypeNetworkInterface),
+		TagSpecifications:                 specs,
 	}
 	if key, _ := stateGet[string](state, stateKeyPairName); key != "" {
 		in.KeyName = aws.String(key)
@@ -85,6 +110,7 @@ func (l LaunchSpec) input(state multistep.StateBag) (*ec2.RunInstancesInput, err
 		in.IamInstanceProfile = &ec2types.IamInstanceProfileSpecification{Name: aws.String(profile)}
 	}
 	l.network(state, in)
+	l.placementAndBilling(in)
 	return in, nil
 }
 
@@ -105,16 +131,6 @@ func (l LaunchSpec) network(state multistep.StateBag, in *ec2.RunInstancesInput)
 		AssociatePublicIpAddress: l.AssociatePublicIP,
 		DeleteOnTermination:      aws.Bool(true),
 	}}
-}
-
-// tags are run_tags rendered with the generated data over the base tags:
-// run_tags may rename the instance (Name), never drop the build UUID.
-func (l LaunchSpec) tags(state multistep.StateBag) (map[string]string, error) {
-	rendered, err := newRenderer(state, l.Ctx).renderMap("run_tags", l.RunTags)
-	if err != nil {
-		return nil, err
-	}
-	return mergeTags(l.Tags, rendered, map[string]string{BuildUUIDTagKey: l.Tags[BuildUUIDTagKey]}), nil
 }
 
 func (l LaunchSpec) userData() (*string, error) {

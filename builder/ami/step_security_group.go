@@ -117,7 +117,7 @@ func (s *StepSecurityGroup) sources(ctx context.Context) ([]string, error) {
 
 func (s *StepSecurityGroup) sayCreating(state multistep.StateBag, cidrs []string) {
 	if s.NoIngress {
-		uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s admitting nothing (SSH goes through Session Manager)", s.Name))
+		uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s admitting nothing (no inbound SSH: Session Manager, or communicator none)", s.Name))
 		return
 	}
 	uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s: TCP %d from %s", s.Name, s.SSHPort, strings.Join(cidrs, ", ")))

@@ -19,14 +19,20 @@ type sourceAMIEC2 interface {
 }
 
 // StepSourceAMI finds the image the build starts from (source_ami, the
-// image an SSM parameter named, or source_ami_filter) and checks that
-// instance_type can run it. Uses: stateSourceAMIID. Puts: stateSourceImage and the generated data SourceAMI,
-// SourceAMIName, SourceAMIOwner, SourceAMICreationDate.
+// image an SSM parameter named, source_ami_filter, or source_ami pinned
+// within the filter) and checks that instance_type can run it and that it
+// has the virtualization type the image must have. Uses: stateSourceAMIID.
+// Puts: stateSourceImage and the generated data SourceAMI, SourceAMIName,
+// SourceAMIOwner, SourceAMICreationDate.
 type StepSourceAMI struct {
 	EC2          sourceAMIEC2
 	SourceAMI    string
 	Filter       AMIFilter
 	InstanceType string
+	// VirtType is ami_virtualization_type; EnhancedNetworking says
+	// ena_support or sriov_support asks for it (needs hvm).
+	VirtType           string
+	EnhancedNetworking bool
 }
 
 func (s *StepSourceAMI) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
@@ -39,6 +45,9 @@ func (s *StepSourceAMI) Run(ctx context.Context, state multistep.StateBag) multi
 		return halt(state, err)
 	}
 	uiOf(state).Say(fmt.Sprintf("Source AMI: %s (%s)", aws.ToString(img.ImageId), aws.ToString(img.Name)))
+	if err := s.checkVirtualization(img); err != nil {
+		return halt(state, err)
+	}
 	if err := s.checkInstanceType(ctx, img); ec2wait.IsAccessDenied(err) {
 		skipCheck(state, "instance_type against the source AMI", err)
 	} else if err != nil {
@@ -54,12 +63,9 @@ func (s *StepSourceAMI) Run(ctx context.Context, state multistep.StateBag) multi
 }
 
 func (s *StepSourceAMI) find(ctx context.Context, id string) (ec2types.Image, error) {
-	in := &ec2.DescribeImagesInput{}
+	in := &ec2.DescribeImagesInput{Owners: s.Filter.Owners, Filters: ec2Filters(s.Filter.Filters)}
 	if id != "" {
 		in.ImageIds = []string{id}
-	} else {
-		in.Owners = s.Filter.Owners
-		in.Filters = ec2Filters(s.Filter.Filters)
 	}
 	out, err := s.EC2.DescribeImages(ctx, in)
 	if err != nil {
@@ -69,6 +75,10 @@ func (s *StepSourceAMI) find(ctx context.Context, id string) (ec2types.Image, er
 		return ec2types.Image{}, fmt.Errorf("looking up source_ami_filter: %w", err)
 	}
 	if id != "" && len(out.Images) == 0 {
+		if !s.Filter.Empty() {
+			return ec2types.Image{}, fmt.Errorf("source_ami %s does not match source_ami_filter (filters %v, owners %v), "+
+				"or does not exist in this region: fix the pin or the filter", id, s.Filter.Filters, s.Filter.Owners)
+		}
 		return ec2types.Image{}, fmt.Errorf("source_ami %s does not exist in this region or is not shared with this account", id)
 	}
 	return chooseImage(out.Images, s.Filter)
@@ -90,6 +100,21 @@ func (s *StepSourceAMI) checkInstanceType(ctx context.Context, img ec2types.Imag
 		return fmt.Errorf("instance_type %q is not offered in this region", s.InstanceType)
 	}
 	return compatible(img, out.InstanceTypes[0])
+}
+
+// checkVirtualization refuses a source image the AMI cannot be made from:
+// an EBS image inherits its virtualization type, and enhanced networking
+// needs hvm.
+func (s *StepSourceAMI) checkVirtualization(img ec2types.Image) error {
+	got := string(img.VirtualizationType)
+	if s.VirtType != "" && got != "" && got != s.VirtType {
+		return fmt.Errorf("ami_virtualization_type is %q but source AMI %s is %s, and the image inherits it: "+
+			"choose a %s source image or drop ami_virtualization_type", s.VirtType, aws.ToString(img.ImageId), got, s.VirtType)
+	}
+	if s.EnhancedNetworking && got != "" && got != string(ec2types.VirtualizationTypeHvm) {
+		return fmt.Errorf("ena_support and sriov_support need an hvm image, and source AMI %s is %s", aws.ToString(img.ImageId), got)
+	}
+	return nil
 }
 
 func (s *StepSourceAMI) Cleanup(multistep.StateBag) {}

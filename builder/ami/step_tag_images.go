@@ -22,12 +22,14 @@ type tagImagesEC2 interface {
 // StepTagImages puts tags on the AMI in every region and on its snapshots,
 // snapshot_tags on the snapshots only, after rendering their values with
 // the generated data ({{ .SourceAMI }}, {{ .BuildRegion }} ...). The build
-// UUID tag (BuildTags) and the lineage tags go everywhere too. Uses:
-// stateAMIs, stateGeneratedData, stateLineageTags.
+// UUID tag (BuildTags) and the lineage tags go everywhere too, and
+// RunTags under tags (skip_ami_run_tags = false). Uses: stateAMIs,
+// stateGeneratedData, stateLineageTags.
 type StepTagImages struct {
 	Clients      clientFor[tagImagesEC2]
 	Tags         map[string]string
 	SnapshotTags map[string]string
+	RunTags      map[string]string
 	BuildTags    map[string]string
 	Ctx          interpolate.Context
 	Polling      ec2wait.Options
@@ -43,8 +45,12 @@ func (s *StepTagImages) Run(ctx context.Context, state multistep.StateBag) multi
 	if err != nil {
 		return halt(state, err)
 	}
+	runTags, err := r.renderMap("run_tags", s.RunTags)
+	if err != nil {
+		return halt(state, err)
+	}
 	lineageTags, _ := stateGet[map[string]string](state, stateLineageTags)
-	imageTags := mergeTags(s.BuildTags, tags, lineageTags)
+	imageTags := mergeTags(runTags, tags, s.BuildTags, lineageTags)
 	snapshotTags := mergeTags(imageTags, snapTags)
 	amis, _ := stateGet[map[string]string](state, stateAMIs)
 	for _, region := range slices.Sorted(maps.Keys(amis)) {
