@@ -24,10 +24,13 @@ func fullConfig() AMIConfig {
 		AMIEncryptBootVolume: true,
 		AMIKmsKeyID:          "alias/build",
 		AMIRegionKMSKeyIDs:   map[string]string{"us-west-2": "alias/west", "eu-west-1": "alias/eu"},
-		AMIUsers:             []string{"210987654321"},
-		AMIGroups:            []string{"all"},
 		DeprecationTime:      "2030-01-31T00:00:00Z",
 	}
+}
+
+// fullSharing shares the image with an account and the public.
+func fullSharing(c *Config) {
+	c.ImageSharingConfig = ImageSharingConfig{AMIUsers: []string{"210987654321"}, AMIGroups: []string{"all"}}
 }
 
 // TestImageStepsMakeTagShareAndCopyTheImage runs every image option
@@ -36,7 +39,7 @@ func fullConfig() AMIConfig {
 // gone. What moto does not model (encryption, IMDS support, deprecation) is
 // asserted on the requests the proxy recorded.
 func TestImageStepsMakeTagShareAndCopyTheImage(t *testing.T) {
-	f := newImageFixture(t, fullConfig())
+	f := newImageFixture(t, fullConfig(), fullSharing)
 	f.run(t, context.Background())
 	if err := f.failed(); err != nil {
 		t.Fatalf("build failed: %v\n%s", err, f.out)

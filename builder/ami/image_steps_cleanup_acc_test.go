@@ -112,7 +112,7 @@ func (f *imageFixture) runCancelledAfterWith(t *testing.T, action string, n int,
 // is complete.
 func TestFlakyEC2(t *testing.T) {
 	cfg := fullConfig()
-	f := newImageFixture(t, cfg)
+	f := newImageFixture(t, cfg, fullSharing)
 	f.proxy.SetFaults(ec2test.Faults{ThrottleFraction: 0.25, ErrorFraction: 0.05, HideNewFor: 3 * time.Second, ImagesPendingFor: time.Second})
 	start := time.Now()
 	f.run(t, context.Background())

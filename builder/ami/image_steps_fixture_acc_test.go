@@ -35,7 +35,9 @@ type imageFixture struct {
 	seed map[string]bool
 }
 
-func newImageFixture(t testing.TB, cfg AMIConfig) *imageFixture {
+// newImageFixture runs the image steps of a build with cfg; opts set more
+// of the builder's Config (sharing, image features …).
+func newImageFixture(t testing.TB, cfg AMIConfig, opts ...func(*Config)) *imageFixture {
 	t.Helper()
 	m := ec2test.Start(t)
 	p := ec2test.StartProxy(t, m)
@@ -45,10 +47,13 @@ func newImageFixture(t testing.TB, cfg AMIConfig) *imageFixture {
 	out := &syncBuffer{}
 	f := &imageFixture{moto: m, proxy: p, out: out, ui: &packersdk.BasicUi{Writer: out, ErrorWriter: out},
 		state: new(multistep.BasicStateBag)}
-	if errs := cfg.Prepare(nil); len(errs) != 0 {
+	if errs := cfg.Prepare(nil, false); len(errs) != 0 {
 		t.Fatalf("AMIConfig.Prepare: %v", errs)
 	}
 	f.b = &Builder{config: Config{AccessConfig: awsaccess.AccessConfig{RawRegion: ec2test.DefaultRegion, MaxRetries: 10}, AMIConfig: cfg}}
+	for _, o := range opts {
+		o(&f.b.config)
+	}
 	direct := m.EC2(t, ec2test.DefaultRegion)
 	f.src = seedImageID(t, direct)
 	run, err := direct.RunInstances(context.Background(), &ec2.RunInstancesInput{ImageId: &f.src, MinCount: aws.Int32(1), MaxCount: aws.Int32(1)})

@@ -41,7 +41,7 @@ func (p *PendingOptions) Prepare() []error {
 	var errs []error
 	v := reflect.ValueOf(p).Elem()
 	for i := range v.NumField() {
-		if v.Field(i).IsZero() {
+		if unset(v.Field(i)) {
 			continue
 		}
 		name := v.Type().Field(i).Tag.Get("mapstructure")
@@ -49,4 +49,14 @@ func (p *PendingOptions) Prepare() []error {
 			"spot options): remove it, or build this image with amazon-ebs for now", name))
 	}
 	return errs
+}
+
+// unset reports whether a decoded attribute was not given: its zero value,
+// or an empty list or map (HCL2 decodes absent repeatable blocks to one).
+func unset(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map:
+		return v.Len() == 0
+	}
+	return v.IsZero()
 }

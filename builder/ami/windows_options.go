@@ -71,7 +71,7 @@ func setWinRMAttributes(w communicator.WinRM) []string {
 	v := reflect.ValueOf(w)
 	for i := range v.NumField() {
 		tag := v.Type().Field(i).Tag.Get("mapstructure")
-		if tag != "" && !v.Field(i).IsZero() {
+		if tag != "" && !unset(v.Field(i)) {
 			set = append(set, tag)
 		}
 	}

@@ -2,6 +2,7 @@ package awsaccess
 
 import (
 	"context"
+	"errors"
 	"crypto/tls"
 	"fmt"
 	"net/http"
@@ -21,6 +22,11 @@ import (
 // (see AccessConfig), which every secret they hold is masked in logs.
 func (c *AccessConfig) AWSConfig(ctx context.Context, region string) (aws.Config, error) {
 	cfg, err := config.LoadDefaultConfig(ctx, c.loadOptions(region)...)
+	var noMFA config.AssumeRoleTokenProviderNotSetError
+	if errors.As(err, &noMFA) {
+		return aws.Config{}, fmt.Errorf("profile %q assumes a role that requires MFA (mfa_serial): set mfa_code to the current code, "+
+			"e.g. -var mfa_code=123456: %w", c.Profile, err)
+	}
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("loading AWS configuration (profile %q, region %s): %w", c.Profile, region, err)
 	}

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-var credentialRegion = regexp.MustCompile(`Credential=[^/]+/\d+/([^/]+)/`)
+var credentialRegion = regexp.MustCompile(`Credential=([^/]+)/\d+/([^/]+)/`)
 
 // ServeHTTP records an EC2 Query call, lets the hooks answer or change it,
 // and forwards it to moto. Anything else (moto's own API) is forwarded as
@@ -28,9 +28,9 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		p.forward(w, r, body, nil, nil)
 		return
 	}
-	call := &Call{Action: action, Params: params, At: time.Now()}
+	call := &Call{Action: action, Params: params, At: time.Now(), SessionToken: r.Header.Get("X-Amz-Security-Token")}
 	if m := credentialRegion.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
-		call.Region = m[1]
+		call.AccessKey, call.Region = m[1], m[2]
 	}
 	hooks := p.record(*call)
 	for _, h := range hooks {

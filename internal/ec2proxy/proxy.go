@@ -18,6 +18,10 @@ type Call struct {
 	Region string
 	Params url.Values
 	At     time.Time
+	// AccessKey is the access key ID that signed the call, SessionToken the
+	// session token sent with it (temporary credentials), so tests can tell
+	// whose credentials a client used.
+	AccessKey, SessionToken string
 }
 
 // Answer is a reply a hook gives instead of moto's.
@@ -56,10 +60,11 @@ type Proxy struct {
 
 // New returns a proxy in front of the moto at target (its URL). It always
 // has the fault hook (SetFaults; it forwards everything until told
-// otherwise) and answers the calls moto does not implement.
+// otherwise) and, after every hook added with Use, answers the calls moto
+// does not implement (so a test hook can still fail one of those).
 func New(target string) *Proxy {
 	p := &Proxy{target: target, faults: newFaultHook()}
-	p.hooks = []Hook{p.faults, unimplemented{}}
+	p.hooks = []Hook{p.faults}
 	return p
 }
 
@@ -102,11 +107,13 @@ func (p *Proxy) Reset() {
 	}
 }
 
+// record logs c and returns the hooks to run on it, the answers for what
+// moto lacks last.
 func (p *Proxy) record(c Call) []Hook {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.requests = append(p.requests, c)
-	return append([]Hook(nil), p.hooks...)
+	return append(append([]Hook(nil), p.hooks...), unimplemented{})
 }
 
 var _ http.Handler = (*Proxy)(nil)

@@ -20,7 +20,8 @@ type Request = ec2proxy.Call
 // loopback port) that records every EC2 Query request and injects the
 // faults real EC2 shows and moto does not. It also answers
 // EnableImageDeprecation, which moto 5.2.1 does not implement, so tests can
-// assert on the request. Stopped when the test ends.
+// assert on the request (and the other calls ec2proxy answers for moto).
+// Stopped when the test ends.
 type Proxy struct {
 	*ec2proxy.Proxy
 	URL  string
