@@ -135,7 +135,7 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 		&communicator.StepConnect{Config: &c.Comm, Host: hostFromState, SSHPort: portFromState(c.Comm.SSHPort),
 			SSHConfig: c.Comm.SSHConfigFunc()},
 		&commonsteps.StepProvision{},
-		multistep.If(temporaryKey, &StepRemoveTempKey{}),
+		multistep.If(temporaryKey, &StepRemoveTempKey{AlsoRoot: c.Comm.SSHClearAuthorizedKeys}),
 		&StepStopInstance{EC2: client, DisableStop: c.DisableStopInstance, Polling: polling},
 	}
 }

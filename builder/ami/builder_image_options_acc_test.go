@@ -29,9 +29,9 @@ var imageOptions = map[string]any{
 	"ami_regions": []string{"us-west-2"}, "skip_save_build_region": true, "snapshot_copy_duration_minutes": 30,
 	"ami_org_arns": []string{orgARN1}, "ami_ou_arns": []string{ouARN1}, "ami_product_codes": []string{code1},
 	"snapshot_users": []string{"210987654321"}, "snapshot_groups": []string{"all"},
-	"tag": []map[string]any{{"key": "Team", "value": "images"}, {"key": "App", "value": "web-from-block"}},
-	"snapshot_tag":      []map[string]any{{"key": "Backup", "value": "no"}},
-	"skip_ami_run_tags": false,
+	"tag":                       []map[string]any{{"key": "Team", "value": "images"}, {"key": "App", "value": "web-from-block"}},
+	"snapshot_tag":              []map[string]any{{"key": "Backup", "value": "no"}},
+	"skip_ami_run_tags":         false,
 	"deregistration_protection": map[string]any{"enabled": true, "with_cooldown": true},
 }
 
@@ -190,4 +190,4 @@ func refuse(action, region string) ec2proxy.Hook {
 type hookFunc func(c *ec2proxy.Call) *ec2proxy.Answer
 
 func (h hookFunc) Before(c *ec2proxy.Call) *ec2proxy.Answer { return h(c) }
-func (hookFunc) After(_ *ec2proxy.Call, body []byte) []byte  { return body }
+func (hookFunc) After(_ *ec2proxy.Call, body []byte) []byte { return body }

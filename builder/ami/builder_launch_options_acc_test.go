@@ -69,9 +69,9 @@ func TestPlacementBillingAndVolumeOptionsReachTheInstance(t *testing.T) {
 		"launch_block_device_mappings": []map[string]any{{"device_name": "/dev/sda1", "volume_size": 10, "volume_type": "gp3"}},
 		"license_specifications": []map[string]any{{"license_configuration_request": map[string]any{
 			"license_configuration_arn": "arn:aws:license-manager:us-east-1:123456789012:license-configuration:lic-0a1b"}}},
-		"run_tag":         []map[string]any{{"key": "Purpose", "value": "from the block"}},
-		"run_volume_tags": map[string]string{"CostCenter": "images"},
-		"run_volume_tag":  []map[string]any{{"name": "Team", "value": "{{ .SourceAMIName }}"}},
+		"run_tag":                               []map[string]any{{"key": "Purpose", "value": "from the block"}},
+		"run_volume_tags":                       map[string]string{"CostCenter": "images"},
+		"run_volume_tag":                        []map[string]any{{"name": "Team", "value": "{{ .SourceAMIName }}"}},
 		"temporary_security_group_source_cidrs": nil,
 	}
 	run := launchParams(t, e, withGroup(t, e, extra, &group), func(inst ec2types.Instance) {

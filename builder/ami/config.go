@@ -109,7 +109,13 @@ func (c *Config) prepareComm() []error {
 	default:
 		return []error{fmt.Errorf("communicator %q is not supported: immutable-ami connects with \"ssh\" (or \"none\")", c.Comm.Type)}
 	}
-	return append(c.Comm.Prepare(&c.ctx), prepareTemporaryKey(&c.Comm, c.usesTemporaryKey())...)
+	var errs []error
+	if c.Comm.SSHKeyPairName != "" && c.Comm.SSHPrivateKeyFile == "" && !c.Comm.SSHAgentAuth {
+		errs = append(errs, fmt.Errorf("ssh_keypair_name %q needs the key's private half to connect: "+
+			"set ssh_private_key_file, or ssh_agent_auth = true", c.Comm.SSHKeyPairName))
+	}
+	errs = append(errs, c.Comm.Prepare(&c.ctx)...)
+	return append(errs, prepareTemporaryKey(&c.Comm, c.usesTemporaryKey())...)
 }
 
 // hasInstanceProfile reports whether the build instance gets an instance

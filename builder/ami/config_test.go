@@ -55,7 +55,7 @@ func TestConfigPrepareReportsEveryProblem(t *testing.T) {
 		{"subnet id and filter", func(m map[string]any) {
 			m["subnet_id"] = "subnet-1"
 			m["subnet_filter"] = map[string]any{"filters": map[string]string{"tag:Name": "x"}, "most_free": true, "random": true}
-		}, []string{"subnet_id and subnet_filter are both set", "most_free and random"}},
+		}, []string{"subnet_id and subnet_filter are both set"}},
 		{"detection URL", func(m map[string]any) { m["public_ip_detection_url"] = "ftp://x" }, []string{"public_ip_detection_url"}},
 		{"ssh_interface", func(m map[string]any) { m["ssh_interface"] = "ipv6" }, []string{"ssh_interface \"ipv6\" is not one of"}},
 		{"user data twice", func(m map[string]any) {

@@ -30,7 +30,8 @@ import (
 // ```
 //
 // The environment variables AWS_POLL_DELAY_SECONDS and AWS_MAX_ATTEMPTS
-// override the block, as with amazon-ebs.
+// apply where the block does not set a value: as in amazon-ebs, the block
+// wins.
 type PollingConfig struct {
 	// The longest pause between two polls, in seconds, for the whole wait.
 	// Default: 2, stretching to 10 in waits longer than a minute (see
@@ -42,17 +43,17 @@ type PollingConfig struct {
 	MaxAttempts int `mapstructure:"max_attempts" required:"false"`
 }
 
-// Prepare checks the values and applies the environment overrides.
+// Prepare checks the values and fills unset ones from the environment.
 func (c *PollingConfig) Prepare() []error {
 	var errs []error
 	if v, ok, err := awsaccess.EnvInt("AWS_POLL_DELAY_SECONDS"); err != nil {
 		errs = append(errs, err)
-	} else if ok {
+	} else if ok && c.DelaySeconds == 0 {
 		c.DelaySeconds = v
 	}
 	if v, ok, err := awsaccess.EnvInt("AWS_MAX_ATTEMPTS"); err != nil {
 		errs = append(errs, err)
-	} else if ok {
+	} else if ok && c.MaxAttempts == 0 {
 		c.MaxAttempts = v
 	}
 	if c.DelaySeconds < 0 {

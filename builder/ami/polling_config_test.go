@@ -20,7 +20,11 @@ func TestPollingConfig(t *testing.T) {
 	t.Setenv("AWS_POLL_DELAY_SECONDS", "3")
 	t.Setenv("AWS_MAX_ATTEMPTS", "9")
 	if o := nilCfg.Options(); o.MaxDelay != 3*time.Second || o.MaxAttempts != 9 {
-		t.Errorf("env overrides: %+v", o)
+		t.Errorf("environment without a block: %+v", o)
+	}
+	// As amazon-ebs: the block wins over the environment.
+	if o := (&PollingConfig{DelaySeconds: 5, MaxAttempts: 7}).Options(); o.MaxDelay != 5*time.Second || o.MaxAttempts != 7 {
+		t.Errorf("block and environment: %+v, want the block's", o)
 	}
 	t.Setenv("AWS_POLL_DELAY_SECONDS", "")
 	t.Setenv("AWS_MAX_ATTEMPTS", "many")

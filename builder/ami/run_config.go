@@ -127,7 +127,8 @@ type SubnetFilter struct {
 	// With several matches, take the one with the most free IP addresses
 	// instead of failing.
 	MostFree bool `mapstructure:"most_free" required:"false"`
-	// With several matches, take one at random instead of failing.
+	// With several matches, take one at random instead of failing
+	// (most_free wins when both are set).
 	Random bool `mapstructure:"random" required:"false"`
 }
 

@@ -40,6 +40,10 @@ func (c *RunConfig) Prepare() []error {
 }
 
 func (c *RunConfig) prepareSource() []error {
+	if c.SourceAMIFilter.IncludeDeprecated {
+		return []error{fmt.Errorf("source_ami_filter include_deprecated is not supported by immutable-ami yet (it is being added " +
+			"with the deprecated-image lookups): remove it, or name the deprecated image in source_ami")}
+	}
 	hasFilter := !c.SourceAMIFilter.Empty()
 	switch {
 	case c.SourceAMI == "" && !hasFilter:
@@ -74,9 +78,6 @@ func (c *RunConfig) prepareNetwork() []error {
 	}
 	if c.SubnetID != "" && len(c.SubnetFilter.Filters) > 0 {
 		errs = append(errs, fmt.Errorf("subnet_id and subnet_filter are both set: keep only one"))
-	}
-	if c.SubnetFilter.MostFree && c.SubnetFilter.Random {
-		errs = append(errs, fmt.Errorf("subnet_filter: most_free and random are both set: keep only one"))
 	}
 	if len(c.SecurityGroupIDs) > 0 && len(c.SecurityGroupFilter.Filters) > 0 {
 		errs = append(errs, fmt.Errorf("security_group_ids and security_group_filter are both set: keep only one"))

@@ -16,9 +16,15 @@ import (
 // base64 body, whatever comment cloud-init gave them; a missing file (keys
 // served by AuthorizedKeysCommand) is fine. The builder is the one
 // component that removes this key.
-// Uses: stateTempPublicKey (absent when the template brought its own key:
-// nothing to remove), stateCommunicator. Puts: nothing.
-type StepRemoveTempKey struct{}
+// With ssh_clear_authorized_keys it also removes the key from
+// /root/.ssh/authorized_keys through sudo, as amazon-ebs does (cloud-init
+// puts it there too); that is best effort: without sudo it is reported, not
+// fatal. Uses: stateTempPublicKey (absent when the template brought its own
+// key: nothing to remove), stateCommunicator. Puts: nothing.
+type StepRemoveTempKey struct {
+	// AlsoRoot is ssh_clear_authorized_keys.
+	AlsoRoot bool
+}
 
 func (s *StepRemoveTempKey) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
 	public, _ := stateGet[[]byte](state, stateTempPublicKey)
@@ -38,8 +44,18 @@ func (s *StepRemoveTempKey) Run(ctx context.Context, state multistep.StateBag) m
 	if cmd.ExitStatus() != 0 {
 		return halt(state, fmt.Errorf("removing the temporary key from authorized_keys: exit status %d", cmd.ExitStatus()))
 	}
+	if s.AlsoRoot {
+		uiOf(state).Say("ssh_clear_authorized_keys: removing the temporary SSH key from /root/.ssh/authorized_keys ...")
+		root := &packersdk.RemoteCmd{Command: "sudo -n sh -c " + shellQuote(strings.ReplaceAll(removeKeyCommand(body), "$HOME", "/root"))}
+		if err := root.RunWithUi(ctx, comm, uiOf(state)); err != nil || root.ExitStatus() != 0 {
+			uiOf(state).Say(fmt.Sprintf("Could not clean /root/.ssh/authorized_keys (sudo -n, exit %d, %v): check the image", root.ExitStatus(), err))
+		}
+	}
 	return multistep.ActionContinue
 }
+
+// shellQuote quotes s for sh as one word.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 func (s *StepRemoveTempKey) Cleanup(multistep.StateBag) {}
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
@@ -75,5 +76,39 @@ func TestStepRemoveTempKeyTakesTheKeyFromState(t *testing.T) {
 	statePut(own, stateCommunicator, packersdk.Communicator(comm))
 	if (&StepRemoveTempKey{}).Run(context.Background(), own) != multistep.ActionContinue || comm.StartCalled {
 		t.Errorf("with the template's own key a command ran: %+v", comm.StartCmd)
+	}
+}
+
+// TestClearAuthorizedKeysAlsoCleansRoot: ssh_clear_authorized_keys adds a
+// second command removing the key from /root/.ssh/authorized_keys through
+// sudo; run here with a stand-in sudo and /root pointed at a temporary
+// folder, it removes exactly the temporary key there (the quoting holds).
+func TestClearAuthorizedKeysAlsoCleansRoot(t *testing.T) {
+	var out bytes.Buffer
+	state := testState(&out)
+	temp := "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAITemp/Key+Body= immutable-build-1"
+	statePut(state, stateTempPublicKey, []byte(temp))
+	comm := &packersdk.MockCommunicator{}
+	statePut(state, stateCommunicator, packersdk.Communicator(comm))
+	if (&StepRemoveTempKey{AlsoRoot: true}).Run(context.Background(), state) != multistep.ActionContinue {
+		t.Fatalf("halted: %v", state.Get("error"))
+	}
+	cmd := comm.StartCmd.Command
+	if !strings.HasPrefix(cmd, "sudo -n sh -c ") || !strings.Contains(cmd, "/root/.ssh/authorized_keys") {
+		t.Fatalf("last command %q, want the removal from root's authorized_keys through sudo", cmd)
+	}
+	dir := t.TempDir()
+	root := filepath.Join(dir, "root")
+	keep := "no-port-forwarding ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIUserKey user@laptop\n"
+	_ = os.MkdirAll(filepath.Join(root, ".ssh"), 0o700)
+	_ = os.WriteFile(filepath.Join(root, ".ssh", "authorized_keys"), []byte(keep+temp+"\n"), 0o600)
+	_ = os.WriteFile(filepath.Join(dir, "sudo"), []byte("#!/bin/sh\n[ \"$1\" = -n ] && shift\nexec \"$@\"\n"), 0o755)
+	run := exec.Command("sh", "-c", strings.ReplaceAll(cmd, "/root", root))
+	run.Env = []string{"PATH=" + dir + ":/usr/bin:/bin"}
+	if b, err := run.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, b)
+	}
+	if got, _ := os.ReadFile(filepath.Join(root, ".ssh", "authorized_keys")); string(got) != keep {
+		t.Errorf("root's authorized_keys = %q, want only %q", got, keep)
 	}
 }

@@ -1,3 +1,5 @@
+//go:generate go tool packer-sdc struct-markdown
+
 package awsaccess
 
 import (
@@ -28,7 +30,7 @@ type AssumeRoleConfig struct {
 	// The ARN of the role to assume. Required in the block.
 	RoleARN string `mapstructure:"role_arn" required:"false"`
 	// How long the role's credentials last, in seconds (900 to the role's
-	// maximum session duration). Default 3600; they are renewed before they
+	// maximum session duration). Default 900; they are renewed before they
 	// expire, so a long build never runs out.
 	DurationSeconds int `mapstructure:"duration_seconds" required:"false"`
 	// The external ID the role's trust policy requires, if any.

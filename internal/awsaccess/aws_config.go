@@ -2,8 +2,8 @@ package awsaccess
 
 import (
 	"context"
-	"errors"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net/http"
 

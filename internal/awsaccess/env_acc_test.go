@@ -120,4 +120,4 @@ func (e *credEnv) ec2Call(t *testing.T, c AccessConfig) ec2proxy.Call {
 type answer func(c *ec2proxy.Call) *ec2proxy.Answer
 
 func (a answer) Before(c *ec2proxy.Call) *ec2proxy.Answer { return a(c) }
-func (answer) After(_ *ec2proxy.Call, body []byte) []byte  { return body }
+func (answer) After(_ *ec2proxy.Call, body []byte) []byte { return body }

@@ -1,3 +1,5 @@
+//go:generate go tool packer-sdc struct-markdown
+
 package awsaccess
 
 import (

@@ -49,7 +49,9 @@ func (v *vaultStandIn) serve(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case strings.HasSuffix(r.URL.Path, "/creds/packer") && r.Method == http.MethodGet:
 	case strings.HasSuffix(r.URL.Path, "/sts/packer") && (r.Method == http.MethodPut || r.Method == http.MethodPost):
-		var in struct{ RoleARN string `json:"role_arn"` }
+		var in struct {
+			RoleARN string `json:"role_arn"`
+		}
 		_ = json.Unmarshal(body, &in)
 		creds, err := v.assume(r.Context(), in.RoleARN)
 		if err != nil {
