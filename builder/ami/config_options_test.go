@@ -59,7 +59,7 @@ func TestAmazonEBSOptionsAreValidated(t *testing.T) {
 			"windows_password_timeout": "20m", "fast_launch": map[string]any{"enable_fast_launch": true}},
 			[]string{`communicator "winrm" is not supported: Windows images are out of scope`, "winrm_username, winrm_use_ssl are not supported",
 				"windows_password_timeout is not supported", "fast_launch (EC2 Fast Launch for Windows) is not supported", "amazon-ebs"}},
-		"winrm attribute with ssh": {map[string]any{"winrm_password": "x"}, []string{"winrm_password is not supported: Windows"}},
+		"winrm attribute with ssh": {map[string]any{"winrm_password": "winrm-secret-4f1c9e"}, []string{"winrm_password is not supported: Windows"}},
 		"pending": {map[string]any{"spot_price": "auto", "spot_tag": []map[string]any{{"key": "a", "value": "b"}}, "session_manager_port": 8022,
 			"temporary_key_pair_type": "rsa", "temporary_key_pair_name": "k", "source_ami_filter": map[string]any{"filters": map[string]string{"name": "x"},
 				"owners": []string{"self"}, "include_deprecated": true}},

@@ -142,11 +142,16 @@ func sampleValue(name, typ string) any {
 	case "number":
 		return 1
 	case "list of string":
-		return []string{"x"}
+		return []string{sampleText}
 	case "list of number":
 		return []int{1}
 	case "map of string":
-		return map[string]string{"k": "v"}
+		return map[string]string{"sample-key-4f1c9e": sampleText}
 	}
-	return "x"
+	return sampleText
 }
+
+// sampleText is the sample string: distinctive, because Prepare registers
+// secrets (secret_key, token …) with the process-wide log filter, which
+// would then mask that text in every later test's output.
+const sampleText = "sample-4f1c9e"
