@@ -36,7 +36,9 @@ func (c *AccessConfig) AWSConfig(ctx context.Context, region string) (aws.Config
 	if c.AssumeRole.RoleARN != "" {
 		cfg.Credentials = aws.NewCredentialsCache(c.AssumeRole.provider(sts.NewFromConfig(cfg)))
 	}
-	cfg.Credentials = maskedCredentials{cfg.Credentials}
+	if cfg.Credentials != nil {
+		cfg.Credentials = maskedCredentials{cfg.Credentials}
+	}
 	if c.DecodeAuthorizationMessages {
 		cfg.APIOptions = append(cfg.APIOptions, decodeAuthorizationMessages(sts.NewFromConfig(cfg)))
 	}
