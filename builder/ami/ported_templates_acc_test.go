@@ -29,7 +29,6 @@ var portedTemplates = map[string]string{
 	"legacy-base":  "base.json",
 }
 
-
 type packerSetup struct{ packer, plugins string }
 
 func installPlugin(t *testing.T) packerSetup {

@@ -133,12 +133,8 @@ func (s *testSSHServer) serve(c net.Conn, cfg *ssh.ServerConfig) {
 func (s *testSSHServer) session(ch ssh.Channel, reqs <-chan *ssh.Request) {
 	defer ch.Close()
 	for req := range reqs {
-		if req.Type == "pty-req" {
-			_ = req.Reply(true, nil) // ssh_pty: accepted as sshd does; the command runs without a terminal
-			continue
-		}
 		if req.Type != "exec" {
-			_ = req.Reply(false, nil) // env, keepalive: not needed
+			_ = req.Reply(false, nil) // pty, env, keepalive: not needed
 			continue
 		}
 		var payload struct{ Command string }

