@@ -84,14 +84,7 @@ func TestPlacementBillingAndVolumeOptionsReachTheInstance(t *testing.T) {
 		if p := tagMap(inst.Tags)["Purpose"]; p != "from the block" {
 			t.Errorf("instance tag Purpose = %q: a run_tag block wins over run_tags", p)
 		}
-		vols := e.instanceVolumes(t, inst)
-		want := map[string]string{"CostCenter": "images", "Team": "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240301"}
-		for _, v := range vols {
-			assertTags(t, "volume "+aws.ToString(v.VolumeId), tagMap(v.Tags), want)
-			if _, ok := tagMap(v.Tags)["Purpose"]; ok || tagMap(v.Tags)[BuildUUIDTagKey] == "" {
-				t.Errorf("volume tags %v: run_tags stay on the instance, the build UUID goes everywhere", tagMap(v.Tags))
-			}
-		}
+		e.assertVolumeTags(t, inst)
 	})
 	wantParams(t, "RunInstances", run, map[string]string{
 		"Placement.AvailabilityZone": "us-east-1b", "Placement.Tenancy": "dedicated", "EbsOptimized": "true",
@@ -154,4 +147,17 @@ func (e *buildEnv) instanceVolumes(t *testing.T, inst ec2types.Instance) []ec2ty
 		t.Fatalf("volumes of %s: %v %v", aws.ToString(inst.InstanceId), out, err)
 	}
 	return out.Volumes
+}
+
+// assertVolumeTags: the instance's volumes carry run_volume_tags (rendered)
+// and the build UUID, not run_tags.
+func (e *buildEnv) assertVolumeTags(t *testing.T, inst ec2types.Instance) {
+	t.Helper()
+	want := map[string]string{"CostCenter": "images", "Team": "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240301"}
+	for _, v := range e.instanceVolumes(t, inst) {
+		assertTags(t, "volume "+aws.ToString(v.VolumeId), tagMap(v.Tags), want)
+		if _, ok := tagMap(v.Tags)["Purpose"]; ok || tagMap(v.Tags)[BuildUUIDTagKey] == "" {
+			t.Errorf("volume tags %v: run_tags stay on the instance, the build UUID goes everywhere", tagMap(v.Tags))
+		}
+	}
 }

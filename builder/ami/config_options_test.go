@@ -20,52 +20,56 @@ func prepareWith(t *testing.T, extra map[string]any) (*Config, string) {
 	return &c, ""
 }
 
+// badOptions are templates fragments Prepare must refuse, with what each
+// error says.
+var badOptions = map[string]struct {
+	extra map[string]any
+	want  []string
+}{
+	"singular and plural groups": {map[string]any{"security_group_id": "sg-1", "security_group_ids": []string{"sg-2"}},
+		[]string{"security_group_id and security_group_ids are both set"}},
+	"vpc id and filter": {map[string]any{"vpc_id": "vpc-1", "vpc_filter": map[string]any{"filters": map[string]string{"tag:A": "b"}}},
+		[]string{"vpc_id and vpc_filter are both set"}},
+	"unlimited credits on m5": {map[string]any{"instance_type": "m5.large", "enable_unlimited_credits": true},
+		[]string{"enable_unlimited_credits applies to burstable instance types"}},
+	"enclave on t3": {map[string]any{"enable_nitro_enclave": true}, []string{"enable_nitro_enclave: burstable instance type \"t3.micro\""}},
+	"two reservations": {map[string]any{"capacity_reservation_id": "cr-1", "capacity_reservation_preference": "open"},
+		[]string{"exclude each other"}},
+	"bad reservation": {map[string]any{"capacity_reservation_preference": "always"}, []string{`capacity_reservation_preference "always"`}},
+	"bad tenancy":     {map[string]any{"placement": map[string]any{"tenancy": "shared"}}, []string{`placement tenancy "shared" is not one of`}},
+	"both tenancies":  {map[string]any{"tenancy": "dedicated", "placement": map[string]any{"tenancy": "host"}}, []string{"tenancy and placement { tenancy } are both set"}},
+	"host on dedicated": {map[string]any{"placement": map[string]any{"tenancy": "dedicated", "host_id": "h-1"}},
+		[]string{"need tenancy = \"host\""}},
+	"license without arn": {map[string]any{"license_specifications": []map[string]any{{}}}, []string{"license_specifications[0]"}},
+	"copy duration": {map[string]any{"ami_regions": []string{"us-west-2"}, "snapshot_copy_duration_minutes": 20},
+		[]string{"snapshot_copy_duration_minutes 20 must be 15 to 2880 in steps of 15"}},
+	"copy duration without copies": {map[string]any{"snapshot_copy_duration_minutes": 30}, []string{"there are none"}},
+	"skip build region alone":      {map[string]any{"skip_save_build_region": true}, []string{"skip_save_build_region keeps the AMI only in ami_regions"}},
+	"sharing": {map[string]any{"ami_org_arns": []string{"o-123"}, "ami_ou_arns": []string{"ou-1"}, "snapshot_users": []string{"me"},
+		"snapshot_groups": []string{"friends"}, "ami_product_codes": []string{""}},
+		[]string{"ami_org_arns: \"o-123\"", "ami_ou_arns: \"ou-1\"", "snapshot_users: \"me\"", "snapshot_groups: \"friends\"", "ami_product_codes"}},
+	"shared default key": {map[string]any{"encrypt_boot": true, "snapshot_users": []string{"210987654321"}},
+		[]string{"default aws/ebs KMS key"}},
+	"virtualization": {map[string]any{"ami_virtualization_type": "pv", "deregistration_protection": map[string]any{"with_cooldown": true}},
+		[]string{`ami_virtualization_type "pv"`, "with_cooldown needs enabled = true"}},
+	"paravirtual with ena": {map[string]any{"ami_virtualization_type": "paravirtual", "sriov_support": true},
+		[]string{"need an hvm image"}},
+	"winrm and Windows options": {map[string]any{"communicator": "winrm", "winrm_username": "Administrator", "winrm_use_ssl": true,
+		"windows_password_timeout": "20m", "fast_launch": map[string]any{"enable_fast_launch": true}},
+		[]string{`communicator "winrm" is not supported: Windows images are out of scope`, "winrm_username, winrm_use_ssl are not supported",
+			"windows_password_timeout is not supported", "fast_launch (EC2 Fast Launch for Windows) is not supported", "amazon-ebs"}},
+	"winrm attribute with ssh": {map[string]any{"winrm_password": "winrm-secret-4f1c9e"}, []string{"winrm_password is not supported: Windows"}},
+	"pending": {map[string]any{"spot_price": "auto", "spot_tag": []map[string]any{{"key": "a", "value": "b"}}, "session_manager_port": 8022,
+		"temporary_key_pair_type": "rsa", "temporary_key_pair_name": "k", "source_ami_filter": map[string]any{"filters": map[string]string{"name": "x"},
+			"owners": []string{"self"}, "include_deprecated": true}},
+		[]string{"spot_price is not supported by immutable-ami yet", "spot_tag is not supported", "session_manager_port is not supported",
+			`temporary_key_pair_type "rsa" is not supported yet`, "temporary_key_pair_name is not supported yet", "include_deprecated is not supported"}},
+}
+
 // TestAmazonEBSOptionsAreValidated: each new option's bad values are
 // errors naming the attribute and the fix, all reported together.
 func TestAmazonEBSOptionsAreValidated(t *testing.T) {
-	for name, tc := range map[string]struct {
-		extra map[string]any
-		want  []string
-	}{
-		"singular and plural groups": {map[string]any{"security_group_id": "sg-1", "security_group_ids": []string{"sg-2"}},
-			[]string{"security_group_id and security_group_ids are both set"}},
-		"vpc id and filter": {map[string]any{"vpc_id": "vpc-1", "vpc_filter": map[string]any{"filters": map[string]string{"tag:A": "b"}}},
-			[]string{"vpc_id and vpc_filter are both set"}},
-		"unlimited credits on m5": {map[string]any{"instance_type": "m5.large", "enable_unlimited_credits": true},
-			[]string{"enable_unlimited_credits applies to burstable instance types"}},
-		"enclave on t3": {map[string]any{"enable_nitro_enclave": true}, []string{"enable_nitro_enclave: burstable instance type \"t3.micro\""}},
-		"two reservations": {map[string]any{"capacity_reservation_id": "cr-1", "capacity_reservation_preference": "open"},
-			[]string{"exclude each other"}},
-		"bad reservation": {map[string]any{"capacity_reservation_preference": "always"}, []string{`capacity_reservation_preference "always"`}},
-		"bad tenancy":     {map[string]any{"placement": map[string]any{"tenancy": "shared"}}, []string{`placement tenancy "shared" is not one of`}},
-		"both tenancies":  {map[string]any{"tenancy": "dedicated", "placement": map[string]any{"tenancy": "host"}}, []string{"tenancy and placement { tenancy } are both set"}},
-		"host on dedicated": {map[string]any{"placement": map[string]any{"tenancy": "dedicated", "host_id": "h-1"}},
-			[]string{"need tenancy = \"host\""}},
-		"license without arn": {map[string]any{"license_specifications": []map[string]any{{}}}, []string{"license_specifications[0]"}},
-		"copy duration": {map[string]any{"ami_regions": []string{"us-west-2"}, "snapshot_copy_duration_minutes": 20},
-			[]string{"snapshot_copy_duration_minutes 20 must be 15 to 2880 in steps of 15"}},
-		"copy duration without copies": {map[string]any{"snapshot_copy_duration_minutes": 30}, []string{"there are none"}},
-		"skip build region alone":      {map[string]any{"skip_save_build_region": true}, []string{"skip_save_build_region keeps the AMI only in ami_regions"}},
-		"sharing": {map[string]any{"ami_org_arns": []string{"o-123"}, "ami_ou_arns": []string{"ou-1"}, "snapshot_users": []string{"me"},
-			"snapshot_groups": []string{"friends"}, "ami_product_codes": []string{""}},
-			[]string{"ami_org_arns: \"o-123\"", "ami_ou_arns: \"ou-1\"", "snapshot_users: \"me\"", "snapshot_groups: \"friends\"", "ami_product_codes"}},
-		"shared default key": {map[string]any{"encrypt_boot": true, "snapshot_users": []string{"210987654321"}},
-			[]string{"default aws/ebs KMS key"}},
-		"virtualization": {map[string]any{"ami_virtualization_type": "pv", "deregistration_protection": map[string]any{"with_cooldown": true}},
-			[]string{`ami_virtualization_type "pv"`, "with_cooldown needs enabled = true"}},
-		"paravirtual with ena": {map[string]any{"ami_virtualization_type": "paravirtual", "sriov_support": true},
-			[]string{"need an hvm image"}},
-		"winrm and Windows options": {map[string]any{"communicator": "winrm", "winrm_username": "Administrator", "winrm_use_ssl": true,
-			"windows_password_timeout": "20m", "fast_launch": map[string]any{"enable_fast_launch": true}},
-			[]string{`communicator "winrm" is not supported: Windows images are out of scope`, "winrm_username, winrm_use_ssl are not supported",
-				"windows_password_timeout is not supported", "fast_launch (EC2 Fast Launch for Windows) is not supported", "amazon-ebs"}},
-		"winrm attribute with ssh": {map[string]any{"winrm_password": "winrm-secret-4f1c9e"}, []string{"winrm_password is not supported: Windows"}},
-		"pending": {map[string]any{"spot_price": "auto", "spot_tag": []map[string]any{{"key": "a", "value": "b"}}, "session_manager_port": 8022,
-			"temporary_key_pair_type": "rsa", "temporary_key_pair_name": "k", "source_ami_filter": map[string]any{"filters": map[string]string{"name": "x"},
-				"owners": []string{"self"}, "include_deprecated": true}},
-			[]string{"spot_price is not supported by immutable-ami yet", "spot_tag is not supported", "session_manager_port is not supported",
-				`temporary_key_pair_type "rsa" is not supported yet`, "temporary_key_pair_name is not supported yet", "include_deprecated is not supported"}},
-	} {
+	for name, tc := range badOptions {
 		t.Run(name, func(t *testing.T) {
 			_, errs := prepareWith(t, tc.extra)
 			for _, w := range tc.want {
