@@ -116,6 +116,7 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 			VirtType: c.AMIVirtType, EnhancedNetworking: c.ImageFeaturesConfig.modifiesInstance()},
 		&StepLineage{BuildUUID: buildUUID, Build: lineage.BuildName(c.PackerBuilderType, c.PackerBuildName), Region: c.RawRegion,
 			TemplateDir: c.TemplateDir, Fingerprint: c.fingerprintInput()},
+		&StepRenderRunTags{RunTags: c.RunTags, Tags: tags, Ctx: c.ctx},
 		&StepNetworkInfo{EC2: client, VpcID: c.VpcID, VpcFilter: c.VpcFilter, SubnetID: c.SubnetID,
 			SubnetFilter: c.SubnetFilter, AvailabilityZone: c.AvailabilityZone, InstanceType: c.InstanceType},
 		&StepKeyPair{EC2: client, Comm: &c.Comm, Temporary: temporaryKey,

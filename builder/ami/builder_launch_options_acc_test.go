@@ -161,3 +161,35 @@ func (e *buildEnv) assertVolumeTags(t *testing.T, inst ec2types.Instance) {
 		}
 	}
 }
+
+// TestRunTagsTagTheTemporaryKeyPairAndGroup: as in amazon-ebs, run_tags
+// (rendered) tag the temporary key pair and security group too, over the
+// build's own tags, which they cannot drop.
+func TestRunTagsTagTheTemporaryKeyPairAndGroup(t *testing.T) {
+	e := newBuildEnv(t)
+	want := map[string]string{"Purpose": "bake ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240301", "Name": "Packer Builder"}
+	hook := &runHook{fail: func() error {
+		ctx := context.Background()
+		keys, err := e.ec2.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{})
+		if err != nil || len(keys.KeyPairs) != 1 {
+			t.Fatalf("key pairs %v %v", keys, err)
+		}
+		groups, err := e.ec2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{
+			{Name: aws.String("tag-key"), Values: []string{BuildUUIDTagKey}}}})
+		if err != nil || len(groups.SecurityGroups) != 1 {
+			t.Fatalf("temporary groups %v %v", groups, err)
+		}
+		for what, tags := range map[string]map[string]string{"key pair": tagMap(keys.KeyPairs[0].Tags), "group": tagMap(groups.SecurityGroups[0].Tags)} {
+			assertTags(t, what, tags, want)
+			if id := tags[BuildUUIDTagKey]; id == "" || id == "spoofed" {
+				t.Errorf("%s lost the build UUID: %v", what, tags)
+			}
+		}
+		return nil
+	}}
+	raw := e.template(map[string]any{"run_tags": map[string]string{"Purpose": "bake {{ .SourceAMIName }}", BuildUUIDTagKey: "spoofed"}})
+	if _, err, out := e.run(t, context.Background(), raw, hook); err != nil {
+		t.Fatalf("build failed: %v\n%s", err, out)
+	}
+	e.assertNothingLeft(t)
+}

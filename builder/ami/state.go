@@ -38,6 +38,10 @@ const (
 	stateVpcID            stateKey = "vpc_id"
 	stateSubnetID         stateKey = "subnet_id"
 	stateAvailabilityZone stateKey = "availability_zone"
+	// stateRunTags are the tags of the build's temporary key pair and
+	// security group: run_tags rendered over the base tags
+	// (map[string]string), put by StepRenderRunTags.
+	stateRunTags stateKey = "run_tags"
 	// stateKeyPairName is the temporary key pair's name (string).
 	stateKeyPairName stateKey = "key_pair_name"
 	// stateTempPublicKey is the temporary key pair's public key in

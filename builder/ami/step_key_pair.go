@@ -64,7 +64,7 @@ func (s *StepKeyPair) Run(ctx context.Context, state multistep.StateBag) multist
 	_, err = s.EC2.ImportKeyPair(ctx, &ec2.ImportKeyPairInput{
 		KeyName:           aws.String(s.Name),
 		PublicKeyMaterial: public,
-		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeKeyPair),
+		TagSpecifications: tagSpecs(temporaryTags(state, s.Tags), ec2types.ResourceTypeKeyPair),
 	})
 	if err != nil {
 		return halt(state, s.importError(err))

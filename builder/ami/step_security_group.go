@@ -69,7 +69,7 @@ func (s *StepSecurityGroup) Run(ctx context.Context, state multistep.StateBag) m
 		GroupName:         aws.String(s.Name),
 		Description:       aws.String("Temporary group for Packer's SSH to the build instance"),
 		VpcId:             aws.String(vpc),
-		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeSecurityGroup),
+		TagSpecifications: tagSpecs(temporaryTags(state, s.Tags), ec2types.ResourceTypeSecurityGroup),
 	})
 	if err != nil {
 		return halt(state, fmt.Errorf("creating temporary security group: %w", err))
