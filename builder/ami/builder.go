@@ -125,7 +125,8 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 			Region: c.RawRegion, Tags: tags, DebugKeyPath: debugKey},
 		&StepSecurityGroup{EC2: client, GroupIDs: c.SecurityGroupIDs, GroupFilter: c.SecurityGroupFilter,
 			SourceCIDRs: c.TemporarySGSourceCidrs, DetectURL: c.PublicIPDetectionURL, HTTPClient: b.httpClient,
-			SSHPort: c.Comm.SSHPort, Name: name, Region: c.RawRegion, Tags: tags, Polling: polling, NoIngress: c.usesSessionManager() || c.Comm.Type == "none"},
+			SSHPort: c.Comm.SSHPort, Name: name, Region: c.RawRegion, Tags: tags, Polling: polling, NoIngress: c.usesSessionManager(),
+			NoSSH: c.Comm.Type == "none"},
 		multistep.If(c.TemporaryIAMInstanceProfilePolicyDocument != nil, &StepTemporaryInstanceProfile{
 			IAM: narrow[temporaryProfileIAM](clients.IAM), Region: c.RawRegion, Policy: c.TemporaryIAMInstanceProfilePolicyDocument,
 			Name: name, Tags: tags, Polling: polling}),

@@ -115,3 +115,24 @@ func TestVirtualizationTypeAndEnhancedNetworkingNeedAMatchingSource(t *testing.T
 		t.Errorf("hvm source with ami_virtualization_type = hvm: %v\n%s", err, out)
 	}
 }
+
+// TestCommunicatorNoneConnectsToNothing: with communicator = "none" (an
+// image set up by user_data alone) the build makes no key pair, its
+// temporary group admits nothing, and the image is still made from the
+// stopped instance.
+func TestCommunicatorNoneConnectsToNothing(t *testing.T) {
+	e := newBuildEnv(t)
+	proxy := ec2test.StartProxy(t, e.moto)
+	proxy.SetEnv(t)
+	raw := e.template(map[string]any{"communicator": "none", "user_data": "#!/bin/sh\necho set up\n"})
+	if _, err, out := e.run(t, context.Background(), raw, &runHook{}); err != nil {
+		t.Fatalf("build failed: %v\n%s", err, out)
+	}
+	if n := len(proxy.Requests("ImportKeyPair", "AuthorizeSecurityGroupIngress")); n != 0 {
+		t.Errorf("%d key pair or ingress calls for a build that connects to nothing", n)
+	}
+	if len(proxy.Requests("CreateSecurityGroup")) != 1 || len(proxy.Requests("CreateImage")) != 1 {
+		t.Errorf("want one temporary group and one image: %v", proxy.Requests("CreateSecurityGroup", "CreateImage"))
+	}
+	e.assertNothingLeft(t)
+}

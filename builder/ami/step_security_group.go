@@ -46,6 +46,9 @@ type StepSecurityGroup struct {
 	// NoIngress makes the temporary group admit nothing: SSH goes through
 	// a Session Manager tunnel, which the instance's agent opens outwards.
 	NoIngress bool
+	// NoSSH (communicator "none") makes it admit nothing too: nothing
+	// connects to the instance.
+	NoSSH bool
 
 	created string
 }
@@ -105,7 +108,7 @@ func (s *StepSecurityGroup) existing(ctx context.Context, vpc string) ([]string,
 
 // sources are the CIDRs the group admits SSH from: none with NoIngress.
 func (s *StepSecurityGroup) sources(ctx context.Context) ([]string, error) {
-	if s.NoIngress {
+	if s.NoIngress || s.NoSSH {
 		return nil, nil
 	}
 	client := s.HTTPClient
@@ -116,15 +119,19 @@ func (s *StepSecurityGroup) sources(ctx context.Context) ([]string, error) {
 }
 
 func (s *StepSecurityGroup) sayCreating(state multistep.StateBag, cidrs []string) {
+	if s.NoSSH {
+		uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s admitting nothing (communicator none)", s.Name))
+		return
+	}
 	if s.NoIngress {
-		uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s admitting nothing (no inbound SSH: Session Manager, or communicator none)", s.Name))
+		uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s admitting nothing (SSH goes through Session Manager)", s.Name))
 		return
 	}
 	uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s: TCP %d from %s", s.Name, s.SSHPort, strings.Join(cidrs, ", ")))
 }
 
 func (s *StepSecurityGroup) authorize(ctx context.Context, cidrs []string) error {
-	if s.NoIngress {
+	if s.NoIngress || s.NoSSH {
 		return nil
 	}
 	perm := ec2types.IpPermission{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(int32(s.SSHPort)), ToPort: aws.Int32(int32(s.SSHPort))}
