@@ -17,9 +17,9 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/packerbuilderdata"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
-	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmtunnel"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/lineage"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmchannel"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmtunnel"
 )
 
 // Builder is the immutable-ami builder: it bakes an AMI from a temporary
@@ -81,25 +81,20 @@ func (b *Builder) imageArtifact(state multistep.StateBag, clients *awsaccess.Cli
 	return nil
 }
 
-// steps is the whole build in order: launchSteps up to the stopped
-// instance, then imageSteps. Cleanups run in reverse.
+// steps is the whole build in order: checkSteps before anything is
+// created, launchSteps up to the stopped instance, then imageSteps.
+// Cleanups run in reverse.
 func (b *Builder) steps(clients *awsaccess.Clients, client *ec2.Client, buildUUID string) []multistep.Step {
-	return append(b.launchSteps(clients, client, buildUUID), b.imageSteps(clients, client, buildUUID)...)
+	steps := append(b.checkSteps(clients, client, buildUUID), b.launchSteps(clients, client, buildUUID)...)
+	return append(steps, b.imageSteps(clients, client, buildUUID)...)
 }
 
-// launchSteps launch, provision and stop the build instance, all in the
-// build region (client).
-func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, buildUUID string) []multistep.Step {
+// checkSteps check the credentials, regions, name and instance profile,
+// find the source image and the network, and work out the build's tags,
+// all before anything is created.
+func (b *Builder) checkSteps(clients *awsaccess.Clients, client *ec2.Client, buildUUID string) []multistep.Step {
 	c := &b.config
-	tags := baseTags(buildUUID)
-	name := "immutable-build-" + uuid.NewString()
-	polling := c.PollingConfig.Options()
-	temporaryKey := c.usesTemporaryKey()
 	ref, resolve, _ := ssmchannel.ParseResolve(c.SourceAMI) // checked by Prepare
-	debugKey := ""
-	if c.PackerDebug {
-		debugKey = fmt.Sprintf("ec2_%s.pem", c.PackerBuildName)
-	}
 	return []multistep.Step{
 		multistep.If(!c.SkipCredentialValidation, &StepValidateCredentials{STS: narrow[callerIdentitySTS](clients.STS), Region: c.RawRegion}),
 		&StepPreValidate{EC2: client, Region: c.RawRegion, AMIName: c.AMIName,
@@ -116,9 +111,25 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 			VirtType: c.AMIVirtType, EnhancedNetworking: c.ImageFeaturesConfig.modifiesInstance()},
 		&StepLineage{BuildUUID: buildUUID, Build: lineage.BuildName(c.PackerBuilderType, c.PackerBuildName), Region: c.RawRegion,
 			TemplateDir: c.TemplateDir, Fingerprint: c.fingerprintInput()},
-		&StepRenderRunTags{RunTags: c.RunTags, Tags: tags, Ctx: c.ctx},
+		&StepRenderRunTags{RunTags: c.RunTags, Tags: baseTags(buildUUID), Ctx: c.ctx},
 		&StepNetworkInfo{EC2: client, VpcID: c.VpcID, VpcFilter: c.VpcFilter, SubnetID: c.SubnetID,
 			SubnetFilter: c.SubnetFilter, AvailabilityZone: c.AvailabilityZone, InstanceType: c.InstanceType},
+	}
+}
+
+// launchSteps launch, provision and stop the build instance, all in the
+// build region (client).
+func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, buildUUID string) []multistep.Step {
+	c := &b.config
+	tags := baseTags(buildUUID)
+	name := "immutable-build-" + uuid.NewString()
+	polling := c.PollingConfig.Options()
+	temporaryKey := c.usesTemporaryKey()
+	debugKey := ""
+	if c.PackerDebug {
+		debugKey = fmt.Sprintf("ec2_%s.pem", c.PackerBuildName)
+	}
+	return []multistep.Step{
 		&StepKeyPair{EC2: client, Comm: &c.Comm, Temporary: temporaryKey,
 			Type: c.Comm.SSHTemporaryKeyPairType, Bits: c.Comm.SSHTemporaryKeyPairBits,
 			Name: cmp.Or(c.Comm.SSHTemporaryKeyPairName, name), NameFromTemplate: c.Comm.SSHTemporaryKeyPairName != "",

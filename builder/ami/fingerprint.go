@@ -36,6 +36,13 @@ type imageOptions struct {
 	EncryptBoot    bool          `json:"encrypt_boot"`
 	KmsKeyID       string        `json:"kms_key_id"`
 	IMDSSupport    string        `json:"imds_support"`
+	// amazon-ebs' other options that change the image; omitted when unset,
+	// so fingerprints of builds without them stay what they were.
+	ENASupport   *bool             `json:"ena_support,omitempty"`
+	SriovSupport bool              `json:"sriov_support,omitempty"`
+	NoEphemeral  bool              `json:"no_ephemeral,omitempty"`
+	RegionKMS    map[string]string `json:"region_kms_key_ids,omitempty"`
+	ProductCodes []string          `json:"ami_product_codes,omitempty"`
 }
 
 // fingerprintInput is the fingerprint's input as the configuration sets it
@@ -50,7 +57,9 @@ func (c *Config) fingerprintInput() FingerprintInput {
 // its content).
 func (c *Config) imageOptions() (imageOptions, error) {
 	o := imageOptions{InstanceType: c.InstanceType, UserData: c.UserData, LaunchMappings: c.LaunchMappings,
-		AMIMappings: c.AMIMappings, EncryptBoot: c.AMIEncryptBootVolume, KmsKeyID: c.AMIKmsKeyID, IMDSSupport: c.IMDSSupport}
+		AMIMappings: c.AMIMappings, EncryptBoot: c.AMIEncryptBootVolume, KmsKeyID: c.AMIKmsKeyID, IMDSSupport: c.IMDSSupport,
+		ENASupport: c.ENASupport, SriovSupport: c.SriovSupport, NoEphemeral: c.NoEphemeral, RegionKMS: c.AMIRegionKMSKeyIDs,
+		ProductCodes: c.AMIProductCodes}
 	if c.UserDataFile != "" {
 		b, err := os.ReadFile(c.UserDataFile)
 		if err != nil {

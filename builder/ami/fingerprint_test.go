@@ -37,6 +37,7 @@ func TestFingerprintChangesWithEveryInput(t *testing.T) {
 	changes := map[string]func(in *FingerprintInput){
 		"source image": func(in *FingerprintInput) { in.SourceAMI = "ami-0000000000000000b" },
 		"an option":    func(in *FingerprintInput) { in.Options.UserData = "#!/bin/sh" },
+		"ena_support":  func(in *FingerprintInput) { in.Options.ENASupport = new(bool) },
 		"the key":      func(in *FingerprintInput) { in.Key = "k2" },
 		"a file": func(in *FingerprintInput) {
 			writeTree(t, in.Dir, map[string]string{"scripts/setup.sh": "apt-get install apache2"})
