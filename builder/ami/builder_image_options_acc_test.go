@@ -22,10 +22,10 @@ const (
 	code1   = "abcdefghij0123456789abcde"
 )
 
-// imageOptions is a build keeping the AMI only in us-west-2, shared with an
+// imageOptionsTemplate is a build keeping the AMI only in us-west-2, shared with an
 // organization, a unit and (its snapshots) an account and the public, with
 // tag blocks, run_tags on the image, a product code and protection.
-var imageOptions = map[string]any{
+var imageOptionsTemplate = map[string]any{
 	"ami_regions": []string{"us-west-2"}, "skip_save_build_region": true, "snapshot_copy_duration_minutes": 30,
 	"ami_org_arns": []string{orgARN1}, "ami_ou_arns": []string{ouARN1}, "ami_product_codes": []string{code1},
 	"snapshot_users": []string{"210987654321"}, "snapshot_groups": []string{"all"},
@@ -35,7 +35,7 @@ var imageOptions = map[string]any{
 	"deregistration_protection": map[string]any{"enabled": true, "with_cooldown": true},
 }
 
-// TestImageOptionsReachTheImage runs imageOptions; a same-named image in the
+// TestImageOptionsReachTheImage runs imageOptionsTemplate; a same-named image in the
 // build region does not stop it (skip_save_build_region checks the name
 // only where the AMI is kept). What moto models is checked on the result,
 // the rest on the requests.
@@ -45,7 +45,7 @@ func TestImageOptionsReachTheImage(t *testing.T) {
 	proxy.SetEnv(t)
 	existing := e.makeImage(t, "immutable-test-image")
 	eastSnaps := e.ownSnapshots(t)
-	art, err, out := e.run(t, context.Background(), e.template(imageOptions), &runHook{})
+	art, err, out := e.run(t, context.Background(), e.template(imageOptionsTemplate), &runHook{})
 	if err != nil {
 		t.Fatalf("build failed: %v\n%s", err, out)
 	}
