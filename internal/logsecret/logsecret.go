@@ -8,6 +8,7 @@ package logsecret
 
 import (
 	"strings"
+	"sync"
 
 	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
 )
@@ -37,12 +38,26 @@ func Register(secrets ...string) {
 		if s == "" {
 			continue
 		}
-		packersdk.LogSecretFilter.Set(s)
+		set(s)
 		for line := range strings.Lines(s) {
 			if line = strings.TrimSpace(line); len(line) >= minLine && !strings.HasPrefix(line, "-----") {
-				packersdk.LogSecretFilter.Set(line)
+				set(line)
 			}
 		}
+	}
+}
+
+// registered are the strings already in the filter.
+var registered sync.Map
+
+// set adds s to the filter once. The SDK's filter reads its map without its
+// lock (FilterString, Write: every ui.Say and log line), so each write to it
+// can crash a concurrent reader ("concurrent map iteration and map write");
+// the AWS credentials are handed out on every request, from parallel region
+// copies too, and must not write again.
+func set(s string) {
+	if _, loaded := registered.LoadOrStore(s, true); !loaded {
+		packersdk.LogSecretFilter.Set(s)
 	}
 }
 

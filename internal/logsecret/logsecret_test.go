@@ -28,3 +28,31 @@ func TestGeneratedSecretsAreMaskedEvenWhenQuoted(t *testing.T) {
 		t.Errorf("log:\n%s", out.String())
 	}
 }
+
+// TestRegisteringAgainWritesNothing: the credentials are registered on
+// every AWS request, from parallel goroutines, while others log; once a
+// secret is in the filter, registering it again must not write the
+// filter's map, which the SDK reads without a lock (a write during a read
+// is a fatal error of the Go runtime, not a failed test).
+func TestRegisteringAgainWritesNothing(t *testing.T) {
+	const secret = "sEcReT-registered-again-0123456789"
+	Register(secret)
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			for range 200000 {
+				Register(secret)
+			}
+			done <- struct{}{}
+		}()
+	}
+	for range 4 {
+		for range 200000 {
+			_ = packersdk.LogSecretFilter.FilterString("a log line")
+		}
+		<-done
+	}
+	if got := packersdk.LogSecretFilter.FilterString(secret); got != "<sensitive>" {
+		t.Errorf("the secret reads %q", got)
+	}
+}
