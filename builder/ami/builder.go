@@ -107,13 +107,13 @@ func (b *Builder) checkSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 		multistep.If(resolve, &StepResolveSourceAMI{Ref: ref, SSM: func(ctx context.Context) (ssmchannel.Reader, error) {
 			return clients.SSM(ctx, c.RawRegion)
 		}}),
-		&StepSourceAMI{EC2: client, SourceAMI: c.SourceAMI, Filter: c.SourceAMIFilter, InstanceType: c.InstanceType,
+		&StepSourceAMI{EC2: client, SourceAMI: c.SourceAMI, Filter: c.SourceAMIFilter, Types: c.instanceTypes(),
 			VirtType: c.AMIVirtType, EnhancedNetworking: c.ImageFeaturesConfig.modifiesInstance()},
 		&StepLineage{BuildUUID: buildUUID, Build: lineage.BuildName(c.PackerBuilderType, c.PackerBuildName), Region: c.RawRegion,
 			TemplateDir: c.TemplateDir, Fingerprint: c.fingerprintInput()},
 		&StepRenderRunTags{RunTags: c.RunTags, Tags: baseTags(buildUUID), Ctx: c.ctx},
 		&StepNetworkInfo{EC2: client, VpcID: c.VpcID, VpcFilter: c.VpcFilter, SubnetID: c.SubnetID,
-			SubnetFilter: c.SubnetFilter, AvailabilityZone: c.AvailabilityZone, InstanceType: c.InstanceType},
+			SubnetFilter: c.SubnetFilter, AvailabilityZone: c.AvailabilityZone, Types: c.instanceTypes()},
 	}
 }
 
@@ -125,6 +125,7 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 	name := "immutable-build-" + uuid.NewString()
 	polling := c.PollingConfig.Options()
 	temporaryKey := c.usesTemporaryKey()
+	spot := c.IsSpot()
 	debugKey := ""
 	if c.PackerDebug {
 		debugKey = fmt.Sprintf("ec2_%s.pem", c.PackerBuildName)
@@ -141,7 +142,9 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 		multistep.If(c.TemporaryIAMInstanceProfilePolicyDocument != nil, &StepTemporaryInstanceProfile{
 			IAM: narrow[temporaryProfileIAM](clients.IAM), Region: c.RawRegion, Policy: c.TemporaryIAMInstanceProfilePolicyDocument,
 			Name: name, Tags: tags, Polling: polling}),
-		&StepRunInstance{EC2: client, Launch: c.launchSpec(tags), Region: c.RawRegion, Polling: polling},
+		multistep.If(!spot, &StepRunInstance{EC2: client, Launch: c.launchSpec(tags), Instance: c.buildInstance(client, polling)}),
+		multistep.If(spot, &StepRunSpotInstance{EC2: client, Launch: c.launchSpec(tags), Spot: c.spotSpec(tags, name),
+			Instance: c.buildInstance(client, polling)}),
 		multistep.If(c.usesSessionManager(), &StepSessionTunnel{SSM: narrow[sessionSSM](clients.SSM),
 			KMS: narrow[ssmtunnel.KMS](clients.KMS), Region: c.RawRegion,
 			RemotePort: c.Comm.SSHPort, LocalPort: c.SessionManagerPort, Pause: c.PauseBeforeSSM, ConnectTimeout: c.Comm.SSHTimeout}),
@@ -149,7 +152,10 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 			SSHConfig: c.Comm.SSHConfigFunc()},
 		&commonsteps.StepProvision{},
 		multistep.If(temporaryKey, &StepRemoveTempKey{AlsoRoot: c.Comm.SSHClearAuthorizedKeys}),
-		&StepStopInstance{EC2: client, DisableStop: c.DisableStopInstance, Polling: polling},
+		// A Spot Instance comes from a one-time Spot request, which EC2
+		// refuses to stop (UnsupportedOperation); CreateImage reboots it
+		// for a consistent snapshot instead, as in amazon-ebs.
+		multistep.If(!spot, &StepStopInstance{EC2: client, DisableStop: c.DisableStopInstance, Polling: polling}),
 	}
 }
 

@@ -47,7 +47,7 @@ type Config struct {
 // templatedLater are attributes rendered at build time, once the source
 // image is known, so `{{ .SourceAMI }}` and friends resolve.
 var templatedLater = []string{"ami_description", "run_tags", "run_tag", "run_volume_tags", "run_volume_tag",
-	"tags", "tag", "snapshot_tags", "snapshot_tag"}
+	"tags", "tag", "snapshot_tags", "snapshot_tag", "spot_tags", "spot_tag", "fleet_tags", "fleet_tag"}
 
 // templateFuncs are the template functions amazon-ebs adds, so legacy JSON
 // templates port: clean_resource_name makes any text a valid AMI name.
@@ -73,7 +73,7 @@ func (c *Config) Prepare(raws ...any) error {
 	add := func(es []error) { errs = packersdk.MultiErrorAppend(errs, es...) }
 	add(c.AccessConfig.Prepare())
 	add(c.RunConfig.Prepare())
-	launchErrs, launchWarns := c.LaunchConfig.Prepare(c.InstanceType)
+	launchErrs, launchWarns := c.LaunchConfig.Prepare(c.instanceTypes())
 	add(launchErrs)
 	c.warns = launchWarns
 	add(c.AMIConfig.Prepare(&c.ctx, c.SkipRegionValidation))
@@ -88,6 +88,7 @@ func (c *Config) Prepare(raws ...any) error {
 	}
 	add(c.prepareComm())
 	add(c.InstanceProfileConfig.Prepare(c.IAMInstanceProfile))
+	add(c.spotConflicts())
 	add(c.SessionManagerConfig.Prepare(c.SSHInterface, c.hasInstanceProfile(), &c.Comm, c.TemporarySGSourceCidrs))
 	if errs != nil && len(errs.Errors) > 0 {
 		return errs

@@ -59,11 +59,10 @@ var badOptions = map[string]struct {
 		[]string{`communicator "winrm" is not supported: Windows images are out of scope`, "winrm_username, winrm_use_ssl are not supported",
 			"windows_password_timeout is not supported", "fast_launch (EC2 Fast Launch for Windows) is not supported", "amazon-ebs"}},
 	"winrm attribute with ssh": {map[string]any{"winrm_password": "winrm-secret-4f1c9e"}, []string{"winrm_password is not supported: Windows"}},
-	"pending": {map[string]any{"spot_price": "auto", "spot_tag": []map[string]any{{"key": "a", "value": "b"}},
+	"pending": {map[string]any{
 		"temporary_security_group_source_public_ip": true, "source_ami_filter": map[string]any{"filters": map[string]string{"name": "x"},
 			"owners": []string{"self"}, "include_deprecated": true}},
-		[]string{"spot_price is not supported by immutable-ami yet", "spot_tag is not supported",
-			"temporary_security_group_source_public_ip is not supported", "include_deprecated is not supported"}},
+		[]string{"temporary_security_group_source_public_ip is not supported", "include_deprecated is not supported"}},
 }
 
 // TestAmazonEBSOptionsAreValidated: each new option's bad values are

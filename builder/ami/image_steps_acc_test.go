@@ -72,15 +72,6 @@ func TestImageStepsMakeTagShareAndCopyTheImage(t *testing.T) {
 	f.assertRecorded(t, amis)
 }
 
-func assertTags(t testing.TB, what string, got, want map[string]string) {
-	t.Helper()
-	for k, v := range want {
-		if got[k] != v {
-			t.Errorf("%s: tag %s = %q, want %q (all: %v)", what, k, got[k], v, got)
-		}
-	}
-}
-
 func (f *imageFixture) snapshotTags(t testing.TB, region, id string) map[string]string {
 	t.Helper()
 	out, err := f.moto.EC2(t, region).DescribeSnapshots(context.Background(), &ec2.DescribeSnapshotsInput{SnapshotIds: []string{id}})

@@ -10,20 +10,23 @@ import (
 // burstable are the instance families with CPU credits.
 var burstable = regexp.MustCompile(`^t(2|3|3a|4g)\.`)
 
-// Prepare validates the launch settings (instanceType is instance_type) and
-// fills defaults; warnings are returned separately.
-func (c *LaunchConfig) Prepare(instanceType string) (errs []error, warns []string) {
+// Prepare validates the launch settings against the instance types
+// (instance_type, or a Spot build's spot_instance_types: EC2 may pick any)
+// and fills defaults; warnings are returned separately.
+func (c *LaunchConfig) Prepare(types InstanceTypes) (errs []error, warns []string) {
 	errs = append(errs, c.RunVolumeTag.CopyOn(&c.RunVolumeTags)...)
 	if c.EnableT2Unlimited {
 		warns = append(warns, "enable_t2_unlimited is deprecated: use enable_unlimited_credits = true")
 		c.EnableUnlimitedCredits = true
 	}
-	if c.EnableUnlimitedCredits && !burstable.MatchString(instanceType) {
-		errs = append(errs, fmt.Errorf("enable_unlimited_credits applies to burstable instance types (t2, t3, t3a, t4g), not %q: "+
-			"remove it or choose a burstable instance_type", instanceType))
-	}
-	if c.EnableNitroEnclave && strings.HasPrefix(instanceType, "t") {
-		errs = append(errs, fmt.Errorf("enable_nitro_enclave: burstable instance type %q cannot run Nitro Enclaves: choose e.g. m5.xlarge", instanceType))
+	for _, t := range types.Names {
+		if c.EnableUnlimitedCredits && !burstable.MatchString(t) {
+			errs = append(errs, fmt.Errorf("enable_unlimited_credits applies to burstable instance types (t2, t3, t3a, t4g), not %q: "+
+				"remove it or choose a burstable %s", t, types.Attr))
+		}
+		if c.EnableNitroEnclave && strings.HasPrefix(t, "t") {
+			errs = append(errs, fmt.Errorf("enable_nitro_enclave: burstable instance type %q cannot run Nitro Enclaves: choose e.g. m5.xlarge", t))
+		}
 	}
 	errs = append(errs, c.prepareCapacity()...)
 	errs = append(errs, c.preparePlacement()...)

@@ -110,7 +110,7 @@ func TestLineageOfAnImageBuiltOnOurs(t *testing.T) {
 	statePut(state, stateSourceAMIID, "ami-000000000000000b1")
 	statePut(state, stateSourceParameter, "/images/base:prod (version 1)")
 	steps := []multistep.Step{
-		&StepSourceAMI{EC2: fake, SourceAMI: "resolve:ssm:/images/base:prod", InstanceType: "t3.micro"},
+		&StepSourceAMI{EC2: fake, SourceAMI: "resolve:ssm:/images/base:prod", Types: InstanceTypes{"instance_type", []string{"t3.micro"}}},
 		&StepLineage{BuildUUID: "ua", Build: "immutable-ami.app", Region: "us-east-1", TemplateDir: t.TempDir()},
 	}
 	(&multistep.BasicRunner{Steps: steps}).Run(context.Background(), state)

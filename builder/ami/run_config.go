@@ -21,6 +21,7 @@ type RunConfig struct {
 	// Look the source AMI up by filters instead of an ID. See AMIFilter.
 	SourceAMIFilter AMIFilter `mapstructure:"source_ami_filter" required:"false"`
 	// The EC2 instance type of the build instance, e.g. `t3.micro`.
+	// Required, unless a Spot build lists spot_instance_types instead.
 	InstanceType string `mapstructure:"instance_type" required:"true"`
 	// Tags for the build instance and its volumes (the AMI's are tags).
 	// Values may use `{{ .SourceAMI }}`, `{{ .BuildRegion }}` etc.
@@ -82,6 +83,8 @@ type RunConfig struct {
 	// What an OS-level shutdown does to the build instance: `stop`
 	// (default) or `terminate`.
 	InstanceInitiatedShutdownBehavior string `mapstructure:"shutdown_behavior" required:"false"`
+	// Spot settings (spot_price and friends). See SpotConfig.
+	SpotConfig `mapstructure:",squash"`
 }
 
 // AMIFilter finds an AMI by DescribeImages filters, as amazon-ebs'

@@ -28,9 +28,10 @@ func (c *RunConfig) Prepare() []error {
 	var errs []error
 	errs = append(errs, c.RunTag.CopyOn(&c.RunTags)...)
 	errs = append(errs, c.prepareSource()...)
-	if c.InstanceType == "" {
+	if c.InstanceType == "" && len(c.SpotInstanceTypes) == 0 {
 		errs = append(errs, fmt.Errorf("instance_type is required: set e.g. instance_type = \"t3.micro\""))
 	}
+	errs = append(errs, c.SpotConfig.Prepare(c.InstanceType)...)
 	errs = append(errs, c.prepareNetwork()...)
 	errs = append(errs, c.prepareInstance()...)
 	for i := range c.LaunchMappings {

@@ -31,21 +31,23 @@ type StepNetworkInfo struct {
 	SubnetID         string
 	SubnetFilter     SubnetFilter
 	AvailabilityZone string
-	InstanceType     string
+	// Types are instance_type, or a Spot build's spot_instance_types: a
+	// zone offering any of them will do.
+	Types InstanceTypes
 }
 
 func (s *StepNetworkInfo) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
 	zones, err := s.offeringZones(ctx)
 	if ec2wait.IsAccessDenied(err) {
-		skipCheck(state, "the zones offering "+s.InstanceType, err)
+		skipCheck(state, "the zones offering "+s.Types.String(), err)
 		zones, err = nil, nil // nil: any zone
 	}
 	if err != nil {
 		return halt(state, err)
 	}
 	if az := s.AvailabilityZone; az != "" && zones != nil && !zones[az] {
-		return halt(state, fmt.Errorf("instance_type %s is not offered in availability_zone %s: choose one of %v, or another instance_type",
-			s.InstanceType, az, sortedKeys(zones)))
+		return halt(state, fmt.Errorf("%s is not offered in availability_zone %s: choose one of %v, or another %s",
+			s.Types, az, sortedKeys(zones), s.Types.Attr))
 	}
 	vpc, err := s.filteredVpc(ctx)
 	if err != nil {
@@ -75,8 +77,8 @@ func (s *StepNetworkInfo) checkZone(subnet ec2types.Subnet, zones map[string]boo
 			id, zone, s.AvailabilityZone, s.AvailabilityZone)
 	}
 	if zones != nil && !zones[zone] {
-		return fmt.Errorf("instance_type %s is not offered in %s, the zone of subnet %s: "+
-			"choose a subnet in one of %v, or another instance_type", s.InstanceType, zone, id, sortedKeys(zones))
+		return fmt.Errorf("%s is not offered in %s, the zone of subnet %s: "+
+			"choose a subnet in one of %v, or another %s", s.Types, zone, id, sortedKeys(zones), s.Types.Attr)
 	}
 	return nil
 }
@@ -95,7 +97,7 @@ func (s *StepNetworkInfo) offeringZones(ctx context.Context) (map[string]bool, e
 	zones := map[string]bool{}
 	p := ec2.NewDescribeInstanceTypeOfferingsPaginator(s.EC2, &ec2.DescribeInstanceTypeOfferingsInput{
 		LocationType: ec2types.LocationTypeAvailabilityZone,
-		Filters:      []ec2types.Filter{{Name: aws.String("instance-type"), Values: []string{s.InstanceType}}},
+		Filters:      []ec2types.Filter{{Name: aws.String("instance-type"), Values: s.Types.Names}},
 	})
 	for p.HasMorePages() {
 		out, err := p.NextPage(ctx)
@@ -103,14 +105,14 @@ func (s *StepNetworkInfo) offeringZones(ctx context.Context) (map[string]bool, e
 			return nil, err
 		}
 		if err != nil {
-			return nil, fmt.Errorf("listing the zones offering instance_type %s: %w", s.InstanceType, err)
+			return nil, fmt.Errorf("listing the zones offering %s: %w", s.Types, err)
 		}
 		for _, o := range out.InstanceTypeOfferings {
 			zones[aws.ToString(o.Location)] = true
 		}
 	}
 	if len(zones) == 0 {
-		return nil, fmt.Errorf("instance_type %q is not offered in any zone of this region: check its spelling or choose another", s.InstanceType)
+		return nil, fmt.Errorf("%s: not offered in any zone of this region: check the spelling or choose another", s.Types)
 	}
 	return zones, nil
 }
@@ -132,7 +134,7 @@ func (s *StepNetworkInfo) subnet(ctx context.Context, vpc string, zones map[stri
 	if err != nil {
 		return ec2types.Subnet{}, err
 	}
-	return pickSubnetInZones(subnets, zones, vpc, s.InstanceType)
+	return pickSubnetInZones(subnets, zones, vpc, s.Types)
 }
 
 func (s *StepNetworkInfo) subnetByID(ctx context.Context, vpc string) (ec2types.Subnet, error) {

@@ -57,7 +57,7 @@ func (s *StepNetworkInfo) vpc(ctx context.Context, chosen string) (string, error
 // pickSubnetInZones picks a subnet of the VPC in a zone that offers the
 // instance type (any zone when zones is nil: not known), preferring default-for-zone subnets, then zone name, so the
 // choice is stable from build to build.
-func pickSubnetInZones(subnets []ec2types.Subnet, zones map[string]bool, vpc, instanceType string) (ec2types.Subnet, error) {
+func pickSubnetInZones(subnets []ec2types.Subnet, zones map[string]bool, vpc string, types InstanceTypes) (ec2types.Subnet, error) {
 	var ok []ec2types.Subnet
 	for _, sn := range subnets {
 		if zones == nil || zones[aws.ToString(sn.AvailabilityZone)] {
@@ -65,8 +65,8 @@ func pickSubnetInZones(subnets []ec2types.Subnet, zones map[string]bool, vpc, in
 		}
 	}
 	if len(ok) == 0 {
-		return ec2types.Subnet{}, fmt.Errorf("VPC %s has no subnet in a zone offering instance_type %s (zones %v): "+
-			"set subnet_id or choose another instance_type", vpc, instanceType, sortedKeys(zones))
+		return ec2types.Subnet{}, fmt.Errorf("VPC %s has no subnet in a zone offering %s (zones %v): "+
+			"set subnet_id or choose another %s", vpc, types, sortedKeys(zones), types.Attr)
 	}
 	slices.SortFunc(ok, func(a, b ec2types.Subnet) int {
 		if da, db := aws.ToBool(a.DefaultForAz), aws.ToBool(b.DefaultForAz); da != db {

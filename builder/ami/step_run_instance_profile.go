@@ -30,7 +30,7 @@ func (s *StepRunInstance) launch(ctx context.Context, state multistep.StateBag, 
 		return s.EC2.RunInstances(ctx, in)
 	}
 	profile := aws.ToString(in.IamInstanceProfile.Name) + aws.ToString(in.IamInstanceProfile.Arn)
-	opts := s.Polling
+	opts := s.Instance.Polling
 	opts.Timeout = profileRetryTimeout
 	var out *ec2.RunInstancesOutput
 	var refused error

@@ -13,6 +13,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 	"github.com/hashicorp/packer-plugin-sdk/template/interpolate"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 )
 
 // LaunchSpec is what the template says about the build instance itself;
@@ -31,9 +33,6 @@ type LaunchSpec struct {
 	UserDataFile       string
 	Metadata           MetadataOptions
 	ShutdownBehavior   string
-	SSHInterface       string
-	// SSHHost (ssh_host) wins over SSHInterface when set.
-	SSHHost string
 	// Placement and billing: availability_zone, placement, ebs_optimized,
 	// CPU credits, capacity reservations, Nitro Enclaves, licenses.
 	AvailabilityZone string
@@ -46,6 +45,12 @@ type LaunchSpec struct {
 	// Ctx renders run_tags and run_volume_tags with the generated data
 	// (SourceAMI …).
 	Ctx interpolate.Context
+}
+
+// buildInstance is how either launch step waits for, addresses and
+// terminates the build instance.
+func (c *Config) buildInstance(client buildInstanceEC2, polling ec2wait.Options) buildInstance {
+	return buildInstance{EC2: client, Region: c.RawRegion, Polling: polling, SSHHost: c.Comm.SSHHost, SSHInterface: c.SSHInterface}
 }
 
 // CapacityReservation is capacity_reservation_preference / _id /
@@ -63,7 +68,6 @@ func (c *Config) launchSpec(tags map[string]string) LaunchSpec {
 		BlockDevices: c.LaunchMappings, NoEphemeral: c.NoEphemeral, AssociatePublicIP: c.AssociatePublicIPAddress,
 		IAMInstanceProfile: c.IAMInstanceProfile, UserData: c.UserData, UserDataFile: c.UserDataFile,
 		Metadata: c.Metadata, ShutdownBehavior: c.InstanceInitiatedShutdownBehavior,
-		SSHInterface: c.SSHInterface, SSHHost: c.Comm.SSHHost,
 		AvailabilityZone: c.AvailabilityZone, Placement: c.Placement, EbsOptimized: c.EbsOptimized,
 		UnlimitedCredits: c.EnableUnlimitedCredits, NitroEnclave: c.EnableNitroEnclave, LicenseARNs: licenses,
 		Capacity: CapacityReservation{Preference: c.CapacityReservationPreference, ID: c.CapacityReservationID,

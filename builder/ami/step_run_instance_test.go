@@ -52,7 +52,7 @@ func TestStepRunInstance(t *testing.T) {
 	statePut(state, stateKeyPairName, "k")
 	fake := &fakeInstances{state: ec2types.InstanceStateNameRunning, terminateErr: errors.New("UnauthorizedOperation")}
 	meta := MetadataOptions{HTTPEndpoint: "enabled", HTTPTokens: "required", InstanceMetadataTags: "disabled", HTTPPutResponseHopLimit: 2}
-	s := &StepRunInstance{EC2: fake, Region: "us-east-1", Polling: fastPolling, Launch: LaunchSpec{
+	s := &StepRunInstance{EC2: fake, Instance: buildInstance{EC2: fake, Region: "us-east-1", Polling: fastPolling}, Launch: LaunchSpec{
 		InstanceType: "t3.micro", Tags: baseTags("u-1"), AssociatePublicIP: aws.Bool(false),
 		RunTags:            map[string]string{"Name": "web-build", BuildUUIDTagKey: "spoofed"},
 		IAMInstanceProfile: "builder", UserData: "#!/bin/sh\necho hi\n", Metadata: meta, ShutdownBehavior: "terminate",

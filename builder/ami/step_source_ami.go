@@ -2,6 +2,7 @@ package ami
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -25,10 +26,12 @@ type sourceAMIEC2 interface {
 // Puts: stateSourceImage and the generated data SourceAMI, SourceAMIName,
 // SourceAMIOwner, SourceAMICreationDate.
 type StepSourceAMI struct {
-	EC2          sourceAMIEC2
-	SourceAMI    string
-	Filter       AMIFilter
-	InstanceType string
+	EC2       sourceAMIEC2
+	SourceAMI string
+	Filter    AMIFilter
+	// Types are instance_type, or a Spot build's spot_instance_types: EC2
+	// may pick any, so each must boot the image.
+	Types InstanceTypes
 	// VirtType is ami_virtualization_type; EnhancedNetworking says
 	// ena_support or sriov_support asks for it (needs hvm).
 	VirtType           string
@@ -49,7 +52,7 @@ func (s *StepSourceAMI) Run(ctx context.Context, state multistep.StateBag) multi
 		return halt(state, err)
 	}
 	if err := s.checkInstanceType(ctx, img); ec2wait.IsAccessDenied(err) {
-		skipCheck(state, "instance_type against the source AMI", err)
+		skipCheck(state, s.Types.Attr+" against the source AMI", err)
 	} else if err != nil {
 		return halt(state, err)
 	}
@@ -84,22 +87,37 @@ func (s *StepSourceAMI) find(ctx context.Context, id string) (ec2types.Image, er
 	return chooseImage(out.Images, s.Filter)
 }
 
-// checkInstanceType refuses an image the instance type cannot boot
-// (arm64 image on an x86_64 type, paravirtual on a Nitro type …).
+// checkInstanceType refuses an image an instance type cannot boot (arm64
+// image on an x86_64 type, paravirtual on a Nitro type …): with
+// spot_instance_types, EC2 may pick any of them.
 func (s *StepSourceAMI) checkInstanceType(ctx context.Context, img ec2types.Image) error {
-	out, err := s.EC2.DescribeInstanceTypes(ctx, &ec2.DescribeInstanceTypesInput{
-		InstanceTypes: []ec2types.InstanceType{ec2types.InstanceType(s.InstanceType)},
-	})
+	in := &ec2.DescribeInstanceTypesInput{}
+	for _, n := range s.Types.Names {
+		in.InstanceTypes = append(in.InstanceTypes, ec2types.InstanceType(n))
+	}
+	out, err := s.EC2.DescribeInstanceTypes(ctx, in)
 	if ec2wait.IsAccessDenied(err) {
 		return err
 	}
 	if err != nil {
-		return fmt.Errorf("instance_type %q: %w", s.InstanceType, err)
+		return fmt.Errorf("%s: %w", s.Types, err)
 	}
-	if len(out.InstanceTypes) == 0 {
-		return fmt.Errorf("instance_type %q is not offered in this region", s.InstanceType)
+	infos := map[string]ec2types.InstanceTypeInfo{}
+	for _, it := range out.InstanceTypes {
+		infos[string(it.InstanceType)] = it
 	}
-	return compatible(img, out.InstanceTypes[0])
+	var errs []error
+	for _, n := range s.Types.Names {
+		it, ok := infos[n]
+		if !ok {
+			errs = append(errs, fmt.Errorf("%s: %q is not offered in this region", s.Types.Attr, n))
+			continue
+		}
+		if err := compatible(img, it, s.Types.Attr); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // checkVirtualization refuses a source image the AMI cannot be made from:

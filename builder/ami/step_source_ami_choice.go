@@ -33,20 +33,20 @@ func chooseImage(images []ec2types.Image, f AMIFilter) (ec2types.Image, error) {
 }
 
 // compatible reports why an instance type cannot boot an image, if it cannot.
-func compatible(img ec2types.Image, it ec2types.InstanceTypeInfo) error {
+func compatible(img ec2types.Image, it ec2types.InstanceTypeInfo, attr string) error {
 	id, typ := aws.ToString(img.ImageId), string(it.InstanceType)
 	if it.ProcessorInfo != nil && len(it.ProcessorInfo.SupportedArchitectures) > 0 {
 		arch := ec2types.ArchitectureType(img.Architecture)
 		if !slices.Contains(it.ProcessorInfo.SupportedArchitectures, arch) {
-			return fmt.Errorf("source AMI %s is %s but instance_type %s runs %v: choose a matching instance_type or source image",
-				id, img.Architecture, typ, it.ProcessorInfo.SupportedArchitectures)
+			return fmt.Errorf("source AMI %s is %s but %s %s runs %v: choose a matching %s or source image",
+				id, img.Architecture, attr, typ, it.ProcessorInfo.SupportedArchitectures, attr)
 		}
 	}
 	if len(it.SupportedVirtualizationTypes) > 0 && img.VirtualizationType != "" {
 		virt := ec2types.VirtualizationType(img.VirtualizationType)
 		if !slices.Contains(it.SupportedVirtualizationTypes, virt) {
-			return fmt.Errorf("source AMI %s uses %s virtualization but instance_type %s supports only %v: choose an hvm image or another instance_type",
-				id, img.VirtualizationType, typ, it.SupportedVirtualizationTypes)
+			return fmt.Errorf("source AMI %s uses %s virtualization but %s %s supports only %v: choose an hvm image or another %s",
+				id, img.VirtualizationType, attr, typ, it.SupportedVirtualizationTypes, attr)
 		}
 	}
 	return nil

@@ -59,7 +59,7 @@ func TestCompatible(t *testing.T) {
 		{image("ami-3", "a", "", "x86_64", "paravirtual"), "uses paravirtual virtualization"},
 	}
 	for _, tc := range cases {
-		err := compatible(tc.img, x86)
+		err := compatible(tc.img, x86, "instance_type")
 		if (tc.wantErr == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.wantErr)) {
 			t.Errorf("%s: err %v, want %q", aws.ToString(tc.img.ImageId), err, tc.wantErr)
 		}

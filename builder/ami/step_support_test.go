@@ -65,7 +65,7 @@ func TestChecksSkippedWithoutPermission(t *testing.T) {
 	if pre.Run(context.Background(), state) != multistep.ActionContinue {
 		t.Fatalf("pre-validation halted: %v", state.Get("error"))
 	}
-	net := &StepNetworkInfo{EC2: fakeNetwork{offeringsErr: denied}, InstanceType: "t3.micro"}
+	net := &StepNetworkInfo{EC2: fakeNetwork{offeringsErr: denied}, Types: InstanceTypes{"instance_type", []string{"t3.micro"}}}
 	if net.Run(context.Background(), state) != multistep.ActionContinue {
 		t.Fatalf("network step halted: %v", state.Get("error"))
 	}
@@ -77,8 +77,18 @@ func TestChecksSkippedWithoutPermission(t *testing.T) {
 	}
 	var other bytes.Buffer
 	state = testState(&other)
-	failing := &StepNetworkInfo{EC2: fakeNetwork{offeringsErr: errors.New("connection reset")}, InstanceType: "t3.micro"}
+	failing := &StepNetworkInfo{EC2: fakeNetwork{offeringsErr: errors.New("connection reset")}, Types: InstanceTypes{"instance_type", []string{"t3.micro"}}}
 	if failing.Run(context.Background(), state) != multistep.ActionHalt {
 		t.Error("a real error listing offerings did not stop the build")
+	}
+}
+
+// assertTags checks that got has every tag of want.
+func assertTags(t testing.TB, what string, got, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("%s: tag %s = %q, want %q (all: %v)", what, k, got[k], v, got)
+		}
 	}
 }
