@@ -22,12 +22,13 @@ type fakeSpotEC2 struct {
 	fleets   []*ec2.CreateFleetOutput // one per CreateFleet call
 	instance ec2types.Instance        // as DescribeInstances shows i-1
 	request  ec2types.SpotInstanceRequest
+	asked    []*ec2.DescribeSpotInstanceRequestsInput
 	failOn   map[string]error // call name -> error
 }
 
 func newFakeSpot() *fakeSpotEC2 {
 	return &fakeSpotEC2{
-		instance: ec2types.Instance{InstanceId: aws.String("i-1"), PrivateIpAddress: aws.String("10.0.0.5"),
+		instance: ec2types.Instance{InstanceId: aws.String("i-1"), PrivateIpAddress: aws.String("10.0.0.5"), SpotInstanceRequestId: aws.String("sir-1"),
 			State: &ec2types.InstanceState{Name: ec2types.InstanceStateNameRunning}},
 		request: ec2types.SpotInstanceRequest{SpotInstanceRequestId: aws.String("sir-1"), InstanceId: aws.String("i-1"),
 			State: ec2types.SpotInstanceStateActive, Status: &ec2types.SpotInstanceStatus{Code: aws.String("fulfilled")}},
@@ -81,7 +82,8 @@ func (f *fakeSpotEC2) DeleteFleets(_ context.Context, in *ec2.DeleteFleetsInput,
 	return &ec2.DeleteFleetsOutput{}, f.log("DeleteFleets " + in.FleetIds[0])
 }
 
-func (f *fakeSpotEC2) DescribeSpotInstanceRequests(context.Context, *ec2.DescribeSpotInstanceRequestsInput, ...func(*ec2.Options)) (*ec2.DescribeSpotInstanceRequestsOutput, error) {
+func (f *fakeSpotEC2) DescribeSpotInstanceRequests(_ context.Context, in *ec2.DescribeSpotInstanceRequestsInput, _ ...func(*ec2.Options)) (*ec2.DescribeSpotInstanceRequestsOutput, error) {
+	f.asked = append(f.asked, in)
 	return &ec2.DescribeSpotInstanceRequestsOutput{SpotInstanceRequests: []ec2types.SpotInstanceRequest{f.request}}, f.log("DescribeSpotInstanceRequests")
 }
 

@@ -63,6 +63,29 @@ func TestStepRunSpotInstanceRequestsOneSpotInstanceThroughAFleet(t *testing.T) {
 	if got := strings.Join(f.calls, " "); got != want {
 		t.Errorf("calls:\n got %s\nwant %s", got, want)
 	}
+	if ids := f.asked[0].SpotInstanceRequestIds; len(ids) != 1 || ids[0] != "sir-1" {
+		t.Errorf("Spot request looked up by %+v, want the ID the instance names", f.asked[0])
+	}
+}
+
+// TestStepRunSpotInstanceCreateFleetRefused: CreateFleet fails outright;
+// the error names it and the launch template is deleted.
+func TestStepRunSpotInstanceCreateFleetRefused(t *testing.T) {
+	state := spotState(new(bytes.Buffer))
+	f := newFakeSpot()
+	f.fleets = []*ec2.CreateFleetOutput{{}}
+	f.failOn["CreateFleet"] = errors.New("InvalidParameterValue: bad")
+	s := spotStep(f, "price-capacity-optimized", "auto")
+	if s.Run(context.Background(), state) != multistep.ActionHalt {
+		t.Fatal("Run went on")
+	}
+	if err, _ := stateGet[error](state, stateError); !strings.Contains(err.Error(), "creating the EC2 Fleet for the Spot Instance: InvalidParameterValue") {
+		t.Errorf("error: %v", err)
+	}
+	s.Cleanup(state)
+	if got := strings.Join(f.calls, " "); got != "CreateLaunchTemplate CreateFleet DeleteLaunchTemplate" {
+		t.Errorf("calls: %s", got)
+	}
 }
 
 // TestStepRunSpotInstanceAutoPriceAndPriorities: "auto" sends no price cap;

@@ -43,6 +43,22 @@ type Faults struct {
 	// "privateDnsName". moto's addresses lead nowhere; this points them at
 	// a local SSH server (or at nothing) to test ssh_interface for real.
 	InstanceAddresses map[string]string
+	// FleetErrors: the first len(FleetErrors) CreateFleet calls launch
+	// nothing, the Nth answering with FleetErrors[N] (e.g.
+	// "InsufficientInstanceCapacity") for each instance type asked for, as
+	// EC2 does when it has no Spot capacity; later calls go through. Such a
+	// fleet exists only in the proxy, which also answers its DeleteFleets.
+	FleetErrors []string
+	// InterruptSpotAfter: this long after CreateFleet launched an instance
+	// (0: never), EC2 gives the Spot interruption notice: its Spot request
+	// shows "marked-for-termination". SpotNoticeFor later EC2 takes it back:
+	// DescribeInstances shows it terminated (Server.SpotInstanceTermination),
+	// the request closed (instance-terminated-no-capacity), and calls that
+	// need a live instance answer IncorrectInstanceState. Setting it during
+	// a build (SetFaults) interrupts instances launched long enough ago at
+	// once.
+	InterruptSpotAfter time.Duration
+	SpotNoticeFor      time.Duration
 }
 
 // faultHook injects Faults. It remembers what was created, stopped and
@@ -54,6 +70,7 @@ type faultHook struct {
 	madeBy  map[string]string    // image/instance ID -> creating action
 	stopped map[string]time.Time // instance ID -> StopInstances time
 	ended   map[string]time.Time // instance ID -> TerminateInstances time
+	spot    spotFaults
 	rng     *rand.Rand
 }
 
@@ -75,6 +92,7 @@ func (h *faultHook) Reset() {
 	defer h.mu.Unlock()
 	h.created, h.madeBy = map[string]time.Time{}, map[string]string{}
 	h.stopped, h.ended = map[string]time.Time{}, map[string]time.Time{}
+	h.spot = newSpotFaults()
 }
 
 // Before picks the fault for one call, or notes the stop or terminate it
@@ -85,6 +103,9 @@ func (h *faultHook) Before(c *Call) *Answer {
 	status, code := h.injectLocked(c.Params)
 	if code != "" {
 		return ErrorAnswer(status, code, "injected by ec2test proxy")
+	}
+	if a := h.spotBeforeLocked(c); a != nil {
+		return a
 	}
 	h.noteLocked(c.Action, c.Params)
 	return nil

@@ -28,10 +28,17 @@ func (h *faultHook) After(c *Call, body []byte) []byte {
 			h.created[string(m[1])] = time.Now()
 		}
 		return RewriteElements(body, h.faults.InstanceAddresses)
+	case "CreateFleet":
+		for _, id := range FleetInstanceIDs(body) {
+			h.created[id] = time.Now()
+			h.spot.launched[id] = time.Now()
+		}
 	case "DescribeImages":
 		return h.holdImagesLocked(body)
 	case "DescribeInstances":
-		return RewriteElements(h.holdInstancesLocked(body), h.faults.InstanceAddresses)
+		return RewriteElements(h.interruptInstancesLocked(h.holdInstancesLocked(body)), h.faults.InstanceAddresses)
+	case "DescribeSpotInstanceRequests":
+		return h.interruptRequestsLocked(body)
 	}
 	return body
 }
