@@ -4,7 +4,6 @@ package ami
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -95,15 +94,8 @@ func TestLaunchOptionsReachEC2(t *testing.T) {
 // requestTags reports whether a recorded request tagged resourceType with key.
 func requestTags(reqs []ec2test.Request, resourceType, key string) bool {
 	for _, r := range reqs {
-		for i := 1; r.Params.Get(fmt.Sprintf("TagSpecification.%d.ResourceType", i)) != ""; i++ {
-			if r.Params.Get(fmt.Sprintf("TagSpecification.%d.ResourceType", i)) != resourceType {
-				continue
-			}
-			for j := 1; r.Params.Get(fmt.Sprintf("TagSpecification.%d.Tag.%d.Key", i, j)) != ""; j++ {
-				if r.Params.Get(fmt.Sprintf("TagSpecification.%d.Tag.%d.Key", i, j)) == key {
-					return true
-				}
-			}
+		if _, ok := queryTags(r.Params, "TagSpecification", resourceType)[key]; ok {
+			return true
 		}
 	}
 	return false

@@ -4,6 +4,8 @@ package ami
 
 import (
 	"context"
+	"fmt"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -104,4 +106,21 @@ func (e *spotEnv) assertNoSpotLeft(t *testing.T) {
 		}
 	}
 	e.assertNothingLeft(t)
+}
+
+// queryTags reads the tags for resourceType from the tag specifications
+// of a query request under prefix ("TagSpecification",
+// "LaunchTemplateData.TagSpecification").
+func queryTags(p url.Values, prefix, resourceType string) map[string]string {
+	for i := 1; p.Get(fmt.Sprintf("%s.%d.ResourceType", prefix, i)) != ""; i++ {
+		if p.Get(fmt.Sprintf("%s.%d.ResourceType", prefix, i)) != resourceType {
+			continue
+		}
+		tags := map[string]string{}
+		for j := 1; p.Get(fmt.Sprintf("%s.%d.Tag.%d.Key", prefix, i, j)) != ""; j++ {
+			tags[p.Get(fmt.Sprintf("%s.%d.Tag.%d.Key", prefix, i, j))] = p.Get(fmt.Sprintf("%s.%d.Tag.%d.Value", prefix, i, j))
+		}
+		return tags
+	}
+	return nil
 }
