@@ -3,6 +3,7 @@ package ami
 import (
 	"bytes"
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -131,4 +132,19 @@ func spotStep(f *fakeSpotEC2, strategy ec2types.SpotAllocationStrategy, price st
 			SpotTags: map[string]string{"cost": "spot-{{ .SourceAMI }}"}, FleetTags: map[string]string{"fleet": "{{ .SourceAMI }}"},
 			Tags: baseTags("u-1"), Name: "immutable-build-x", CapacityRetries: []time.Duration{time.Millisecond, time.Millisecond}},
 		Instance: buildInstance{EC2: f, Region: "us-east-1", Polling: fastPolling}}
+}
+
+// fleetProfileLagEC2 refuses the first CreateFleet as EC2 does right after an
+// instance profile is created.
+type fleetProfileLagEC2 struct {
+	*fakeSpotEC2
+	refused int
+}
+
+func (f *fleetProfileLagEC2) CreateFleet(ctx context.Context, in *ec2.CreateFleetInput, o ...func(*ec2.Options)) (*ec2.CreateFleetOutput, error) {
+	if f.refused == 0 {
+		f.refused++
+		return nil, errors.New("api error InvalidParameterValue: Value (builder) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name")
+	}
+	return f.fakeSpotEC2.CreateFleet(ctx, in, o...)
 }

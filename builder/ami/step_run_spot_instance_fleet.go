@@ -13,6 +13,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/google/uuid"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 )
 
 // fleetInput is the CreateFleet request: one Spot Instance from the launch
@@ -54,19 +56,15 @@ func (s *StepRunSpotInstance) fleetInput(state multistep.StateBag, run *ec2.RunI
 }
 
 // createFleet asks for the Spot Instance and returns its ID. While EC2 has
-// no capacity it asks again after each of Spot.CapacityRetries; every fleet
-// made is remembered for Cleanup at once.
+// no capacity (or does not know a new instance profile yet) it asks again
+// after each of Spot.CapacityRetries; every fleet made is remembered for
+// Cleanup at once.
 func (s *StepRunSpotInstance) createFleet(ctx context.Context, state multistep.StateBag, in *ec2.CreateFleetInput) (string, error) {
 	for attempt := 0; ; attempt++ {
-		in.ClientToken = aws.String(uuid.NewString()) // SDK retries reuse it; a new attempt must not
-		cctx, cancel := uninterruptible(ctx)
-		out, err := s.EC2.CreateFleet(cctx, in)
-		cancel()
+		last := attempt >= len(s.Spot.CapacityRetries)
+		out, err := s.askFleet(ctx, in, last)
 		if err != nil {
-			return "", fmt.Errorf("creating the EC2 Fleet for the Spot Instance: %w", err)
-		}
-		if id := aws.ToString(out.FleetId); id != "" {
-			s.fleets = append(s.fleets, id)
+			return "", err
 		}
 		if id := fleetInstance(out); id != "" {
 			for _, e := range out.Errors {
@@ -75,7 +73,7 @@ func (s *StepRunSpotInstance) createFleet(ctx context.Context, state multistep.S
 			uiOf(state).Say(fmt.Sprintf("Fleet %s launched Spot Instance %s", aws.ToString(out.FleetId), id))
 			return id, nil
 		}
-		if attempt >= len(s.Spot.CapacityRetries) || !worthRetrying(out.Errors) {
+		if last || !worthRetrying(out.Errors) {
 			return "", s.noInstance(in, out.Errors, attempt+1)
 		}
 		pause := s.Spot.CapacityRetries[attempt]
@@ -84,6 +82,28 @@ func (s *StepRunSpotInstance) createFleet(ctx context.Context, state multistep.S
 			return "", fmt.Errorf("waiting for Spot capacity: %w", err)
 		}
 	}
+}
+
+// askFleet makes one CreateFleet call, which cannot be interrupted (the
+// fleet ID must come back to be deleted). A refusal that may pass (an
+// instance profile EC2 does not know yet) comes back as the answer's error
+// unless this is the last attempt.
+func (s *StepRunSpotInstance) askFleet(ctx context.Context, in *ec2.CreateFleetInput, last bool) (*ec2.CreateFleetOutput, error) {
+	in.ClientToken = aws.String(uuid.NewString()) // SDK retries reuse it; a new attempt must not
+	cctx, cancel := uninterruptible(ctx)
+	defer cancel()
+	out, err := s.EC2.CreateFleet(cctx, in)
+	switch {
+	case err != nil && !last && profileNotReady(err.Error()):
+		return &ec2.CreateFleetOutput{Errors: []ec2types.CreateFleetError{{
+			ErrorCode: aws.String(ec2wait.Code(err)), ErrorMessage: aws.String(err.Error())}}}, nil
+	case err != nil:
+		return nil, fmt.Errorf("creating the EC2 Fleet for the Spot Instance: %w", err)
+	}
+	if id := aws.ToString(out.FleetId); id != "" {
+		s.fleets = append(s.fleets, id)
+	}
+	return out, nil
 }
 
 // fleetInstance is the first instance an instant fleet launched.
@@ -103,69 +123,17 @@ var capacityCodes = []string{"InsufficientInstanceCapacity", "UnfulfillableCapac
 
 func worthRetrying(errs []ec2types.CreateFleetError) bool {
 	for _, e := range errs {
-		code, msg := aws.ToString(e.ErrorCode), aws.ToString(e.ErrorMessage)
-		if !slices.Contains(capacityCodes, code) && !strings.Contains(msg, "Invalid IAM Instance Profile") {
+		if !slices.Contains(capacityCodes, aws.ToString(e.ErrorCode)) && !profileNotReady(aws.ToString(e.ErrorMessage)) {
 			return false
 		}
 	}
 	return true
 }
 
-// noInstance explains why the fleet launched nothing and what to try.
-func (s *StepRunSpotInstance) noInstance(in *ec2.CreateFleetInput, errs []ec2types.CreateFleetError, attempts int) error {
-	where := "the region"
-	if o := in.LaunchTemplateConfigs[0].Overrides; len(o) > 0 && o[0].SubnetId != nil {
-		where = "subnet " + aws.ToString(o[0].SubnetId)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "EC2 launched no Spot Instance of %s in %s (%d attempts)", joinTypes(s.Spot.Types), where, attempts)
-	for _, e := range errs {
-		fmt.Fprintf(&b, "\n  %s", describeFleetError(e))
-	}
-	if len(errs) == 0 {
-		b.WriteString(": the fleet gave no reason")
-	}
-	b.WriteString("\n" + s.advice(errs))
-	return fmt.Errorf("%s", b.String())
-}
-
-// advice is what to change for the errors EC2 gave.
-func (s *StepRunSpotInstance) advice(errs []ec2types.CreateFleetError) string {
-	codes := errorCodes(errs)
-	switch {
-	case strings.Contains(codes, "SpotMaxPriceTooLow"):
-		return fmt.Sprintf("spot_price %s is below the current Spot price: raise it, or set spot_price = \"auto\" "+
-			"to pay the current price up to the on-demand price", s.Spot.MaxPrice)
-	case strings.Contains(codes, "MaxSpotInstanceCountExceeded"), strings.Contains(codes, "VcpuLimitExceeded"):
-		return "the account's Spot quota is used up: ask AWS for a higher \"All Standard Spot Instance Requests\" quota, " +
-			"or build on demand (remove spot_price)"
-	}
-	return "No Spot capacity: try again later, list more spot_instance_types (each type is another capacity pool), " +
-		"launch in another zone (subnet_id or subnet_filter), or build on demand (remove spot_price)"
-}
-
-// describeFleetError reads "t3.micro: InsufficientInstanceCapacity: …".
-func describeFleetError(e ec2types.CreateFleetError) string {
-	typ := "any type"
-	if lo := e.LaunchTemplateAndOverrides; lo != nil && lo.Overrides != nil && lo.Overrides.InstanceType != "" {
-		typ = string(lo.Overrides.InstanceType)
-	}
-	return fmt.Sprintf("%s: %s: %s", typ, aws.ToString(e.ErrorCode), aws.ToString(e.ErrorMessage))
-}
-
-// errorCodes lists the distinct error codes, e.g. "InsufficientInstanceCapacity".
-func errorCodes(errs []ec2types.CreateFleetError) string {
-	var codes []string
-	for _, e := range errs {
-		if c := aws.ToString(e.ErrorCode); !slices.Contains(codes, c) {
-			codes = append(codes, c)
-		}
-	}
-	if len(codes) == 0 {
-		return "no reason given"
-	}
-	return strings.Join(codes, ", ")
-}
+// profileNotReady: EC2 does not know an instance profile created moments
+// ago yet ("Invalid IAM Instance Profile name"), whether CreateFleet says
+// so as an error or in its answer.
+func profileNotReady(msg string) bool { return strings.Contains(msg, "Invalid IAM Instance Profile") }
 
 func joinTypes(types []string) string { return strings.Join(types, ", ") }
 
