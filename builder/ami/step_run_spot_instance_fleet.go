@@ -19,9 +19,10 @@ import (
 
 // fleetInput is the CreateFleet request: one Spot Instance from the launch
 // template, one override per instance type. The subnet goes into the
-// overrides unless the template carries a network interface (for
-// associate_public_ip_address), which then names it: EC2 Fleet ignores a
-// template's network interfaces when an override names a subnet.
+// overrides, unless the launch request put it on a network interface (for
+// associate_public_ip_address), which the template then carries: EC2 Fleet
+// ignores a template's network interfaces when an override names a subnet
+// (aws/karpenter-provider-aws#3819).
 func (s *StepRunSpotInstance) fleetInput(state multistep.StateBag, run *ec2.RunInstancesInput) (*ec2.CreateFleetInput, error) {
 	tags, err := s.Spot.fleetTags(state)
 	if err != nil {
@@ -30,9 +31,7 @@ func (s *StepRunSpotInstance) fleetInput(state multistep.StateBag, run *ec2.RunI
 	var overrides []ec2types.FleetLaunchTemplateOverridesRequest
 	for i, t := range s.Spot.Types {
 		o := ec2types.FleetLaunchTemplateOverridesRequest{InstanceType: ec2types.InstanceType(t)}
-		if len(run.NetworkInterfaces) == 0 {
-			o.SubnetId = run.SubnetId
-		}
+		o.SubnetId = run.SubnetId // nil when the template's interface names it
 		if s.Spot.MaxPrice != "auto" {
 			o.MaxPrice = aws.String(s.Spot.MaxPrice)
 		}
