@@ -43,7 +43,7 @@ type SpotConfig struct {
 	// Same as fleet_tags, as repeatable `fleet_tag { key = "…" value = "…" }`
 	// blocks; a key set in both takes the block's value.
 	FleetTag config.KeyValues `mapstructure:"fleet_tag" required:"false"`
-	// Not supported: amazon-ebs ignores it since its v1.4.3, because EC2 no
+	// Not supported: Packer ignores it since its v1.4.3, because EC2 no
 	// longer takes Spot bids. With spot_price = "auto" the cap is the
 	// on-demand price and the product follows from the source AMI. Prepare
 	// refuses it with that explanation.

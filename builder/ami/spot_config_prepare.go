@@ -45,7 +45,7 @@ func (c *SpotConfig) prepareRetired() []error {
 	var errs []error
 	if c.SpotPriceAutoProduct != "" {
 		errs = append(errs, fmt.Errorf("spot_price_auto_product is not supported, and no longer used: EC2 stopped taking Spot bids in 2017 "+
-			"and amazon-ebs has ignored it since v1.4.3; remove it and set spot_price = \"auto\" "+
+			"and Packer has ignored it since v1.4.3; remove it and set spot_price = \"auto\" "+
 			"(capped at the on-demand price of the instance type; the product follows from the source AMI)"))
 	}
 	if c.BlockDurationMinutes != 0 {
