@@ -55,6 +55,8 @@ type Cloud struct {
 	instances map[string]*Instance
 	images    map[string]*image
 	addrs     map[netip.Addr]bool
+	// fleets maps an instant fleet to the instances it launched.
+	fleets map[string][]string
 }
 
 // New returns a cloud with the base images known and nothing running.
@@ -71,6 +73,7 @@ func (c *Cloud) reset() {
 	c.instances = map[string]*Instance{}
 	c.images = map[string]*image{}
 	c.addrs = map[netip.Addr]bool{}
+	c.fleets = map[string][]string{}
 	for _, id := range c.cfg.BaseImages {
 		c.images[id] = &image{ID: id}
 	}

@@ -29,6 +29,10 @@ func (c *Cloud) After(call *ec2proxy.Call, body []byte) []byte {
 	switch call.Action {
 	case "RunInstances":
 		return c.launched(call, body)
+	case "CreateFleet":
+		c.fleetLaunched(call, body)
+	case "DeleteFleets":
+		c.fleetsDeleted(call)
 	case "DescribeInstances":
 		return c.describe(body)
 	case "StopInstances":
@@ -57,7 +61,12 @@ func notGone(p phase) bool { return p != phaseTerminating && p != phaseTerminate
 // which the call applies, at once (so the next DescribeInstances shows it),
 // and does the work in the background.
 func (c *Cloud) each(call *ec2proxy.Call, from func(phase) bool, p phase, work func(*Instance) error) {
-	for _, id := range ec2proxy.InstanceIDs(call.Params) {
+	c.eachOf(call.Action, ec2proxy.InstanceIDs(call.Params), from, p, work)
+}
+
+// eachOf is each for the given instances.
+func (c *Cloud) eachOf(action string, ids []string, from func(phase) bool, p phase, work func(*Instance) error) {
+	for _, id := range ids {
 		in := c.instance(id)
 		if in == nil {
 			continue
@@ -73,7 +82,7 @@ func (c *Cloud) each(call *ec2proxy.Call, from func(phase) bool, p phase, work f
 		}
 		go func() {
 			if err := work(in); err != nil {
-				c.logf("%s: %v", call.Action, err)
+				c.logf("%s: %v", action, err)
 			}
 		}()
 	}
@@ -88,36 +97,46 @@ func (c *Cloud) reboot(in *Instance) error {
 
 // launched registers and boots the instances RunInstances made.
 func (c *Cloud) launched(call *ec2proxy.Call, body []byte) []byte {
-	region := call.Region
-	if region == "" {
-		region = "us-east-1"
-	}
+	region := regionOf(call)
 	for _, it := range ec2proxy.Instances(body) {
-		in := &Instance{ID: it.ID, Region: region, ImageID: ec2proxy.Element(it.XML, "imageId"),
-			Hostname: ec2Hostname(ec2proxy.Element(it.XML, "privateIpAddress"), it.ID), phase: phaseBooting}
-		if name := ec2proxy.Element(it.XML, "keyName"); name != "" {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			key, err := c.moto.publicKey(ctx, region, name)
-			cancel()
-			if err != nil {
-				c.logf("%s: launch key pair %s: %v (no key installed)", in.ID, name, err)
-			}
-			in.launchKey = key
-		}
-		c.mu.Lock()
-		if img := c.images[in.ImageID]; img != nil {
-			in.layers, in.hasDisk = append([]string(nil), img.Layers...), true
-		}
-		in.Public, in.Private = c.newAddressLocked(), c.newAddressLocked()
-		c.instances[in.ID] = in
-		c.mu.Unlock()
-		go func() {
-			if err := c.boot(in); err != nil {
-				c.logf("%v", err)
-			}
-		}()
+		c.register(region, it)
 	}
 	return c.describe(body)
+}
+
+func regionOf(call *ec2proxy.Call) string {
+	if call.Region == "" {
+		return "us-east-1"
+	}
+	return call.Region
+}
+
+// register gives a new instance (its item in an EC2 answer) a disk and
+// addresses, and boots it.
+func (c *Cloud) register(region string, it ec2proxy.InstanceItem) {
+	in := &Instance{ID: it.ID, Region: region, ImageID: ec2proxy.Element(it.XML, "imageId"),
+		Hostname: ec2Hostname(ec2proxy.Element(it.XML, "privateIpAddress"), it.ID), phase: phaseBooting}
+	if name := ec2proxy.Element(it.XML, "keyName"); name != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		key, err := c.moto.publicKey(ctx, region, name)
+		cancel()
+		if err != nil {
+			c.logf("%s: launch key pair %s: %v (no key installed)", in.ID, name, err)
+		}
+		in.launchKey = key
+	}
+	c.mu.Lock()
+	if img := c.images[in.ImageID]; img != nil {
+		in.layers, in.hasDisk = append([]string(nil), img.Layers...), true
+	}
+	in.Public, in.Private = c.newAddressLocked(), c.newAddressLocked()
+	c.instances[in.ID] = in
+	c.mu.Unlock()
+	go func() {
+		if err := c.boot(in); err != nil {
+			c.logf("%v", err)
+		}
+	}()
 }
 
 // ec2Hostname is EC2's default host name for a private address.
