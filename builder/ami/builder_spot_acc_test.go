@@ -6,10 +6,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
 // TestSpotBuildWithAutoPriceBakesAndLeavesNothing: a whole build with
@@ -59,6 +61,9 @@ func (e *spotEnv) assertSpotResources(t *testing.T) {
 	uuid := "22222222-2222-3333-4444-555555555555"
 	if inst.InstanceLifecycle != "spot" || (inst.InstanceType != "t3.micro" && inst.InstanceType != "t3a.micro") {
 		t.Errorf("instance %s is %s %s: want a Spot t3.micro or t3a.micro", aws.ToString(inst.InstanceId), inst.InstanceLifecycle, inst.InstanceType)
+	}
+	if g := e.temporaryGroups(t)[0]; !slices.ContainsFunc(inst.SecurityGroups, func(x ec2types.GroupIdentifier) bool { return aws.ToString(x.GroupId) == g }) {
+		t.Errorf("instance groups %+v: want the launch template's temporary group %s, as EC2 applies it", inst.SecurityGroups, g)
 	}
 	assertTags(t, "instance", tagMap(inst.Tags), map[string]string{"Purpose": "bake ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240301", BuildUUIDTagKey: uuid})
 	reqs, err := e.ec2.DescribeSpotInstanceRequests(ctx, &ec2.DescribeSpotInstanceRequestsInput{})

@@ -60,11 +60,13 @@ type Proxy struct {
 
 // New returns a proxy in front of the moto at target (its URL). It always
 // has the fault hook (SetFaults; it forwards everything until told
-// otherwise) and, after every hook added with Use, answers the calls moto
-// does not implement (so a test hook can still fail one of those).
+// otherwise) and the hook that makes moto's instant-fleet instances what
+// EC2 launches (fleetGroups) before any hook added with Use; after those it
+// answers the calls moto does not implement (so a test hook can still fail
+// one of those).
 func New(target string) *Proxy {
 	p := &Proxy{target: target, faults: newFaultHook()}
-	p.hooks = []Hook{p.faults}
+	p.hooks = []Hook{p.faults, fleetGroups{target: target}}
 	return p
 }
 

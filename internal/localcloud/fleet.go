@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,11 +11,9 @@ import (
 )
 
 // fleetLaunched registers and boots the instances an instant EC2 Fleet
-// launched, like RunInstances' own. moto launches them from only part of
-// the fleet's launch template: not its security groups (they land in the
-// default group), network interfaces, volumes or metadata options. EC2
-// applies the template's groups, and the gatekeeper admits connections by
-// them, so the cloud first puts each instance in them.
+// launched, like RunInstances' own. The fleet's answer names only their
+// IDs, so each is read from moto, where the proxy has already put it in
+// its launch template's security groups, as EC2 does.
 func (c *Cloud) fleetLaunched(call *ec2proxy.Call, body []byte) {
 	ids := ec2proxy.FleetInstanceIDs(body)
 	if len(ids) == 0 {
@@ -29,16 +25,7 @@ func (c *Cloud) fleetLaunched(call *ec2proxy.Call, body []byte) {
 	region := regionOf(call)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	groups, err := c.moto.templateGroups(ctx, region, call.Params)
-	if err != nil {
-		c.logf("CreateFleet: the launch template's groups: %v (instances left in moto's default group)", err)
-	}
 	for _, id := range ids {
-		if len(groups) > 0 {
-			if err := c.moto.setGroups(ctx, region, id, groups); err != nil {
-				c.logf("%s: putting it in the launch template's groups %v: %v", id, groups, err)
-			}
-		}
 		item, err := c.moto.instance(ctx, region, id)
 		if err != nil {
 			c.logf("%s: launched by a fleet but not found: %v", id, err)
@@ -66,45 +53,6 @@ func (c *Cloud) fleetsDeleted(call *ec2proxy.Call) {
 			c.eachOf(call.Action, ids, notGone, phaseTerminating, func(in *Instance) error { return c.stop(in, phaseTerminated) })
 		}
 	}
-}
-
-// templateGroups are the security groups of the launch template a
-// CreateFleet call names: the template's own or its first network
-// interface's.
-func (m *motoClient) templateGroups(ctx context.Context, region string, fleet url.Values) ([]string, error) {
-	params := url.Values{"Version.1": {fleet.Get("LaunchTemplateConfigs.1.LaunchTemplateSpecification.Version")}}
-	if id := fleet.Get("LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateId"); id != "" {
-		params.Set("LaunchTemplateId", id)
-	} else {
-		params.Set("LaunchTemplateName", fleet.Get("LaunchTemplateConfigs.1.LaunchTemplateSpecification.LaunchTemplateName"))
-	}
-	if params.Get("Version.1") == "" {
-		params.Set("Version.1", "$Default")
-	}
-	body, err := m.call(ctx, region, "DescribeLaunchTemplateVersions", params)
-	if err != nil {
-		return nil, err
-	}
-	groups := ec2proxy.Elements(body, "groupId") // the interfaces' groupSet
-	for _, m := range templateGroupIDs.FindAllSubmatch(templateGroupSet.Find(body), -1) {
-		groups = append(groups, string(m[1]))
-	}
-	return unique(groups), nil
-}
-
-var (
-	templateGroupSet = regexp.MustCompile(`(?s)<securityGroupIdSet>.*?</securityGroupIdSet>`)
-	templateGroupIDs = regexp.MustCompile(`<item>(sg-[0-9a-f]+)</item>`)
-)
-
-// setGroups puts a running instance in the given groups.
-func (m *motoClient) setGroups(ctx context.Context, region, id string, groups []string) error {
-	params := url.Values{"InstanceId": {id}}
-	for i, g := range groups {
-		params.Set("GroupId."+strconv.Itoa(i+1), g)
-	}
-	_, err := m.call(ctx, region, "ModifyInstanceAttribute", params)
-	return err
 }
 
 // instance is one instance's item as DescribeInstances answers it.
