@@ -3,13 +3,13 @@ package ami
 import (
 	"bytes"
 	"context"
-	"errors"
 	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/smithy-go"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 )
 
@@ -42,8 +42,8 @@ func launched(fleet string) *ec2.CreateFleetOutput {
 	return &ec2.CreateFleetOutput{FleetId: aws.String(fleet), Instances: []ec2types.CreateFleetInstance{{InstanceIds: []string{"i-1"}}}}
 }
 
-// noCapacity is a CreateFleet answer with one error per instance type.
-func noCapacity(fleet, code string, types ...string) *ec2.CreateFleetOutput {
+// fleetWithoutCapacity is a CreateFleet answer with one error per instance type.
+func fleetWithoutCapacity(fleet, code string, types ...string) *ec2.CreateFleetOutput {
 	out := &ec2.CreateFleetOutput{FleetId: aws.String(fleet)}
 	for _, t := range types {
 		out.Errors = append(out.Errors, ec2types.CreateFleetError{ErrorCode: aws.String(code), ErrorMessage: aws.String("no " + t),
@@ -144,7 +144,8 @@ type fleetProfileLagEC2 struct {
 func (f *fleetProfileLagEC2) CreateFleet(ctx context.Context, in *ec2.CreateFleetInput, o ...func(*ec2.Options)) (*ec2.CreateFleetOutput, error) {
 	if f.refused == 0 {
 		f.refused++
-		return nil, errors.New("api error InvalidParameterValue: Value (builder) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name")
+		return nil, &smithy.GenericAPIError{Code: "InvalidParameterValue",
+			Message: "Value (builder) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name"}
 	}
 	return f.fakeSpotEC2.CreateFleet(ctx, in, o...)
 }

@@ -11,10 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
-	"github.com/google/uuid"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
-
-	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 )
 
 // fleetInput is the CreateFleet request: one Spot Instance from the launch
@@ -55,13 +52,10 @@ func (s *StepRunSpotInstance) fleetInput(state multistep.StateBag, run *ec2.RunI
 }
 
 // createFleet asks for the Spot Instance and returns its ID. While EC2 has
-// no capacity (or does not know a new instance profile yet) it asks again
-// after each of Spot.CapacityRetries; every fleet made is remembered for
-// Cleanup at once.
+// no Spot capacity it asks again after each of Spot.CapacityRetries.
 func (s *StepRunSpotInstance) createFleet(ctx context.Context, state multistep.StateBag, in *ec2.CreateFleetInput) (string, error) {
 	for attempt := 0; ; attempt++ {
-		last := attempt >= len(s.Spot.CapacityRetries)
-		out, err := s.askFleet(ctx, in, last)
+		out, err := s.askFleet(ctx, state, in)
 		if err != nil {
 			return "", err
 		}
@@ -72,7 +66,7 @@ func (s *StepRunSpotInstance) createFleet(ctx context.Context, state multistep.S
 			uiOf(state).Say(fmt.Sprintf("Fleet %s launched Spot Instance %s", aws.ToString(out.FleetId), id))
 			return id, nil
 		}
-		if last || !worthRetrying(out.Errors) {
+		if attempt >= len(s.Spot.CapacityRetries) || !noCapacity(out.Errors) {
 			return "", s.noInstance(in, out.Errors, attempt+1)
 		}
 		pause := s.Spot.CapacityRetries[attempt]
@@ -81,28 +75,6 @@ func (s *StepRunSpotInstance) createFleet(ctx context.Context, state multistep.S
 			return "", fmt.Errorf("waiting for Spot capacity: %w", err)
 		}
 	}
-}
-
-// askFleet makes one CreateFleet call, which cannot be interrupted (the
-// fleet ID must come back to be deleted). A refusal that may pass (an
-// instance profile EC2 does not know yet) comes back as the answer's error
-// unless this is the last attempt.
-func (s *StepRunSpotInstance) askFleet(ctx context.Context, in *ec2.CreateFleetInput, last bool) (*ec2.CreateFleetOutput, error) {
-	in.ClientToken = aws.String(uuid.NewString()) // SDK retries reuse it; a new attempt must not
-	cctx, cancel := uninterruptible(ctx)
-	defer cancel()
-	out, err := s.EC2.CreateFleet(cctx, in)
-	switch {
-	case err != nil && !last && profileNotReady(err.Error()):
-		return &ec2.CreateFleetOutput{Errors: []ec2types.CreateFleetError{{
-			ErrorCode: aws.String(ec2wait.Code(err)), ErrorMessage: aws.String(err.Error())}}}, nil
-	case err != nil:
-		return nil, fmt.Errorf("creating the EC2 Fleet for the Spot Instance: %w", err)
-	}
-	if id := aws.ToString(out.FleetId); id != "" {
-		s.fleets = append(s.fleets, id)
-	}
-	return out, nil
 }
 
 // fleetInstance is the first instance an instant fleet launched.
@@ -116,23 +88,17 @@ func fleetInstance(out *ec2.CreateFleetOutput) string {
 }
 
 // capacityCodes are CreateFleet errors that may pass in a moment: no Spot
-// capacity in the pools asked for, and a new instance profile EC2 does not
-// know yet (the temporary one, created moments before).
+// capacity in the pools asked for.
 var capacityCodes = []string{"InsufficientInstanceCapacity", "UnfulfillableCapacity", "InsufficientCapacity"}
 
-func worthRetrying(errs []ec2types.CreateFleetError) bool {
+func noCapacity(errs []ec2types.CreateFleetError) bool {
 	for _, e := range errs {
-		if !slices.Contains(capacityCodes, aws.ToString(e.ErrorCode)) && !profileNotReady(aws.ToString(e.ErrorMessage)) {
+		if !slices.Contains(capacityCodes, aws.ToString(e.ErrorCode)) {
 			return false
 		}
 	}
-	return true
+	return len(errs) > 0
 }
-
-// profileNotReady: EC2 does not know an instance profile created moments
-// ago yet ("Invalid IAM Instance Profile name"), whether CreateFleet says
-// so as an error or in its answer.
-func profileNotReady(msg string) bool { return strings.Contains(msg, "Invalid IAM Instance Profile") }
 
 func joinTypes(types []string) string { return strings.Join(types, ", ") }
 

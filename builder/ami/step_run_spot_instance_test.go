@@ -112,8 +112,8 @@ func TestStepRunSpotInstanceWithoutCapacity(t *testing.T) {
 	var out bytes.Buffer
 	state := spotState(&out)
 	f := newFakeSpot()
-	f.fleets = []*ec2.CreateFleetOutput{noCapacity("fleet-1", "InsufficientInstanceCapacity", "t3.micro", "t3a.micro"),
-		noCapacity("fleet-2", "UnfulfillableCapacity", "t3.micro"), noCapacity("fleet-3", "InsufficientInstanceCapacity", "t3.micro", "t3a.micro")}
+	f.fleets = []*ec2.CreateFleetOutput{fleetWithoutCapacity("fleet-1", "InsufficientInstanceCapacity", "t3.micro", "t3a.micro"),
+		fleetWithoutCapacity("fleet-2", "UnfulfillableCapacity", "t3.micro"), fleetWithoutCapacity("fleet-3", "InsufficientInstanceCapacity", "t3.micro", "t3a.micro")}
 	s := spotStep(f, "price-capacity-optimized", "auto")
 	if s.Run(context.Background(), state) != multistep.ActionHalt {
 		t.Fatal("Run went on without an instance")
@@ -138,7 +138,7 @@ func TestStepRunSpotInstanceWithoutCapacity(t *testing.T) {
 func TestStepRunSpotInstanceCapacityComesBack(t *testing.T) {
 	state := spotState(new(bytes.Buffer))
 	f := newFakeSpot()
-	f.fleets = []*ec2.CreateFleetOutput{noCapacity("fleet-1", "InsufficientInstanceCapacity", "t3.micro"), launched("fleet-2")}
+	f.fleets = []*ec2.CreateFleetOutput{fleetWithoutCapacity("fleet-1", "InsufficientInstanceCapacity", "t3.micro"), launched("fleet-2")}
 	s := spotStep(f, "price-capacity-optimized", "auto")
 	if s.Run(context.Background(), state) != multistep.ActionContinue {
 		t.Fatalf("Run halted: %v", state.Get("error"))
@@ -157,7 +157,7 @@ func TestStepRunSpotInstanceCapacityComesBack(t *testing.T) {
 func TestStepRunSpotInstancePriceTooLow(t *testing.T) {
 	state := spotState(new(bytes.Buffer))
 	f := newFakeSpot()
-	f.fleets = []*ec2.CreateFleetOutput{noCapacity("fleet-1", "SpotMaxPriceTooLow", "t3.micro")}
+	f.fleets = []*ec2.CreateFleetOutput{fleetWithoutCapacity("fleet-1", "SpotMaxPriceTooLow", "t3.micro")}
 	s := spotStep(f, "lowest-price", "0.0001")
 	if s.Run(context.Background(), state) != multistep.ActionHalt {
 		t.Fatal("Run went on without an instance")
@@ -167,6 +167,28 @@ func TestStepRunSpotInstancePriceTooLow(t *testing.T) {
 		t.Errorf("error: %v", err)
 	}
 	s.Cleanup(state)
+}
+
+// TestStepRunSpotInstanceWaitsForANewInstanceProfileInTheAnswer: a fleet
+// that launched nothing because EC2 does not know the profile yet is
+// asked again with a new client token, and both fleets are deleted.
+func TestStepRunSpotInstanceWaitsForANewInstanceProfileInTheAnswer(t *testing.T) {
+	state := spotState(new(bytes.Buffer))
+	f := newFakeSpot()
+	f.fleets = []*ec2.CreateFleetOutput{fleetWithoutCapacity("fleet-1", "InvalidParameterValue", "t3.micro"), launched("fleet-2")}
+	f.fleets[0].Errors[0].ErrorMessage = aws.String("Invalid IAM Instance Profile name")
+	s := spotStep(f, "price-capacity-optimized", "auto")
+	s.Spot.CapacityRetries = nil // not a capacity retry
+	if s.Run(context.Background(), state) != multistep.ActionContinue {
+		t.Fatalf("Run halted: %v", state.Get("error"))
+	}
+	if a, b := aws.ToString(f.fleetIns[0].ClientToken), aws.ToString(f.fleetIns[1].ClientToken); a == b {
+		t.Errorf("the second call reused client token %q of a fleet EC2 made", a)
+	}
+	s.Cleanup(state)
+	if got := strings.Join(f.calls, " "); !strings.Contains(got, "DeleteFleets fleet-1 DeleteFleets fleet-2") {
+		t.Errorf("calls: %s", got)
+	}
 }
 
 // TestStepRunSpotInstanceWaitsForANewInstanceProfile: CreateFleet refusing
