@@ -93,7 +93,12 @@ func (e *spotEnv) assertNoSpotLeft(t *testing.T) {
 			t.Errorf("Spot request %s left %s", aws.ToString(r.SpotInstanceRequestId), r.State)
 		}
 	}
-	created, deleted := e.proxy.Requests("CreateFleet"), map[string]bool{}
+	// One fleet per client token: calls EC2 refused outright are asked
+	// again with the same token.
+	created, deleted := map[string]bool{}, map[string]bool{}
+	for _, r := range e.proxy.Requests("CreateFleet") {
+		created[r.Params.Get("ClientToken")] = true
+	}
 	for _, r := range e.proxy.Requests("DeleteFleets") {
 		deleted[r.Params.Get("FleetId.1")] = r.Params.Get("TerminateInstances") == "true"
 	}
