@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/google/uuid"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 )
 
@@ -91,6 +92,9 @@ func (s *StepRunSpotInstance) createTemplate(ctx context.Context, state multiste
 	cctx, cancel := uninterruptible(ctx)
 	defer cancel()
 	out, err := s.EC2.CreateLaunchTemplate(cctx, &ec2.CreateLaunchTemplateInput{
+		// A retried call whose first answer was lost gets the same
+		// template back instead of "name already exists" and a stray.
+		ClientToken:        aws.String(uuid.NewString()),
 		LaunchTemplateName: aws.String(s.Spot.Name),
 		LaunchTemplateData: data,
 		VersionDescription: aws.String("the build instance of an immutable-ami Spot build"),

@@ -44,7 +44,7 @@ func TestStepRunSpotInstanceRequestsOneSpotInstanceThroughAFleet(t *testing.T) {
 	}
 	assertTags(t, "fleet", tagMap(in.TagSpecifications[0].Tags), map[string]string{"fleet": "ami-1", BuildUUIDTagKey: "u-1"})
 	lt := f.template
-	if lt.TagSpecifications[0].ResourceType != "launch-template" || aws.ToString(lt.LaunchTemplateName) != "immutable-build-x" {
+	if lt.TagSpecifications[0].ResourceType != "launch-template" || aws.ToString(lt.LaunchTemplateName) != "immutable-build-x" || lt.ClientToken == nil {
 		t.Errorf("launch template %+v", lt)
 	}
 	assertTags(t, "launch template", tagMap(lt.TagSpecifications[0].Tags), map[string]string{"cost": "spot-ami-1", BuildUUIDTagKey: "u-1"})
