@@ -43,6 +43,8 @@ type imageOptions struct {
 	NoEphemeral  bool              `json:"no_ephemeral,omitempty"`
 	RegionKMS    map[string]string `json:"region_kms_key_ids,omitempty"`
 	ProductCodes []string          `json:"ami_product_codes,omitempty"`
+	// EC2 picks one of a Spot build's spot_instance_types.
+	SpotInstanceTypes []string `json:"spot_instance_types,omitempty"`
 }
 
 // fingerprintInput is the fingerprint's input as the configuration sets it
@@ -59,7 +61,7 @@ func (c *Config) imageOptions() (imageOptions, error) {
 	o := imageOptions{InstanceType: c.InstanceType, UserData: c.UserData, LaunchMappings: c.LaunchMappings,
 		AMIMappings: c.AMIMappings, EncryptBoot: c.AMIEncryptBootVolume, KmsKeyID: c.AMIKmsKeyID, IMDSSupport: c.IMDSSupport,
 		ENASupport: c.ENASupport, SriovSupport: c.SriovSupport, NoEphemeral: c.NoEphemeral, RegionKMS: c.AMIRegionKMSKeyIDs,
-		ProductCodes: c.AMIProductCodes}
+		ProductCodes: c.AMIProductCodes, SpotInstanceTypes: c.SpotInstanceTypes}
 	if c.UserDataFile != "" {
 		b, err := os.ReadFile(c.UserDataFile)
 		if err != nil {

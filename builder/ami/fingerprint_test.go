@@ -38,7 +38,10 @@ func TestFingerprintChangesWithEveryInput(t *testing.T) {
 		"source image": func(in *FingerprintInput) { in.SourceAMI = "ami-0000000000000000b" },
 		"an option":    func(in *FingerprintInput) { in.Options.UserData = "#!/bin/sh" },
 		"ena_support":  func(in *FingerprintInput) { in.Options.ENASupport = new(bool) },
-		"the key":      func(in *FingerprintInput) { in.Key = "k2" },
+		"the Spot instance types": func(in *FingerprintInput) {
+			in.Options.InstanceType, in.Options.SpotInstanceTypes = "", []string{"t3.micro", "t3a.micro"}
+		},
+		"the key": func(in *FingerprintInput) { in.Key = "k2" },
 		"a file": func(in *FingerprintInput) {
 			writeTree(t, in.Dir, map[string]string{"scripts/setup.sh": "apt-get install apache2"})
 		},
