@@ -34,6 +34,13 @@ journal() {
 unit_state() { cat "$units/$1" 2>/dev/null || echo inactive; }
 set_state() { mkdir -p "$units" && echo "$2" >"$units/$1"; }
 
+# manager_lock, manager_unlock: systemd's PID 1 handles one request at a
+# time, so a job's start and a `systemctl mask` never interleave: the job
+# either started before the mask (and a build sees it running) or finds its
+# unit masked. Held around deciding and recording a start, and a mask.
+manager_lock() { mkdir -p "$run" && exec 9>>"$run/manager.lock" && flock 9; }
+manager_unlock() { exec 9>&-; }
+
 # masked UNIT: masked for good (/etc) or for this boot (/run, --runtime).
 masked() {
 	for d in /etc/systemd/system /run/systemd/system; do
@@ -43,7 +50,8 @@ masked() {
 }
 
 # background NAME COMMAND...: starts a daemon of this boot, detached, and
-# records its PID (tests outside a PID namespace stop them by PID).
+# records its PID, which is its process group's (a reboot ends the groups;
+# the shutdown stops syslogd).
 background() {
 	name=$1
 	shift
