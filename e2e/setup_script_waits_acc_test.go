@@ -18,19 +18,41 @@ import (
 )
 
 // TestSetupScriptWaitsForBoot runs scripts/setup.sh on a Debian root booted
-// as an Ubuntu AMI (localcloud/instance/ubuntu): cloud-init still running
-// and holding apt's locks, and an apt-daily job running. The script must
-// wait for both (each is released when the script says it waits for it, or
-// when apt meets a lock, which fails the test), and afterwards apt's timers
-// start nothing.
+// as an Ubuntu AMI (localcloud/instance/ubuntu), once with cloud-init still
+// running and holding apt's locks, once with an apt-daily job running (on
+// Ubuntu the two never overlap: cloud-final.service is ordered
+// Before=apt-daily.service). The script must wait for each (released when
+// the script says it waits for it, or when apt meets a lock, which fails
+// the test), and afterwards apt's timers start nothing.
 func TestSetupScriptWaitsForBoot(t *testing.T) {
 	t.Parallel()
-	u := roottest.BootUbuntu(t, "CLOUD_INIT_SECONDS=hold", "TIMERS_FIRST=manual", "JOB_SECONDS=hold")
-	u.Touch("run/ubuntu-imitation/fire-timers")
-	roottest.WaitFor(t, "apt-daily.service to start", func() bool {
-		state, _ := os.ReadFile(u.Path("run/ubuntu-imitation/units/apt-daily.service"))
-		return string(state) == "activating\n"
+	t.Run("cloud-init running", func(t *testing.T) {
+		t.Parallel()
+		u := roottest.BootUbuntu(t, "CLOUD_INIT_SECONDS=hold", "TIMERS_FIRST=manual")
+		release := func() { u.Touch("run/ubuntu-imitation/release-cloud-init") }
+		runSetupWaiting(t, u, "still waiting for cloud-init", release)
 	})
+	t.Run("apt-daily running", func(t *testing.T) {
+		t.Parallel()
+		u := roottest.BootUbuntu(t, "CLOUD_INIT_SECONDS=0", "TIMERS_FIRST=manual", "JOB_SECONDS=hold")
+		u.Touch("run/ubuntu-imitation/fire-timers")
+		roottest.WaitFor(t, "apt-daily.service to start (once cloud-init has ended)", func() bool {
+			state, _ := os.ReadFile(u.Path("run/ubuntu-imitation/units/apt-daily.service"))
+			return string(state) == "activating\n"
+		})
+		release := func() { u.Touch("run/ubuntu-imitation/release-jobs") }
+		runSetupWaiting(t, u, "waiting for apt's daily jobs", release)
+	})
+}
+
+// runSetupWaiting runs setup.sh in the booted root, releasing what it
+// waits for (release) when it says wait, or when apt meets a lock; it
+// fails the test unless the script said wait and never met a lock, and
+// unless apt's timers start nothing afterwards. BOOT_TIMEOUT bounds every
+// wait by a minute: a stuck one fails the test with the imitation's state
+// (roottest.BootUbuntu logs it), not after the script's 10 minutes.
+func runSetupWaiting(t *testing.T, u *roottest.Ubuntu, wait string, release func()) {
+	t.Helper()
 	comm := &roottest.Comm{Dir: u.Root}
 	script, err := os.ReadFile(filepath.Join(packertest.RepoRoot(t), "scripts", "setup.sh"))
 	if err != nil {
@@ -42,13 +64,9 @@ func TestSetupScriptWaitsForBoot(t *testing.T) {
 		}
 	}
 	out := &watched{}
-	out.on("still waiting for cloud-init", func() { u.Touch("run/ubuntu-imitation/release-cloud-init") })
-	out.on("waiting for apt's daily jobs", func() { u.Touch("run/ubuntu-imitation/release-jobs") })
-	out.on("Could not get lock", func() {
-		u.Touch("run/ubuntu-imitation/release-cloud-init")
-		u.Touch("run/ubuntu-imitation/release-jobs")
-	})
-	cmd := &packersdk.RemoteCmd{Command: "BOOT_POLL=1 sh /tmp/setup.sh", Stdout: out, Stderr: out}
+	out.on(wait, release)
+	out.on("Could not get lock", release)
+	cmd := &packersdk.RemoteCmd{Command: "BOOT_POLL=1 BOOT_TIMEOUT=60 sh /tmp/setup.sh", Stdout: out, Stderr: out}
 	if err := comm.Start(context.Background(), cmd); err != nil {
 		t.Fatal(err)
 	}
@@ -57,10 +75,8 @@ func TestSetupScriptWaitsForBoot(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("setup.sh exited with %d", code)
 	}
-	for _, want := range []string{"still waiting for cloud-init", "waiting for apt's daily jobs"} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("setup.sh did not wait (%q missing)", want)
-		}
+	if !strings.Contains(out.String(), wait) {
+		t.Errorf("setup.sh did not wait (%q missing)", wait)
 	}
 	if strings.Contains(out.String(), "Could not get lock") {
 		t.Error("apt met a lock held by cloud-init or apt's daily job")

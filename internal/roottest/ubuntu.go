@@ -24,9 +24,9 @@ type Ubuntu struct {
 }
 
 // BootUbuntu installs the imitation with the knobs (KNOB=VALUE, listed in
-// its lib.sh) into a fresh root and boots it. The imitation's daemons are
-// stopped when the test ends, by their process groups (each is a session
-// leader, its PID recorded under run/ubuntu-imitation/pids).
+// its lib.sh) into a fresh root and boots it. When the test ends, every
+// process in the root is killed; before that, a test that failed logs the
+// imitation's State.
 func BootUbuntu(t testing.TB, knobs ...string) *Ubuntu {
 	t.Helper()
 	u := &Ubuntu{Root: Root(t), t: t}
@@ -37,6 +37,12 @@ func BootUbuntu(t testing.TB, knobs ...string) *Ubuntu {
 		t.Fatalf("%s: %v\n%s", install, err, out)
 	}
 	t.Cleanup(u.stop)
+	// Cleanups run last first: this one while the daemons still run.
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the Ubuntu imitation's state at the failure:\n%s", u.State())
+		}
+	})
 	if out, err := exec.Command("chroot", u.Root, "/usr/local/lib/ubuntu-imitation/boot").CombinedOutput(); err != nil {
 		t.Fatalf("booting the imitation: %v\n%s", err, out)
 	}
@@ -46,14 +52,41 @@ func BootUbuntu(t testing.TB, knobs ...string) *Ubuntu {
 // Path is a path of the root, as seen from the host.
 func (u *Ubuntu) Path(p string) string { return filepath.Join(u.Root, p) }
 
+// stop kills every process in the root (the imitation's daemons and what
+// they started), until none is left. Not by the PIDs the imitation records:
+// most of them have long exited by then (cloud-init's stages end), and on a
+// busy machine their numbers come round again, to another test's daemons.
 func (u *Ubuntu) stop() {
-	pids, _ := filepath.Glob(u.Path("run/ubuntu-imitation/pids/*"))
-	for _, f := range pids {
-		data, _ := os.ReadFile(f)
-		if pid, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil && pid > 1 {
-			_ = syscall.Kill(-pid, syscall.SIGKILL)
+	for round := 0; round < 50; round++ {
+		pids := processesIn(u.Root)
+		if len(pids) == 0 {
+			return
+		}
+		for _, pid := range pids {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	u.t.Errorf("processes still run in %s after 50 rounds of SIGKILL", u.Root)
+}
+
+// processesIn lists the processes whose root directory is root (chroot).
+func processesIn(root string) []int {
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if dir, err := os.Readlink(filepath.Join("/proc", e.Name(), "root")); err == nil && dir == root {
+			pids = append(pids, pid)
 		}
 	}
+	return pids
 }
 
 // Touch creates a file in the root: the imitation's controls are
@@ -109,14 +142,10 @@ func Lines(path string) []string {
 	return strings.Split(strings.TrimRight(string(data), "\n"), "\n")
 }
 
-// Term sends TERM to every daemon of the imitation, as an init does to
-// every process when the instance stops.
+// Term sends TERM to every process in the root, as an init does to every
+// process when the instance stops.
 func (u *Ubuntu) Term() {
-	pids, _ := filepath.Glob(u.Path("run/ubuntu-imitation/pids/*"))
-	for _, f := range pids {
-		data, _ := os.ReadFile(f)
-		if pid, err := strconv.Atoi(strings.TrimSpace(string(data))); err == nil && pid > 1 {
-			_ = syscall.Kill(-pid, syscall.SIGTERM)
-		}
+	for _, pid := range processesIn(u.Root) {
+		_ = syscall.Kill(pid, syscall.SIGTERM)
 	}
 }

@@ -36,7 +36,8 @@ func packerBuild(t *testing.T, packer, tmp, host, port, key, body string) (strin
 
 build {
   sources = ["source.null.local"]
-  provisioner "immutable-setup" {` + body + `
+  provisioner "immutable-setup" {
+    boot_timeout = "` + testBootTimeout + `"` + body + `
   }
 }
 `

@@ -65,10 +65,24 @@ func provision(t *testing.T, root string, raw map[string]interface{}, data map[s
 	return provisionWatching(t, root, raw, data, &syncBuffer{})
 }
 
+// testBootTimeout is the boot_timeout of a test's program unless it sets
+// its own. Every wait of these tests ends when the test releases it (or at
+// once), so a wait that lasts a minute is stuck: the test fails then, with
+// what the program and the Ubuntu imitation were waiting for, instead of
+// after the default 10 minutes.
+const testBootTimeout = "1m"
+
 // provisionWatching is provision with the UI written to out, whose hooks
 // (syncBuffer.on) act when the program reaches a point.
 func provisionWatching(t *testing.T, root string, raw, data map[string]interface{}, out *syncBuffer) (string, error) {
 	t.Helper()
+	if _, set := raw["boot_timeout"]; !set {
+		withTimeout := map[string]interface{}{"boot_timeout": testBootTimeout}
+		for k, v := range raw {
+			withTimeout[k] = v
+		}
+		raw = withTimeout
+	}
 	var p Provisioner
 	if err := p.Prepare(raw); err != nil {
 		t.Fatalf("Prepare: %v", err)

@@ -27,14 +27,16 @@ const rebootBuild = `source "null" "local" {
 build {
   sources = ["source.null.local"]
   provisioner "immutable-setup" {
+    boot_timeout     = "@BOOT_TIMEOUT@"
     packages         = ["tree"]
     reboot           = true
     environment_vars = ["boot_poll=1"]
     seal             = false
   }
   provisioner "immutable-setup" {
-    inline = ["echo second block in boot $(cat /var/lib/localcloud/boots)"]
-    seal   = false
+    boot_timeout = "@BOOT_TIMEOUT@"
+    inline       = ["echo second block in boot $(cat /var/lib/localcloud/boots)"]
+    seal         = false
   }
 }
 `
@@ -100,7 +102,7 @@ func ubuntuInstance(t *testing.T, tmp string) (root, template string) {
 		t.Fatal(err)
 	}
 	template = filepath.Join(tmp, "build.pkr.hcl")
-	text := strings.NewReplacer("@HOST@", host, "@PORT@", port, "@KEY@", key).Replace(rebootBuild)
+	text := strings.NewReplacer("@HOST@", host, "@PORT@", port, "@KEY@", key, "@BOOT_TIMEOUT@", testBootTimeout).Replace(rebootBuild)
 	if err := os.WriteFile(template, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}

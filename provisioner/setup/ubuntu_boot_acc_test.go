@@ -70,9 +70,9 @@ func TestCloudInitOutcomes(t *testing.T) {
 		fails         bool
 		want          string
 	}{
-		{"degraded", "10m", []string{"CLOUD_INIT_RESULT=degraded"}, false, "warning: cloud-init finished with recoverable errors (exit code 2)"},
-		{"error", "10m", []string{"CLOUD_INIT_RESULT=error"}, true, "cloud-init failed while booting the machine (cloud-init status --wait: exit code 1)"},
-		{"old", "10m", []string{"CLOUD_INIT_OLD=1"}, false, "/var/lib/cloud/instance/boot-finished exists: boot finished"},
+		{"degraded", testBootTimeout, []string{"CLOUD_INIT_RESULT=degraded"}, false, "warning: cloud-init finished with recoverable errors (exit code 2)"},
+		{"error", testBootTimeout, []string{"CLOUD_INIT_RESULT=error"}, true, "cloud-init failed while booting the machine (cloud-init status --wait: exit code 1)"},
+		{"old", testBootTimeout, []string{"CLOUD_INIT_OLD=1"}, false, "/var/lib/cloud/instance/boot-finished exists: boot finished"},
 		{"timeout", "3s", nil, true, "cloud-init has not finished booting the machine after 3s (boot_timeout)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -43,18 +43,26 @@ func sealThenStop(t *testing.T, stop string) {
 		t.Fatalf("Provision: %v", err)
 	}
 	comm := &roottest.Comm{Dir: b.root}
-	for _, command := range []string{
-		// what sudo logs for the builder's last command, after the seal
-		"logger -p authpriv.notice 'sudo: ubuntu : COMMAND=/bin/sh -c rm .ssh/authorized_keys (after the seal)'",
-		"systemctl poweroff", // the builder's StopInstances
-	} {
+	// What sudo logs for the builder's last command, after the seal; then
+	// the builder's StopInstances.
+	commands := []string{"logger -p authpriv.notice 'sudo: ubuntu : COMMAND=/bin/sh -c rm .ssh/authorized_keys (after the seal)'"}
+	if stop == "systemctl poweroff" {
+		commands = append(commands, stop)
+	}
+	for _, command := range commands {
 		cmd := &packersdk.RemoteCmd{Command: command}
 		if err := cmd.RunWithUi(context.Background(), comm, packersdk.TestUi(t)); err != nil || cmd.ExitStatus() != 0 {
 			t.Fatalf("%s: %v (exit %d)", command, err, cmd.ExitStatus())
 		}
 	}
-	if !strings.Contains(read(t, b.root, "run/log/journal/system.journal"), "Late Shutdown Services") {
-		t.Error("the imitation's journal never reached the end of the stop; the test proves nothing")
+	if stop == "TERM from the init" {
+		b.Term()
+	}
+	if !waitFor(t, "the imitation's stop to reach its end in the journal", func() bool {
+		data, _ := os.ReadFile(b.path("run/log/journal/system.journal"))
+		return strings.Contains(string(data), "Late Shutdown Services")
+	}) {
+		t.Fatal("the imitation's journal never reached the end of the stop; the test proves nothing")
 	}
 	_ = filepath.WalkDir(b.path("var/log"), func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() {
