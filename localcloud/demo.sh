@@ -13,27 +13,12 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/immutable-demo.XXXXXX")
-cloud="$work/cloud"
-project="$work/project"
-started=$(date +%s)
-finish() {
-	local rc=$?
-	if [ "${KEEP:-}" = 1 ] && [ $rc -eq 0 ]; then
-		echo "demo files kept in $work; the cloud keeps running: stop it with localcloud/down.sh $cloud"
-		return
-	fi
-	"$here/down.sh" "$cloud" >/dev/null 2>&1 || true
-	if [ "${KEEP:-}" = 1 ] || [ $rc -ne 0 ]; then echo "demo files kept in $work"; else rm -rf "$work"; fi
-	[ $rc -eq 0 ] || echo "DEMO FAILED (exit $rc) at: ${current_step:-start}; logs in $work" >&2
-}
-trap finish EXIT
+. "$here/demo-lib.sh"
+demo_workspace immutable-demo
 
 step_no=0
 step_started=0
 timings=()
-bold='' plain=''
-[ -t 1 ] && bold=$'\033[1m' plain=$'\033[0m'
 end_step() {
 	[ "$step_started" = 0 ] && return
 	local took=$(($(date +%s) - step_started))
