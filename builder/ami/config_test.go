@@ -17,6 +17,28 @@ func minimalTemplate() map[string]any {
 	}
 }
 
+// checkPrepare prepares the template m: with no want it must be valid;
+// otherwise Prepare must fail with an error holding every string of want.
+func checkPrepare(t *testing.T, m map[string]any, want []string) {
+	t.Helper()
+	var c Config
+	err := c.Prepare(m)
+	if len(want) == 0 {
+		if err != nil {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		return
+	}
+	if err == nil {
+		t.Fatalf("no error; want %q", want)
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q:\n%v", w, err)
+		}
+	}
+}
+
 // TestConfigPrepareReportsEveryProblem: each bad input yields an error
 // naming the attribute, and several problems are reported together.
 func TestConfigPrepareReportsEveryProblem(t *testing.T) {
@@ -76,22 +98,7 @@ func TestConfigPrepareReportsEveryProblem(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := minimalTemplate()
 			tc.edit(m)
-			var c Config
-			err := c.Prepare(m)
-			if len(tc.want) == 0 {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("no error; want %q", tc.want)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error lacks %q:\n%v", w, err)
-				}
-			}
+			checkPrepare(t, m, tc.want)
 		})
 	}
 }

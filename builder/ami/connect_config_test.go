@@ -1,7 +1,6 @@
 package ami
 
 import (
-	"strings"
 	"testing"
 	"time"
 )
@@ -58,22 +57,7 @@ func TestConnectOptionsReportEveryProblem(t *testing.T) {
 			for k, v := range tc.edit {
 				m[k] = v
 			}
-			var c Config
-			err := c.Prepare(m)
-			if len(tc.want) == 0 {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("no error; want %q", tc.want)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error lacks %q:\n%v", w, err)
-				}
-			}
+			checkPrepare(t, m, tc.want)
 		})
 	}
 }

@@ -1,7 +1,6 @@
 package ami
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -62,22 +61,7 @@ func TestSpotConfigPrepareReportsEveryProblem(t *testing.T) {
 					delete(m, k)
 				}
 			}
-			var c Config
-			err := c.Prepare(m)
-			if len(tc.want) == 0 {
-				if err != nil {
-					t.Fatalf("unexpected error: %v", err)
-				}
-				return
-			}
-			if err == nil {
-				t.Fatalf("no error; want %q", tc.want)
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error lacks %q:\n%v", w, err)
-				}
-			}
+			checkPrepare(t, m, tc.want)
 		})
 	}
 }
