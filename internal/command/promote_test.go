@@ -1,0 +1,38 @@
+package command
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/tfvarsfile"
+)
+
+// TestPromoteCopiesTheRegionMapAsTheSourceHoldsIt: promote copies what the
+// source file holds now, not what its history says the build wrote: a
+// region map edited by hand since (a copy added in eu-west-1) reaches the
+// target as it is.
+func TestPromoteCopiesTheRegionMapAsTheSourceHoldsIt(t *testing.T) {
+	const eu = "ami-0eeeeeeeeeeeeeeee"
+	staging := built(t, v1, v2)
+	held := map[string]string{"us-east-1": v2, "eu-west-1": eu}
+	src, err := os.ReadFile(staging)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited, _, err := tfvarsfile.Set(src, staging, tfvarsfile.Edit{Name: "ami_ids", Value: tfvarsfile.MapValue(held)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(staging, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prod := filepath.Join(t.TempDir(), "prod.tfvars")
+	if code, out, errOut := run(t, "promote", "-from", staging, "-to", prod, "-map-variable", "ami_ids"); code != 0 {
+		t.Fatalf("promote: %d %s %s", code, out, errOut)
+	}
+	if got := regionMap(t, prod); !maps.Equal(got, held) {
+		t.Errorf("prod's ami_ids = %v, want staging's as it holds it: %v", got, held)
+	}
+}
