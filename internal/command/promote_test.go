@@ -36,3 +36,20 @@ func TestPromoteCopiesTheRegionMapAsTheSourceHoldsIt(t *testing.T) {
 		t.Errorf("prod's ami_ids = %v, want staging's as it holds it: %v", got, held)
 	}
 }
+
+// TestPromoteCarriesTheRegionMapTheBuildWrote: without -map-variable,
+// promote copies the region map the history says the build wrote with the
+// image, so the target's ami_ids never names another build's images.
+func TestPromoteCarriesTheRegionMapTheBuildWrote(t *testing.T) {
+	staging := built(t, v1, v2)
+	prod := filepath.Join(t.TempDir(), "prod.tfvars")
+	if err := os.WriteFile(prod, []byte("ami_id = \""+v1+"\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := run(t, "promote", "-from", staging, "-to", prod); code != 0 {
+		t.Fatalf("promote: %d %s %s", code, out, errOut)
+	}
+	if got, want := regionMap(t, prod), regionMap(t, staging); value(t, prod, "ami_id") != v2 || !maps.Equal(got, want) {
+		t.Errorf("prod: ami_id %s, ami_ids %v; want %s and staging's map %v", value(t, prod, "ami_id"), got, v2, want)
+	}
+}
