@@ -69,6 +69,16 @@ run "security_group_opens_ssh_and_web_ports" {
   }
 }
 
+run "security_group_lets_the_instance_reach_out" {
+  command = plan
+
+  # apt and the app's downloads need the way out that AWS's default group has.
+  assert {
+    condition     = anytrue([for r in aws_security_group.sg_22.egress : r.protocol == "-1" && contains(r.cidr_blocks, "0.0.0.0/0")])
+    error_message = "sg_22 must let the instance reach out: all traffic to 0.0.0.0/0."
+  }
+}
+
 run "outputs_are_wired" {
   command = apply
 
