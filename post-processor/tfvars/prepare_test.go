@@ -75,3 +75,13 @@ func TestPrepareDefaults(t *testing.T) {
 		t.Errorf("defaults: %+v", c)
 	}
 }
+
+// TestPrepareRefusesOneNameForBothVariables: the ID and the region map
+// cannot share a variable; one would overwrite the other.
+func TestPrepareRefusesOneNameForBothVariables(t *testing.T) {
+	var c Config
+	err := c.Prepare(map[string]interface{}{"path": filepath.Join(t.TempDir(), "terraform.tfvars"), "map_variable": "ami_id"})
+	if err == nil || !strings.Contains(err.Error(), `map_variable: "ami_id" must be a valid Terraform variable name other than variable ("ami_id")`) {
+		t.Errorf("map_variable = variable: %v", err)
+	}
+}
