@@ -1,0 +1,75 @@
+package main
+
+const builderDir = "builder/ami"
+
+func bq(name string) Test { return quick(builderDir, name) }
+func ba(name string) Test { return acc(builderDir, name) }
+
+// builderSecurityBreaks break immutable-ami's secure defaults (#3, #15).
+func builderSecurityBreaks() []Break {
+	const area = "builder"
+	const d = builderDir
+	return []Break{
+		one("sg-opens-every-port", area, "the temporary security group admits TCP ssh_port only, not every port (#15)",
+			d+"/step_security_group.go", `ToPort: aws.Int32(int32(s.SSHPort))}`, `ToPort: aws.Int32(65535)}`,
+			ba("TestBuildLaunchesWithSecureDefaultsAndRunTags"), ba("TestTemporaryGroupAdmitsOnlyThisMachine")),
+		one("sg-adds-ipv6-world", area, "the temporary security group is never open to ::/0 by default (#15)",
+			d+"/step_security_group.go", `_, err := s.EC2.AuthorizeSecurityGroupIngress(ctx,`,
+			"perm.Ipv6Ranges = append(perm.Ipv6Ranges, ec2types.Ipv6Range{CidrIpv6: aws.String(\"::/0\")})\n\t_, err := s.EC2.AuthorizeSecurityGroupIngress(ctx,",
+			ba("TestBuildLaunchesWithSecureDefaultsAndRunTags"), ba("TestTemporaryGroupAdmitsOnlyThisMachine")),
+		one("sg-world-open-by-default", area, "without source CIDRs the temporary group admits this machine's address alone, never 0.0.0.0/0 (#3)",
+			d+"/step_security_group_source.go", `return []string{netip.PrefixFrom(addr, addr.BitLen()).String()}, nil`,
+			"_ = addr\n\treturn []string{\"0.0.0.0/0\"}, nil",
+			bq("TestSourceCIDRs"), ba("TestTemporaryGroupAdmitsOnlyThisMachine")),
+		one("sg-world-open-when-detection-fails", area, "when the address cannot be detected the build stops naming temporary_security_group_source_cidrs (#3)",
+			d+"/step_security_group_source.go", `addr, err := detectPublicIP(ctx, client, url)
+	if err != nil {`, `addr, err := detectPublicIP(ctx, client, url)
+	if err != nil {
+		return []string{"0.0.0.0/0"}, nil
+	}
+	if err != nil {`,
+			bq("TestSourceCIDRs"), ba("TestTemporaryGroupAdmitsOnlyThisMachine")),
+		{Name: "temporary-key-rsa", Area: area, Promise: "the temporary key pair is ed25519 (#3)",
+			Edits: []Edit{
+				{d + "/step_key_pair.go", `"crypto/ed25519"`, "\"crypto/ed25519\"\n\t\"crypto/rsa\""},
+				{d + "/step_key_pair.go", `pub, priv, err := ed25519.GenerateKey(rand.Reader)`,
+					"_ = ed25519.GenerateKey\n\tpriv, err := rsa.GenerateKey(rand.Reader, 2048)\n\tpub := &priv.PublicKey"},
+			},
+			Tests: []Test{bq("TestStepKeyPair")}},
+		one("temporary-key-logged", area, "the temporary private key never reaches a log (#3, #10)",
+			d+"/step_key_pair.go", `logsecret.Register(string(private))`, `_ = logsecret.Register`,
+			bq("TestStepKeyPair"), acc("e2e", "TestPackerLogHoldsNoSecret")),
+		one("temporary-key-written-without-debug", area, "the temporary private key is written to disk only with -debug (#3)",
+			d+"/builder.go", `debugKey := ""
+	if c.PackerDebug {`, `debugKey := "ec2_build.pem"
+	if c.PackerDebug {`,
+			bq("TestOptionalStepsFollowTheTemplate"), ba("TestBuildBakesAnImageAndLeavesNothing")),
+		one("temporary-key-not-removed", area, "the builder removes its temporary public key from authorized_keys before the image is taken (#3)",
+			d+"/builder.go", `multistep.If(temporaryKey, &StepRemoveTempKey{}),`, `multistep.If(false, &StepRemoveTempKey{}),`,
+			bq("TestOptionalStepsFollowTheTemplate"), ba("TestBuildBakesAnImageAndLeavesNothing")),
+		one("temporary-key-removal-keeps-key", area, "the removal drops the lines holding the temporary key and keeps the others (#3)",
+			d+"/step_remove_temp_key.go", `grep -vF '%s' "$f"`, `grep -vF 'NO-SUCH-KEY%s' "$f"`,
+			bq("TestRemoveKeyCommand")),
+		one("imds-optional-by-default", area, "IMDSv2 is required on the build instance unless the template says otherwise (#3)",
+			d+"/run_config_prepare.go", `oneOf("http_tokens", &m.HTTPTokens, "required",`, `oneOf("http_tokens", &m.HTTPTokens, "optional",`,
+			bq("TestConfigDefaultsAreSecure"), ba("TestBuildLaunchesWithSecureDefaultsAndRunTags")),
+		one("ami-imds-support-not-set", area, "the AMI is registered with imds_support v2.0 (#3)",
+			d+"/step_modify_image.go", `if s.IMDSSupport == "v2.0" {`, `if false {`,
+			bq("TestStepModifyImage")),
+		one("volumes-outlive-build-by-default", area, "launch volumes default to delete_on_termination = true: no volume outlives the build (#3)",
+			d+"/block_device.go", `b.DeleteOnTermination = aws.Bool(true)`, `b.DeleteOnTermination = aws.Bool(false)`,
+			bq("TestConfigDefaultsAreSecure")),
+		one("name-check-without-owners-self", area, "the AMI name check asks only for this account's images (Owners: self): someone else's public AMI never blocks the build (#15)",
+			d+"/step_pre_validate.go", `Owners:  []string{"self"},`, ``,
+			bq("TestStepPreValidateName")),
+		one("name-check-build-region-only", area, "the AMI name is checked free in every ami_regions region before launch (#3)",
+			d+"/step_pre_validate.go", `for _, region := range append([]string{s.Region}, s.CopyRegions...) {
+		if err := s.checkName(ctx, region); err != nil {`, `for _, region := range []string{s.Region} {
+		if err := s.checkName(ctx, region); err != nil {`,
+			bq("TestStepPreValidateName"), ba("TestAMINameTakenInCopyRegionFailsBeforeLaunch")),
+		one("run-tags-drop-build-uuid", area, "run_tags may rename the instance but never drop the build UUID tag (#3)",
+			d+"/step_run_instance_spec.go", `return mergeTags(l.Tags, rendered, map[string]string{BuildUUIDTagKey: l.Tags[BuildUUIDTagKey]}), nil`,
+			`return mergeTags(l.Tags, rendered), nil`,
+			ba("TestBuildLaunchesWithSecureDefaultsAndRunTags")),
+	}
+}

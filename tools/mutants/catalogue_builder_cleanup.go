@@ -1,0 +1,71 @@
+package main
+
+// builderCleanupBreaks break "nothing left behind" (#2, #3, #15).
+func builderCleanupBreaks() []Break {
+	const area = "builder"
+	const d = builderDir
+	return []Break{
+		{Name: "ami-remembered-after-wait", Area: area,
+			Promise: "the AMI is remembered the moment CreateImage returns, before the wait, so a failed wait leaves none (#2, #3)",
+			Edits: []Edit{
+				{d + "/step_create_image.go", "id := aws.ToString(out.ImageId)\n s.images = append(s.images, id)\n uiOf(state).Say(fmt.Sprintf(\"AMI: %s\", id))",
+					"id := aws.ToString(out.ImageId)\n\tuiOf(state).Say(fmt.Sprintf(\"AMI: %s\", id))"},
+				{d + "/step_create_image.go", "if _, err := waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling); err != nil {\n return \"\", err\n }\n return id, nil",
+					"if _, err := waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling); err != nil {\n\t\treturn \"\", err\n\t}\n\ts.images = append(s.images, id)\n\treturn id, nil"},
+			},
+			Tests: []Test{ba("TestNoOrphansWhenTheImageFails"), ba("TestNoOrphansWhenTheWaitTimesOut")}},
+		one("copy-remembered-after-wait", area, "each region copy is remembered as soon as CopyImage returns, so a cancelled copy wait leaves none (#3)",
+			d+"/step_copy_images.go", `s.remember(region, id)
+	uiOf(state).Say(fmt.Sprintf("AMI copy in %s: %s", region, id))
+	_, err = waitImageAvailable(ctx, c, uiOf(state).Say, region, id, s.Polling)
+	return err`, `uiOf(state).Say(fmt.Sprintf("AMI copy in %s: %s", region, id))
+	if _, err = waitImageAvailable(ctx, c, uiOf(state).Say, region, id, s.Polling); err != nil {
+		return err
+	}
+	s.remember(region, id)
+	return nil`,
+			ba("TestNoOrphansWhenCancelledWaitingForCopies"), ba("TestWholeBuildFailingDuringCopyWaitLeavesNothing")),
+		one("encrypted-copy-left-on-failure", area, "a failed encrypt_boot build leaves no encrypted copy (#15)",
+			d+"/step_create_image.go", `s.images = append(s.images, id)
+	uiOf(state).Say(fmt.Sprintf("Encrypted AMI: %s", id))`, `uiOf(state).Say(fmt.Sprintf("Encrypted AMI: %s", id))`,
+			ba("TestNoOrphansWhenTheImageFails")),
+		one("unencrypted-intermediate-kept", area, "with encrypt_boot the unencrypted intermediate AMI is removed (#3)",
+			d+"/step_create_image.go", `if err := deleteImage(ctx, s.EC2, src, true, s.Polling); err != nil {`,
+			`if err := error(nil); err != nil {`,
+			ba("TestImageStepsMakeTagShareAndCopyTheImage")),
+		one("failed-build-keeps-ami", area, "a failed or cancelled build deregisters the AMIs it made (#2, #3)",
+			d+"/step_create_image.go", `if !buildFailed(state) || len(s.images) == 0 {`, `if true {`,
+			bq("TestStepCreateImageCleanup"), ba("TestNoOrphansWhenALaterStepFails")),
+		one("failed-build-keeps-snapshots", area, "removing a build's AMI deletes its snapshots too (#3)",
+			d+"/image_wait_delete.go", `err = deleteImage(ctx, c, id, true, opts)`, `err = deleteImage(ctx, c, id, false, opts)`,
+			bq("TestStepCreateImageCleanup"), ba("TestNoOrphansWhenALaterStepFails")),
+		one("instance-not-terminated", area, "the build instance is terminated on success, failure and Ctrl-C (#2)",
+			d+"/step_run_instance.go", `func (s *StepRunInstance) Cleanup(state multistep.StateBag) {
+	if s.created == "" {`, `func (s *StepRunInstance) Cleanup(state multistep.StateBag) {
+	if true {`,
+			bq("TestStepRunInstance"), ba("TestBuildBakesAnImageAndLeavesNothing")),
+		one("volumes-not-deleted", area, "volumes EC2 kept after the instance terminated are deleted (#15)",
+			d+"/step_run_instance.go", `deleteVolumes(ctx, state, s.EC2, s.Region, s.volumes)`, ``,
+			bq("TestStepRunInstance"), ba("TestBuildBakesAnImageAndLeavesNothing")),
+		one("key-pair-left", area, "the temporary key pair is deleted at the end (#2)",
+			d+"/step_key_pair.go", `if _, err := s.EC2.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String(s.created)}); err != nil {`,
+			`if err := ctx.Err(); err != nil {`,
+			bq("TestStepKeyPair"), ba("TestBuildBakesAnImageAndLeavesNothing")),
+		one("security-group-left", area, "the temporary security group is deleted at the end (#2)",
+			d+"/step_security_group.go", `_, err := s.EC2.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String(s.created)})`,
+			`err := error(nil)`,
+			bq("TestStepSecurityGroupDeleteRetriesWhileInUse"), ba("TestBuildBakesAnImageAndLeavesNothing")),
+		one("cleanup-failure-silent", area, "a cleanup that fails prints the exact ID and the command to delete it by hand (#3)",
+			d+"/step_support.go", `if u := uiOf(state); u != nil {
+		u.Error(msg)`, `if u := uiOf(state); u != nil && false {
+		u.Error(msg)`,
+			bq("TestStepKeyPair"), bq("TestStepSecurityGroupDeleteRetriesWhileInUse")),
+		one("create-call-interruptible", area, "CreateImage survives Ctrl-C, so its ID always comes back to be cleaned up (#3)",
+			d+"/step_support.go", `return context.WithTimeout(context.WithoutCancel(ctx), createCallTimeout)`,
+			`return context.WithTimeout(ctx, createCallTimeout)`,
+			ba("TestNoOrphansWhenCancelledWaitingForTheImage"), ba("TestPackerCtrlCDuringImageWaitLeavesNothing")),
+		one("halt-loses-the-cause", area, "a failing EC2 call fails the build with its cause named (#15 permanent errors)",
+			d+"/step_support.go", `statePut(state, stateError, err)`, `statePut(state, stateError, fmt.Errorf("build failed"))`,
+			bq("TestStepRunInstance"), ba("TestFailedAndCancelledBuildsLeaveNothing")),
+	}
+}

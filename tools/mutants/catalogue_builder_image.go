@@ -1,0 +1,79 @@
+package main
+
+// builderImageBreaks break how immutable-ami finds its source, makes,
+// copies, shares and tags the image (#2, #3, #15).
+func builderImageBreaks() []Break {
+	const area = "builder"
+	const d = builderDir
+	return []Break{
+		one("image-from-running-instance", area, "the image is taken from the stopped instance: quiet disks (#2)",
+			d+"/builder.go", `&StepStopInstance{EC2: client, Polling: polling},`, ``,
+			bq("TestOptionalStepsFollowTheTemplate"), ba("TestBuildBakesAnImageAndLeavesNothing")),
+		one("skip-create-ami-still-images", area, "skip_create_ami makes no image (#3)",
+			d+"/builder.go", `if c.SkipCreateAMI {
+		return nil
+	}`, `if false {
+		return nil
+	}`,
+			bq("TestSkipCreateAMIMakesNoImage")),
+		one("encrypt-boot-not-encrypted", area, "encrypt_boot copies the image encrypted, with kms_key_id (#3)",
+			d+"/step_create_image.go", `Encrypted: aws.Bool(true), KmsKeyId: optional(s.KmsKeyID),`,
+			`Encrypted: aws.Bool(false), KmsKeyId: optional(s.KmsKeyID),`,
+			ba("TestImageStepsMakeTagShareAndCopyTheImage")),
+		{Name: "copy-without-client-token", Area: area,
+			Promise: "CopyImage is sent with a client token, so an SDK retry never copies twice (#3)",
+			Edits: []Edit{
+				{d + "/step_copy_images.go", `ClientToken:   aws.String(uuid.NewString()),`, `ClientToken:   nil,`},
+				{d + "/step_copy_images.go", `"github.com/google/uuid"`, ``},
+			},
+			Tests: []Test{ba("TestImageStepsMakeTagShareAndCopyTheImage")}},
+		one("tag-error-ignored", area, "a CreateTags that keeps failing fails the build, leaving nothing (#15 permanent errors)",
+			d+"/step_tag_images.go", `return ec2wait.Retry(ctx, "tagging", s.Polling, func(ctx context.Context) error {
+		_, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: ids, Tags: ec2Tags(tags)})
+		return err
+	})`, `_ = ec2wait.Retry(ctx, "tagging", s.Polling, func(ctx context.Context) error {
+		_, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: ids, Tags: ec2Tags(tags)})
+		return err
+	})
+	return nil`,
+			ba("TestNoOrphansWhenALaterStepFails")),
+		one("modify-image-error-ignored", area, "a ModifyImageAttribute that keeps failing fails the build, leaving nothing (#15 permanent errors)",
+			d+"/step_modify_image.go", `if err := ec2wait.Retry(ctx, what, s.Polling, call); err != nil {`,
+			`if err := ec2wait.Retry(ctx, what, s.Polling, call); err != nil && false {`,
+			bq("TestStepModifyImage")),
+		one("sharing-not-applied", area, "ami_users and ami_groups share the AMI in every region (#3)",
+			d+"/step_modify_image.go", `if perm := launchPermission(s.Users, s.Groups); perm != nil {`, `if perm := launchPermission(s.Users, s.Groups); false {
+		_ = perm`,
+			bq("TestStepModifyImage"), ba("TestImageStepsMakeTagShareAndCopyTheImage")),
+		one("snapshots-not-tagged", area, "snapshot_tags (and tags) reach the AMI's snapshots (#3)",
+			d+"/step_tag_images.go", `if len(snaps) == 0 {
+		return nil
+	}`, `if len(snaps) >= 0 {
+		return nil
+	}`,
+			ba("TestImageStepsMakeTagShareAndCopyTheImage")),
+		one("most-recent-picks-oldest", area, "source_ami_filter with most_recent picks the newest image (#2)",
+			d+"/step_source_ami_choice.go", `return slices.MaxFunc(images, func(a, b ec2types.Image) int {`,
+			`return slices.MinFunc(images, func(a, b ec2types.Image) int {`,
+			bq("TestChooseImage")),
+		one("source-filter-owners-dropped", area, "source_ami_filter's owners reach DescribeImages (#2)",
+			d+"/step_source_ami.go", `in.Owners = s.Filter.Owners`, `_ = s.Filter.Owners`,
+			ba("TestBuildBakesAnImageAndLeavesNothing")),
+		one("wrong-architecture-accepted", area, "a source AMI the instance type cannot boot is refused before launch (#3)",
+			d+"/step_source_ami_choice.go", `if !slices.Contains(it.ProcessorInfo.SupportedArchitectures, arch) {`,
+			`if !slices.Contains(it.ProcessorInfo.SupportedArchitectures, arch) && false {`,
+			bq("TestCompatible"), ba("TestPreValidationFailsBeforeLaunch")),
+		one("unknown-region-accepted", area, "a region EC2 does not know stops the build before anything is created (#3)",
+			d+"/step_pre_validate.go", `if !slices.Contains(names, s.Region) {`, `if false {`,
+			bq("TestStepPreValidateRegion")),
+		one("force-deregister-keeps-snapshots", area, "force_delete_snapshot deletes the replaced AMI's snapshots (#3)",
+			d+"/step_deregister_existing.go", `if err := deleteImage(ctx, c, id, s.DeleteSnapshots, opts); err != nil {`,
+			`if err := deleteImage(ctx, c, id, false, opts); err != nil {`,
+			ba("TestForceDeregisterRemovesTheOldImageAndSnapshot")),
+		one("artifact-id-unsorted", area, "the artifact ID lists region:ami pairs sorted by region, as amazon-ebs (#2)",
+			d+"/artifact.go", `for _, r := range slices.Sorted(maps.Keys(a.Amis)) {
+		parts = append(parts, r+":"+a.Amis[r])`, `for _, r := range slices.Backward(slices.Sorted(maps.Keys(a.Amis))) {
+		parts = append(parts, r+":"+a.Amis[r])`,
+			bq("TestArtifactDescribesEveryRegion")),
+	}
+}
