@@ -1,0 +1,3 @@
+
+# settings
+region = "us-east-1"
