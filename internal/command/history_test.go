@@ -2,6 +2,7 @@ package command
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 
@@ -31,5 +32,22 @@ func TestHistoryAndRollbackKeepToTheirVariable(t *testing.T) {
 	}
 	if code, _, errOut := run(t, "rollback", "-file", path, "-variable", "db_ami_id"); code != 0 || value(t, path, "db_ami_id") != db1 || value(t, path, "ami_id") != v1 {
 		t.Errorf("rollback of db_ami_id: %d %s; db_ami_id %s (want %s), ami_id %s (want %s)", code, errOut, value(t, path, "db_ami_id"), db1, value(t, path, "ami_id"), v1)
+	}
+}
+
+// TestHistoryMarksNothingWhenTheValueWasWrittenByHand: * marks the current
+// value's entry; a value the history does not hold marks none.
+func TestHistoryMarksNothingWhenTheValueWasWrittenByHand(t *testing.T) {
+	path := built(t, v1, v2)
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(src), v2, v3, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := run(t, "history", "-file", path)
+	if code != 0 || strings.Contains(out, "*") {
+		t.Errorf("history with %s written by hand: %d\n%s\nwant no entry marked current", v3, code, out)
 	}
 }
