@@ -1,6 +1,7 @@
 package command
 
 import (
+	"context"
 	"maps"
 	"os"
 	"path/filepath"
@@ -51,5 +52,27 @@ func TestPromoteCarriesTheRegionMapTheBuildWrote(t *testing.T) {
 	}
 	if got, want := regionMap(t, prod), regionMap(t, staging); value(t, prod, "ami_id") != v2 || !maps.Equal(got, want) {
 		t.Errorf("prod: ami_id %s, ami_ids %v; want %s and staging's map %v", value(t, prod, "ami_id"), got, v2, want)
+	}
+}
+
+// TestPromoteRecordsTheProvenanceOfThePromotedImage: the promotion entry
+// carries the build and source AMI of the image promoted, from its own
+// entry in the source's history, not another build's.
+func TestPromoteRecordsTheProvenanceOfThePromotedImage(t *testing.T) {
+	staging := filepath.Join(t.TempDir(), "staging.tfvars")
+	for i, v := range []string{v1, v2} {
+		e := tfvarsfile.Entry{Action: tfvarsfile.ActionBuild, Variable: "ami_id", Value: v,
+			Build: "immutable-ami.web-" + v, SourceAMI: []string{"ami-0500000000000000a", "ami-0500000000000000b"}[i]}
+		if _, err := tfvarsfile.Update(context.Background(), staging, e, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prod := filepath.Join(t.TempDir(), "prod.tfvars")
+	if code, out, errOut := run(t, "promote", "-from", staging, "-to", prod); code != 0 {
+		t.Fatalf("promote: %d %s %s", code, out, errOut)
+	}
+	h, err := tfvarsfile.ReadHistory(prod)
+	if last := h[len(h)-1]; err != nil || last.Build != "immutable-ami.web-"+v2 || last.SourceAMI != "ami-0500000000000000b" {
+		t.Errorf("prod's promotion entry %+v (%v); want %s's build and source AMI", last, err, v2)
 	}
 }
