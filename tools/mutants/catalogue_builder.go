@@ -29,13 +29,11 @@ func builderSecurityBreaks() []Break {
 	}
 	if err != nil {`,
 			bq("TestSourceCIDRs"), ba("TestTemporaryGroupAdmitsOnlyThisMachine")),
-		{Name: "temporary-key-rsa", Area: area, Promise: "the temporary key pair is ed25519 (#3)",
-			Edits: []Edit{
-				{d + "/step_key_pair.go", `"crypto/ed25519"`, "\"crypto/ed25519\"\n\t\"crypto/rsa\""},
-				{d + "/step_key_pair.go", `pub, priv, err := ed25519.GenerateKey(rand.Reader)`,
-					"_ = ed25519.GenerateKey\n\tpriv, err := rsa.GenerateKey(rand.Reader, 2048)\n\tpub := &priv.PublicKey"},
-			},
-			Tests: []Test{bq("TestStepKeyPair")}},
+		one("temporary-key-rsa-by-default", area, "the temporary key pair is ed25519 unless temporary_key_pair_type says rsa (#3, #11)",
+			d+"/temporary_key_config.go", `case "":
+		k.SSHTemporaryKeyPairType = keyTypeED25519`, `case "":
+		k.SSHTemporaryKeyPairType = keyTypeRSA`,
+			bq("TestConfigDefaultsAreSecure"), ba("TestBuildLaunchesWithSecureDefaultsAndRunTags")),
 		one("temporary-key-logged", area, "the temporary private key never reaches a log (#3, #10)",
 			d+"/step_key_pair.go", `logsecret.Register(string(private))`, `_ = logsecret.Register`,
 			bq("TestStepKeyPair"), acc("e2e", "TestPackerLogHoldsNoSecret")),

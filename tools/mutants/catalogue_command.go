@@ -5,17 +5,18 @@ package main
 func commandBreaks() []Break {
 	const area = "command"
 	const dir = "internal/command"
+	const walk = "internal/tfvarsfile/history_walk.go" // the history walk rollback and the data source share
 	t := func(name string) Test { return quick(dir, name) }
 	return []Break{
-		one("rollback-oldest-first", area, "rollback searches the history newest-first when an image appears twice (#15)",
-			dir+"/rollback.go", `for i := len(recorded) - 1; i >= 0 && at < 0; i-- {`,
+		one("rollback-oldest-first", "tfvarsfile", "rollback searches the history newest-first when an image appears twice (#15)",
+			walk, `for i := len(recorded) - 1; i >= 0 && at < 0; i-- {`,
 			`for i := 0; i < len(recorded) && at < 0; i++ {`,
 			t("TestRollbackUsesTheNewestOccurrence")),
-		one("rollback-to-oldest-first", area, "rollback -to restores the newest entry of the named image, with its region map (#15)",
-			dir+"/rollback.go", `for i := len(history) - 1; i >= 0; i-- {`, `for i := 0; i < len(history); i++ {`,
+		one("rollback-to-oldest-first", "tfvarsfile", "rollback -to restores the newest entry of the named image, with its region map (#15)",
+			walk, `for i := len(history) - 1; i >= 0; i-- {`, `for i := 0; i < len(history); i++ {`,
 			t("TestRollbackUsesTheNewestOccurrence")),
-		one("rollback-toggles", area, "successive rollbacks walk further back instead of toggling between two images (#5)",
-			dir+"/rollback.go", `if e.Action != tfvarsfile.ActionRollback {`, `if true {`,
+		one("rollback-toggles", "tfvarsfile", "successive rollbacks walk further back instead of toggling between two images (#5)",
+			walk, `if e.Action != ActionRollback {`, `if true {`,
 			t("TestRollbackWalksBackAndIsRecorded")),
 		one("rollback-keeps-region-map", area, "rollback restores the region map the restored build wrote, not only ami_id (#5)",
 			dir+"/rollback.go", `Value: target.Value, Images: target.Images,`, `Value: target.Value,`,
@@ -47,8 +48,8 @@ func commandBreaks() []Break {
 			last = i`, `if e.Value != current {
 			last = i`,
 			t("TestHistory")),
-		one("history-mixes-variables", area, "history lists the entries of the variable asked for only (#5)",
-			dir+"/history.go", `if e.Variable == variable {
+		one("history-mixes-variables", "tfvarsfile", "history and rollback read the entries of the variable asked for only (#5)",
+			walk, `if e.Variable == variable {
 			out = append(out, e)`, `if e.Variable == variable || true {
 			out = append(out, e)`,
 			t("TestHistoryAndRollbackKeepToTheirVariable")),
@@ -71,5 +72,13 @@ func commandBreaks() []Break {
 		one("plugin-log-unfiltered", area, "every log line of the plugin process passes the secret filter (#10)",
 			dir+"/dispatch.go", `log.SetOutput(&packersdk.LogSecretFilter)`, `log.SetOutput(os.Stderr)`,
 			t("TestDispatchFiltersThePluginsLog"), acc("e2e", "TestPackerLogHoldsNoSecret")),
+		// Found by gremlins (docs/mutation-testing.md).
+		one("history-marks-a-hand-written-value", area, "history marks no entry current when the file's value was written by hand (#10)",
+			dir+"/history.go", `last := -1`, `last := 1`,
+			t("TestHistoryMarksNothingWhenTheValueWasWrittenByHand")),
+		one("promote-takes-another-builds-provenance", area, "a promotion records the build and source AMI of the image it promotes, not another's (#5)",
+			dir+"/promote.go", `if h.Value == v.String { // the newest entry of the value wins`,
+			`if h.Value != v.String { // the newest entry of the value wins`,
+			t("TestPromoteRecordsTheProvenanceOfThePromotedImage")),
 	}
 }

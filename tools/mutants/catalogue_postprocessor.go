@@ -55,5 +55,12 @@ func postProcessorBreaks() []Break {
 		one("run-uuid-not-recorded", area, "the history entry of a build records Packer's run UUID (#5)",
 			dir+"/post-processor.go", `RunUUID:     os.Getenv("PACKER_RUN_UUID"),`, `RunUUID:     os.Getenv("PACKER_RUN_UUID_UNSET"),`,
 			t("TestPostProcessAfterAmazonEBS"), acc(dir, "TestEndToEndWithPackerAndAnAmazonEBSShapedArtifact")),
+		// Found by gremlins (docs/mutation-testing.md).
+		one("prune-keep-one-refused", area, "prune { keep = 1 } is accepted: the smallest retention (#13)",
+			dir+"/prepare_lifecycle.go", `if p.Keep < 1 {`, `if p.Keep <= 1 {`,
+			t("TestPruneKeepOneIsAccepted")),
+		one("revert-reports-failure-anyway", area, "a revert that worked is reported as done, and no failure is reported (#13)",
+			dir+"/publish.go", `if len(failed) > 0 {`, `if len(failed) >= 0 {`,
+			t("TestRevertSaysWhatItUndid")),
 	}
 }

@@ -5,29 +5,30 @@ package main
 func setupBreaks() []Break {
 	const area = "provisioner"
 	const d = "provisioner/setup"
+	const seal, accounts = d + "/sh/seal.sh", d + "/sh/accounts.sh"
 	q := func(name string) Test { return quick(d, name) }
 	a := func(name string) Test { return acc(d, name) }
 	return []Break{
 		one("seal-keeps-host-keys", area, "the seal removes the SSH host keys, so every instance makes its own (#4)",
-			d+"/helpers.sh", `rm -f /etc/ssh/ssh_host_*`, `: rm -f /etc/ssh/ssh_host_*`,
+			seal, `rm -f /etc/ssh/ssh_host_*`, `: rm -f /etc/ssh/ssh_host_*`,
 			a("TestDeclarativeSetupInDebianRoot")),
 		one("seal-keeps-machine-id", area, "the seal empties /etc/machine-id, so every instance gets its own (#4)",
-			d+"/helpers.sh", `[ ! -s /etc/machine-id ] || : >/etc/machine-id`, `:`,
+			seal, `[ ! -s /etc/machine-id ] || : >/etc/machine-id`, `:`,
 			a("TestDeclarativeSetupInDebianRoot")),
 		one("seal-keeps-cloud-init-state", area, "the seal removes cloud-init's state, so the first boot of every instance runs it (#4)",
-			d+"/helpers.sh", `rm -rf /var/lib/cloud`, `: rm -rf /var/lib/cloud`,
+			seal, `rm -rf /var/lib/cloud`, `: rm -rf /var/lib/cloud`,
 			a("TestDeclarativeSetupInDebianRoot")),
-		one("seal-keeps-temporary-key", area, "the seal removes the build's temporary key from every authorized_keys (#4)",
-			d+"/helpers.sh", `[ -z "$1" ] || remove_key "$1"`, `:`,
-			a("TestDeclarativeSetupInDebianRoot")),
+		one("clear-authorized-keys-keeps-build-key", area, "ssh_clear_authorized_keys empties the SSH user's authorized_keys but for the keys the template declares (#15)",
+			seal, `grep -vxF -f "$work/keep" "$f" >"$work/dropped" || true`, `: >"$work/dropped"`,
+			a("TestClearAuthorizedKeys")),
 		one("seal-off-by-default", area, "seal defaults to true (#4)",
 			d+"/plan.go", `if c.Seal == nil || *c.Seal {`, `if c.Seal != nil && *c.Seal {`,
 			q("TestProgramGolden"), q("TestPrepareDefaults")),
 		{Name: "verify-after-seal", Area: area, Promise: "image tests (verify) run before the seal: a failing check leaves the machine unsealed and the build failed (#4)",
 			Edits: []Edit{
 				{d + "/plan.go", "for _, v := range c.Verify {\n add(\"verify \"+v.Name, call(\"sh -c\", v.Command))\n }", ""},
-				{d + "/plan.go", "add(\"seal\", call(\"seal\", keyBlob(in.TempKey)))\n }",
-					"add(\"seal\", call(\"seal\", keyBlob(in.TempKey)))\n\t}\n\tfor _, v := range c.Verify {\n\t\tadd(\"verify \"+v.Name, call(\"sh -c\", v.Command))\n\t}"},
+				{d + "/plan.go", "add(\"seal\", sealLines(c, in)...)\n }",
+					"add(\"seal\", sealLines(c, in)...)\n\t}\n\tfor _, v := range c.Verify {\n\t\tadd(\"verify \"+v.Name, call(\"sh -c\", v.Command))\n\t}"},
 			},
 			Tests: []Test{q("TestProgramGolden"), a("TestFailuresInDebianRoot")}},
 		one("failing-step-continues", area, "a failing step stops the program; the error names the step and its exit code (#2, #4)",
@@ -36,30 +37,30 @@ func setupBreaks() []Break {
 	return 0`,
 			q("TestProgramGolden"), a("TestScriptsInlineAndFailures"), a("TestFailuresInDebianRoot")),
 		one("apt-lock-not-retried", area, "apt lock contention (cloud-init right after boot) is retried (#4)",
-			d+"/helpers.sh", `grep -qE 'Could not get lock|Unable to lock|Unable to acquire' "$work/apt.log" || return "$rc"`,
+			d+"/sh/packages.sh", `grep -qE 'Could not get lock|Unable to lock|Unable to acquire' "$work/apt.log" || return "$rc"`,
 			`return "$rc"`,
 			q("TestAptLockRetried"), a("TestAptLockInDebianRoot")),
 		one("sudoers-not-checked", area, "sudoers rules are checked by visudo before they are installed; a bad one changes nothing (#4)",
-			d+"/helpers.sh", `install_sudoers() {
+			accounts, `install_sudoers() {
 	check_sudoers "$1" "$2"`, `install_sudoers() {
 	printf '%s\n' "$2" >"$work/$1"`,
 			a("TestFailuresInDebianRoot")),
 		one("authorized-keys-world-readable", area, "authorized_keys is 600 and owned by its user (#4)",
-			d+"/helpers.sh", `chmod 0600 "$f"`, `chmod 0644 "$f"`,
+			accounts, `chmod 0600 "$f"`, `chmod 0644 "$f"`,
 			a("TestDeclarativeSetupInDebianRoot")),
 		one("ssh-folder-open", area, "~/.ssh is 700 and owned by its user (#4)",
-			d+"/helpers.sh", `install -d -m 0700 -o "$user" -g "$group" "$dir"`, `install -d -m 0755 -o "$user" -g "$group" "$dir"`,
+			accounts, `install -d -m 0700 -o "$user" -g "$group" "$dir"`, `install -d -m 0755 -o "$user" -g "$group" "$dir"`,
 			a("TestDeclarativeSetupInDebianRoot")),
 		one("keys-added-twice", area, "a second run changes nothing: keys already present are not added again (#4)",
-			d+"/helpers.sh", `grep -qxF -- "$key" "$f" || { printf '%s\n' "$key" >>"$f"; say "added a key to $f"; }`,
+			accounts, `grep -qxF -- "$key" "$f" || { printf '%s\n' "$key" >>"$f"; say "added a key to $f"; }`,
 			`{ printf '%s\n' "$key" >>"$f"; say "added a key to $f"; }`,
 			a("TestDeclarativeSetupInDebianRoot")),
 		one("env-vars-unquoted", area, "environment_vars values reach scripts exactly, quoted for the shell (#2)",
 			d+"/env.go", `words = append(words, k+"="+shellQuote(v))`, `words = append(words, k+"="+v)`,
 			q("TestEnvVarsQuoted")),
 		one("execute-command-without-sudo", area, "execute_command runs the program with sudo by default (#2)",
-			d+"/prepare.go", `const defaultExecuteCommand = "sudo -n env {{.Vars}} /bin/sh {{.Path}}"`,
-			`const defaultExecuteCommand = "env {{.Vars}} /bin/sh {{.Path}}"`,
+			d+"/prepare.go", `defaultExecuteCommand = "sudo -n env {{.Vars}} /bin/sh {{.Path}}"`,
+			`defaultExecuteCommand = "env {{.Vars}} /bin/sh {{.Path}}"`,
 			q("TestPrepareDefaults"), a("TestScriptsInlineAndFailures")),
 	}
 }
