@@ -10,7 +10,7 @@ func catalogue() []Break {
 	for _, area := range [][]Break{
 		tfvarsfileBreaks(), commandBreaks(), postProcessorBreaks(),
 		builderSecurityBreaks(), builderCleanupBreaks(), builderImageBreaks(),
-		setupBreaks(), setupUbuntuBreaks(), connectBreaks(), sharedBreaks(), localcloudBreaks(), instancesBreaks(), lifecycleBreaks(),
+		setupBreaks(), setupUbuntuBreaks(), connectBreaks(), optionsBreaks(), sharedBreaks(), localcloudBreaks(), instancesBreaks(), lifecycleBreaks(),
 	} {
 		all = append(all, area...)
 	}

@@ -43,7 +43,7 @@ func builderSecurityBreaks() []Break {
 	if c.PackerDebug {`,
 			bq("TestOptionalStepsFollowTheTemplate"), ba("TestBuildBakesAnImageAndLeavesNothing")),
 		one("temporary-key-not-removed", area, "the builder removes its temporary public key from authorized_keys before the image is taken (#3)",
-			d+"/builder.go", `multistep.If(temporaryKey, &StepRemoveTempKey{}),`, `multistep.If(false, &StepRemoveTempKey{}),`,
+			d+"/builder.go", `multistep.If(temporaryKey, &StepRemoveTempKey{`, `multistep.If(false, &StepRemoveTempKey{`,
 			bq("TestOptionalStepsFollowTheTemplate"), ba("TestBuildBakesAnImageAndLeavesNothing")),
 		one("temporary-key-removal-keeps-key", area, "the removal drops the lines holding the temporary key and keeps the others (#3)",
 			d+"/step_remove_temp_key.go", `grep -vF '%s' "$f"`, `grep -vF 'NO-SUCH-KEY%s' "$f"`,
@@ -61,13 +61,11 @@ func builderSecurityBreaks() []Break {
 			d+"/step_pre_validate.go", `Owners:  []string{"self"},`, ``,
 			bq("TestStepPreValidateName")),
 		one("name-check-build-region-only", area, "the AMI name is checked free in every ami_regions region before launch (#3)",
-			d+"/step_pre_validate.go", `for _, region := range append([]string{s.Region}, s.CopyRegions...) {
-		if err := s.checkName(ctx, region); err != nil {`, `for _, region := range []string{s.Region} {
-		if err := s.checkName(ctx, region); err != nil {`,
+			d+"/step_pre_validate.go", `checked := append([]string{s.Region}, s.CopyRegions...)`, `checked := []string{s.Region}`,
 			bq("TestStepPreValidateName"), ba("TestAMINameTakenInCopyRegionFailsBeforeLaunch")),
 		one("run-tags-drop-build-uuid", area, "run_tags may rename the instance but never drop the build UUID tag (#3)",
-			d+"/step_run_instance_spec.go", `return mergeTags(l.Tags, rendered, map[string]string{BuildUUIDTagKey: l.Tags[BuildUUIDTagKey]}), nil`,
-			`return mergeTags(l.Tags, rendered), nil`,
+			d+"/step_render_run_tags.go", `mergeTags(s.Tags, rendered, map[string]string{BuildUUIDTagKey: s.Tags[BuildUUIDTagKey]})`,
+			`mergeTags(s.Tags, rendered)`,
 			ba("TestBuildLaunchesWithSecureDefaultsAndRunTags")),
 	}
 }

@@ -34,7 +34,7 @@ func builderCleanupBreaks() []Break {
 			`if err := error(nil); err != nil {`,
 			ba("TestImageStepsMakeTagShareAndCopyTheImage")),
 		one("failed-build-keeps-ami", area, "a failed or cancelled build deregisters the AMIs it made (#2, #3)",
-			d+"/step_create_image.go", `if !buildFailed(state) || len(s.images) == 0 {`, `if true {`,
+			d+"/step_create_image.go", `if !buildFailed(state) || len(images) == 0 {`, `if true {`,
 			bq("TestStepCreateImageCleanup"), ba("TestNoOrphansWhenALaterStepFails")),
 		one("failed-build-keeps-snapshots", area, "removing a build's AMI deletes its snapshots too (#3)",
 			d+"/image_wait_delete.go", `err = deleteImage(ctx, c, id, true, opts)`, `err = deleteImage(ctx, c, id, false, opts)`,

@@ -7,7 +7,7 @@ func builderImageBreaks() []Break {
 	const d = builderDir
 	return []Break{
 		one("image-from-running-instance", area, "the image is taken from the stopped instance: quiet disks (#2)",
-			d+"/builder.go", `&StepStopInstance{EC2: client, Polling: polling},`, ``,
+			d+"/builder.go", `&StepStopInstance{EC2: client, DisableStop: c.DisableStopInstance, Polling: polling},`, ``,
 			bq("TestOptionalStepsFollowTheTemplate"), ba("TestBuildBakesAnImageAndLeavesNothing")),
 		one("skip-create-ami-still-images", area, "skip_create_ami makes no image (#3)",
 			d+"/builder.go", `if c.SkipCreateAMI {
@@ -42,7 +42,7 @@ func builderImageBreaks() []Break {
 			`if err := ec2wait.Retry(ctx, what, s.Polling, call); err != nil && false {`,
 			bq("TestStepModifyImage")),
 		one("sharing-not-applied", area, "ami_users and ami_groups share the AMI in every region (#3)",
-			d+"/step_modify_image.go", `if perm := launchPermission(s.Users, s.Groups); perm != nil {`, `if perm := launchPermission(s.Users, s.Groups); false {
+			d+"/step_modify_image.go", `if perm := launchPermission(s.Sharing); perm != nil {`, `if perm := launchPermission(s.Sharing); false {
 		_ = perm`,
 			bq("TestStepModifyImage"), ba("TestImageStepsMakeTagShareAndCopyTheImage")),
 		one("snapshots-not-tagged", area, "snapshot_tags (and tags) reach the AMI's snapshots (#3)",
@@ -57,7 +57,7 @@ func builderImageBreaks() []Break {
 			`return slices.MinFunc(images, func(a, b ec2types.Image) int {`,
 			bq("TestChooseImage")),
 		one("source-filter-owners-dropped", area, "source_ami_filter's owners reach DescribeImages (#2)",
-			d+"/step_source_ami.go", `in.Owners = s.Filter.Owners`, `_ = s.Filter.Owners`,
+			d+"/step_source_ami.go", `in := &ec2.DescribeImagesInput{Owners: s.Filter.Owners,`, `in := &ec2.DescribeImagesInput{`,
 			ba("TestBuildBakesAnImageAndLeavesNothing")),
 		one("wrong-architecture-accepted", area, "a source AMI the instance type cannot boot is refused before launch (#3)",
 			d+"/step_source_ami_choice.go", `if !slices.Contains(it.ProcessorInfo.SupportedArchitectures, arch) {`,

@@ -64,25 +64,3 @@ func setupUbuntuBreaks() []Break {
 			Tests: []Test{acc("e2e", "TestSetupScriptWaitsForBoot")}},
 	}
 }
-
-// connectBreaks break how immutable-ami connects without an inbound rule
-// and what it creates for that (#11).
-func connectBreaks() []Break {
-	const area = "builder"
-	const d = builderDir
-	return []Break{
-		one("session-manager-group-admits-ssh", area, "with ssh_interface = session_manager the temporary group admits nothing (#11)",
-			d+"/step_security_group.go", `if s.NoIngress {
-		return nil, nil
-	}`, `if false {
-		return nil, nil
-	}`,
-			ba("TestSessionManagerBuild"), acc("e2e", "TestSessionManagerBuildInTheLocalCloud")),
-		one("temporary-role-left", area, "the temporary role, its policy and instance profile are all removed at the end (#11)",
-			d+"/step_temporary_instance_profile_parts.go", `s.made.role = err == nil`, `s.made.role = false`,
-			bq("TestStepTemporaryInstanceProfile"), ba("TestTemporaryInstanceProfile")),
-		one("rsa-key-default-2048", area, "temporary_key_pair_type = rsa makes 4096-bit keys unless temporary_key_pair_bits says 2048 (#11)",
-			d+"/temporary_key_config.go", `defaultRSABits = 4096`, `defaultRSABits = 2048`,
-			bq("TestConfigPrepareReportsEveryProblem")),
-	}
-}

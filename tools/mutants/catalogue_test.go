@@ -18,7 +18,7 @@ const repo = "../.."
 var (
 	breakName = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	areas     = []string{"builder", "provisioner", "post-processor", "tfvarsfile", "command",
-		"ec2wait", "awsid", "awsaccess", "logsecret", "localcloud", "instances", "prune", "ssmchannel", "datasource", "scripts"}
+		"ec2wait", "awsid", "awsaccess", "logsecret", "localcloud", "instances", "prune", "ssmchannel", "datasource", "scripts", "docs"}
 )
 
 // TestCatalogueIsWellFormed: every break has a unique name, a known area, a
