@@ -40,12 +40,12 @@ func builderCleanupBreaks() []Break {
 			d+"/image_wait_delete.go", `err = deleteImage(ctx, c, id, true, opts)`, `err = deleteImage(ctx, c, id, false, opts)`,
 			bq("TestStepCreateImageCleanup"), ba("TestNoOrphansWhenALaterStepFails")),
 		one("instance-not-terminated", area, "the build instance is terminated on success, failure and Ctrl-C (#2)",
-			d+"/step_run_instance.go", `func (s *StepRunInstance) Cleanup(state multistep.StateBag) {
-	if s.created == "" {`, `func (s *StepRunInstance) Cleanup(state multistep.StateBag) {
+			d+"/build_instance.go", `func (b *buildInstance) terminate(state multistep.StateBag) {
+	if b.id == "" {`, `func (b *buildInstance) terminate(state multistep.StateBag) {
 	if true {`,
 			bq("TestStepRunInstance"), ba("TestBuildBakesAnImageAndLeavesNothing")),
 		one("volumes-not-deleted", area, "volumes EC2 kept after the instance terminated are deleted (#15)",
-			d+"/step_run_instance.go", `deleteVolumes(ctx, state, s.EC2, s.Region, s.volumes)`, ``,
+			d+"/build_instance.go", `deleteVolumes(ctx, state, b.EC2, b.Region, b.volumes)`, ``,
 			bq("TestStepRunInstance"), ba("TestBuildBakesAnImageAndLeavesNothing")),
 		one("key-pair-left", area, "the temporary key pair is deleted at the end (#2)",
 			d+"/step_key_pair.go", `if _, err := s.EC2.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String(s.created)}); err != nil {`,

@@ -7,7 +7,7 @@ func builderImageBreaks() []Break {
 	const d = builderDir
 	return []Break{
 		one("image-from-running-instance", area, "the image is taken from the stopped instance: quiet disks (#2)",
-			d+"/builder.go", `&StepStopInstance{EC2: client, DisableStop: c.DisableStopInstance, Polling: polling},`, ``,
+			d+"/builder.go", `multistep.If(!spot, &StepStopInstance{EC2: client, DisableStop: c.DisableStopInstance, Polling: polling}),`, ``,
 			bq("TestOptionalStepsFollowTheTemplate"), ba("TestBuildBakesAnImageAndLeavesNothing")),
 		one("skip-create-ami-still-images", area, "skip_create_ami makes no image (#3)",
 			d+"/builder.go", `if c.SkipCreateAMI {

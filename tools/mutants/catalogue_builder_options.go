@@ -44,5 +44,16 @@ func optionsBreaks() []Break {
 		one("moving-page-loses-an-option", "docs", "the Moving from amazon-ebs page lists every amazon-ebs option: a missing row fails make test (#11)",
 			"docs/moving-from-amazon-ebs.mdx", "| `ena_support` | 1.2.1 | same |", "| `ena_supported` | 1.2.1 | same |",
 			bq("TestMovingFromAmazonEBSPageCoversEveryOption")),
+		one("spot-fleet-left", area, "a Spot build deletes its EC2 Fleet (and so its instance) at the end (#11)",
+			d+"/step_run_spot_instance_cleanup.go", `for _, id := range s.fleets {`, `for _, id := range s.fleets[:0] {`,
+			bq("TestStepRunSpotInstanceRequestsOneSpotInstanceThroughAFleet"), ba("TestSpotBuildWithAutoPriceBakesAndLeavesNothing")),
+		one("spot-launch-template-left", area, "a Spot build deletes its launch template at the end (#11)",
+			d+"/step_run_spot_instance_cleanup.go", `_, err := s.EC2.DeleteLaunchTemplate(ctx, &ec2.DeleteLaunchTemplateInput{LaunchTemplateId: aws.String(s.template)})`,
+			`err := ctx.Err()`,
+			bq("TestStepRunSpotInstanceRequestsOneSpotInstanceThroughAFleet"), ba("TestSpotBuildWithAutoPriceBakesAndLeavesNothing")),
+		one("spot-interruption-unexplained", area, "a Spot interruption fails the build naming the interruption (#11)",
+			d+"/step_run_spot_instance_cleanup.go", `if r := inst.StateReason; r != nil && aws.ToString(r.Code) == spotTerminationReason {`,
+			`if r := inst.StateReason; r != nil && false {`,
+			bq("TestStepRunSpotInstanceExplainsAnInterruption"), ba("TestSpotBuildInterruptedFailsClearlyAndLeavesNothing")),
 	}
 }
