@@ -62,5 +62,21 @@ func setupBreaks() []Break {
 			d+"/prepare.go", `defaultExecuteCommand = "sudo -n env {{.Vars}} /bin/sh {{.Path}}"`,
 			`defaultExecuteCommand = "env {{.Vars}} /bin/sh {{.Path}}"`,
 			q("TestPrepareDefaults"), a("TestScriptsInlineAndFailures")),
+		// Found by gremlins (docs/mutation-testing.md).
+		one("first-step-failure-unnamed", area, "a failing step's error names it, the first step's too (#2)",
+			d+"/output.go", `if o.failed < 1 || o.failed > len(o.plan.Steps) {`, `if o.failed <= 1 || o.failed > len(o.plan.Steps) {`,
+			q("TestFailureOfTheFirstAndLastStep")),
+		one("stderr-said-as-output", area, "the program's stderr is shown as errors, its stdout as output (#2)",
+			d+"/output.go", `if stream == 1 {`, `if stream != 1 {`,
+			q("TestFailureNamesTheStepWithItsOwnOutput")),
+		one("last-line-without-newline-lost", area, "output ending without a newline is shown and kept in the failure's tail (#2)",
+			d+"/output.go", `if rest != "" {`, `if rest == "" {`,
+			q("TestFailureNamesTheStepWithItsOwnOutput")),
+		one("empty-sudoers-check-step", area, "the program has only the steps the template asks for (#4)",
+			d+"/plan.go", `if len(checks) > 0 {`, `if len(checks) >= 0 {`,
+			q("TestPlanHasOnlyTheStepsTheTemplateAsksFor")),
+		one("file-source-ignored", area, "a file block's source is uploaded from the local path it names (#4)",
+			d+"/plan.go", `if f.Content != nil {`, `if f.Content == nil {`,
+			q("TestPlanHasOnlyTheStepsTheTemplateAsksFor")),
 	}
 }
