@@ -66,6 +66,6 @@ func builderSecurityBreaks() []Break {
 		one("run-tags-drop-build-uuid", area, "run_tags may rename the instance but never drop the build UUID tag (#3)",
 			d+"/step_render_run_tags.go", `mergeTags(s.Tags, rendered, map[string]string{BuildUUIDTagKey: s.Tags[BuildUUIDTagKey]})`,
 			`mergeTags(s.Tags, rendered)`,
-			ba("TestBuildLaunchesWithSecureDefaultsAndRunTags")),
+			bq("TestRunTagsCannotDropTheBuildUUID"), ba("TestBuildLaunchesWithSecureDefaultsAndRunTags")),
 	}
 }

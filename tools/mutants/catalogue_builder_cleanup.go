@@ -66,6 +66,6 @@ func builderCleanupBreaks() []Break {
 			ba("TestNoOrphansWhenCancelledWaitingForTheImage"), ba("TestPackerCtrlCDuringImageWaitLeavesNothing")),
 		one("halt-loses-the-cause", area, "a failing EC2 call fails the build with its cause named (#15 permanent errors)",
 			d+"/step_support.go", `statePut(state, stateError, err)`, `statePut(state, stateError, fmt.Errorf("build failed"))`,
-			bq("TestStepRunInstance"), ba("TestFailedAndCancelledBuildsLeaveNothing")),
+			bq("TestHaltKeepsTheCause"), bq("TestStepRunInstance"), ba("TestFailedAndCancelledBuildsLeaveNothing")),
 	}
 }
