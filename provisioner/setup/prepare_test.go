@@ -24,6 +24,11 @@ func TestPrepareDefaults(t *testing.T) {
 	if c.Seal != nil {
 		t.Error("seal should stay unset (meaning true)")
 	}
+	// The program changes the system: by default it runs as root through
+	// sudo, without a password prompt that would hang the build.
+	if !strings.HasPrefix(c.ExecuteCommand, "sudo -n ") {
+		t.Errorf("default execute_command %q does not run the program with sudo -n", c.ExecuteCommand)
+	}
 }
 
 // TestPrepareReportsEveryProblem gives one configuration with many mistakes
