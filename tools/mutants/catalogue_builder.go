@@ -41,7 +41,7 @@ func builderSecurityBreaks() []Break {
 			d+"/builder.go", `debugKey := ""
 	if c.PackerDebug {`, `debugKey := "ec2_build.pem"
 	if c.PackerDebug {`,
-			bq("TestOptionalStepsFollowTheTemplate"), ba("TestBuildBakesAnImageAndLeavesNothing")),
+			bq("TestTemporaryKeyReachesTheDiskOnlyWithDebug"), ba("TestBuildBakesAnImageAndLeavesNothing")),
 		one("temporary-key-not-removed", area, "the builder removes its temporary public key from authorized_keys before the image is taken (#3)",
 			d+"/builder.go", `multistep.If(temporaryKey, &StepRemoveTempKey{`, `multistep.If(false, &StepRemoveTempKey{`,
 			bq("TestOptionalStepsFollowTheTemplate"), ba("TestBuildBakesAnImageAndLeavesNothing")),

@@ -8,7 +8,7 @@ func builderImageBreaks() []Break {
 	return []Break{
 		one("image-from-running-instance", area, "the image is taken from the stopped instance: quiet disks (#2)",
 			d+"/builder.go", `multistep.If(!spot, &StepStopInstance{EC2: client, DisableStop: c.DisableStopInstance, Polling: polling}),`, ``,
-			bq("TestOptionalStepsFollowTheTemplate"), ba("TestBuildBakesAnImageAndLeavesNothing")),
+			bq("TestPlainBuildStopsTheInstanceBeforeTheImage"), ba("TestBuildBakesAnImageAndLeavesNothing")),
 		one("skip-create-ami-still-images", area, "skip_create_ami makes no image (#3)",
 			d+"/builder.go", `if c.SkipCreateAMI {
 		return nil
