@@ -78,5 +78,11 @@ func setupBreaks() []Break {
 		one("file-source-ignored", area, "a file block's source is uploaded from the local path it names (#4)",
 			d+"/plan.go", `if f.Content != nil {`, `if f.Content == nil {`,
 			q("TestPlanHasOnlyTheStepsTheTemplateAsksFor")),
+		one("valid-sudo-rules-refused", area, "Prepare refuses a blank sudo rule and accepts a valid one (#4)",
+			d+"/prepare.go", `strings.TrimSpace(r) == ""`, `strings.TrimSpace(r) != ""`,
+			q("TestPrepareJudgesSudoRulesAndTheRebootWait")),
+		one("reboot-without-wait-accepted", area, "reboot with boot_timeout = \"0s\" is refused by Prepare, naming both attributes (#15)",
+			d+"/prepare_boot.go", `if c.Reboot && err == nil && d == 0 {`, `if c.Reboot && err != nil && d == 0 {`,
+			q("TestPrepareJudgesSudoRulesAndTheRebootWait")),
 	}
 }
