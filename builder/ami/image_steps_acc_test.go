@@ -106,10 +106,17 @@ func (f *imageFixture) assertRecorded(t *testing.T, amis map[string]string) {
 	if len(copies) != 3 {
 		t.Errorf("%d CopyImage calls, want 3 (encrypt in place + 2 regions)", len(copies))
 	}
+	tokens := map[string]bool{}
 	for _, c := range copies {
 		if c.Params.Get("Encrypted") != "true" || c.Params.Get("KmsKeyId") != keys[c.Region] {
 			t.Errorf("CopyImage in %s: Encrypted=%q KmsKeyId=%q, want true %q", c.Region, c.Params.Get("Encrypted"), c.Params.Get("KmsKeyId"), keys[c.Region])
 		}
+		// A client token makes an SDK retry after a lost answer return the
+		// same copy instead of making a second one.
+		if tok := c.Params.Get("ClientToken"); tok == "" || tokens[tok] {
+			t.Errorf("CopyImage in %s: ClientToken %q, want one of its own", c.Region, tok)
+		}
+		tokens[c.Params.Get("ClientToken")] = true
 	}
 	imds := map[string]bool{}
 	for _, m := range f.proxy.Requests("ModifyImageAttribute") {
