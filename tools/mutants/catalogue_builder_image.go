@@ -20,13 +20,6 @@ func builderImageBreaks() []Break {
 			d+"/step_create_image.go", `Encrypted: aws.Bool(true), KmsKeyId: optional(s.KmsKeyID),`,
 			`Encrypted: aws.Bool(false), KmsKeyId: optional(s.KmsKeyID),`,
 			ba("TestImageStepsMakeTagShareAndCopyTheImage")),
-		{Name: "copy-without-client-token", Area: area,
-			Promise: "CopyImage is sent with a client token, so an SDK retry never copies twice (#3)",
-			Edits: []Edit{
-				{d + "/step_copy_images.go", `ClientToken:   aws.String(uuid.NewString()),`, `ClientToken:   nil,`},
-				{d + "/step_copy_images.go", `"github.com/google/uuid"`, ``},
-			},
-			Tests: []Test{ba("TestImageStepsMakeTagShareAndCopyTheImage")}},
 		one("tag-error-ignored", area, "a CreateTags that keeps failing fails the build, leaving nothing (#15 permanent errors)",
 			d+"/step_tag_images.go", `return ec2wait.Retry(ctx, "tagging", s.Polling, func(ctx context.Context) error {
 		_, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: ids, Tags: ec2Tags(tags)})
