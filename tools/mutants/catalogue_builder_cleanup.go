@@ -63,7 +63,7 @@ func builderCleanupBreaks() []Break {
 		one("create-call-interruptible", area, "CreateImage survives Ctrl-C, so its ID always comes back to be cleaned up (#3)",
 			d+"/step_support.go", `return context.WithTimeout(context.WithoutCancel(ctx), createCallTimeout)`,
 			`return context.WithTimeout(ctx, createCallTimeout)`,
-			ba("TestNoOrphansWhenCancelledWaitingForTheImage"), ba("TestPackerCtrlCDuringImageWaitLeavesNothing")),
+			ba("TestCtrlCWhileCreateImageIsInFlightLeavesNothing"), ba("TestNoOrphansWhenCancelledWaitingForTheImage")),
 		one("halt-loses-the-cause", area, "a failing EC2 call fails the build with its cause named (#15 permanent errors)",
 			d+"/step_support.go", `statePut(state, stateError, err)`, `statePut(state, stateError, fmt.Errorf("build failed"))`,
 			bq("TestHaltKeepsTheCause"), bq("TestStepRunInstance"), ba("TestFailedAndCancelledBuildsLeaveNothing")),
