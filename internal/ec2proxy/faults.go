@@ -1,13 +1,6 @@
 package ec2proxy
 
-import (
-	"math/rand/v2"
-	"net/http"
-	"net/url"
-	"strings"
-	"sync"
-	"time"
-)
+import "time"
 
 // Faults says what the proxy does to the EC2 calls passing through it. The
 // zero value forwards everything unchanged.
@@ -59,112 +52,39 @@ type Faults struct {
 	// once.
 	InterruptSpotAfter time.Duration
 	SpotNoticeFor      time.Duration
-}
 
-// faultHook injects Faults. It remembers what was created, stopped and
-// terminated through the proxy, and when.
-type faultHook struct {
-	mu      sync.Mutex
-	faults  Faults
-	created map[string]time.Time // image/instance ID -> creation time
-	madeBy  map[string]string    // image/instance ID -> creating action
-	stopped map[string]time.Time // instance ID -> StopInstances time
-	ended   map[string]time.Time // instance ID -> TerminateInstances time
-	spot    spotFaults
-	rng     *rand.Rand
-}
+	// BurstLength: each throttle or 5xx drawn by ThrottleFraction or
+	// ErrorFraction is followed by this many more for the same action, as
+	// EC2's throttling comes in bursts (a token bucket per account and
+	// action: docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html).
+	BurstLength int
+	// FaultActions limits ThrottleFraction and ErrorFraction to these
+	// actions (e.g. only the cleanup calls); empty means every action.
+	FaultActions []string
+	// Fail answers every call of an action with an EC2 error code, for
+	// good: "RunInstances": "InsufficientInstanceCapacity" (a server error
+	// EC2 returns when a zone has no capacity), "UnauthorizedOperation",
+	// "InvalidParameterValue" …
+	Fail map[string]string
+	// LoseAnswer: the first N calls of an action are carried out, then
+	// answered 500 InternalError, as a reply lost on the way (a timeout)
+	// looks to a client: a retried create must not make a second one.
+	LoseAnswer map[string]int
 
-func newFaultHook() *faultHook {
-	h := &faultHook{rng: rand.New(rand.NewPCG(1, 2))}
-	h.Reset()
-	return h
-}
-
-func (h *faultHook) set(f Faults) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.faults = f
-}
-
-// Reset forgets created IDs and instance transitions.
-func (h *faultHook) Reset() {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.created, h.madeBy = map[string]time.Time{}, map[string]string{}
-	h.stopped, h.ended = map[string]time.Time{}, map[string]time.Time{}
-	h.spot = newSpotFaults()
-}
-
-// Before picks the fault for one call, or notes the stop or terminate it
-// asks for when it goes through.
-func (h *faultHook) Before(c *Call) *Answer {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	status, code := h.injectLocked(c.Params)
-	if code != "" {
-		return ErrorAnswer(status, code, "injected by ec2test proxy")
-	}
-	if a := h.spotBeforeLocked(c); a != nil {
-		return a
-	}
-	h.noteLocked(c.Action, c.Params)
-	return nil
-}
-
-func (h *faultHook) injectLocked(params url.Values) (int, string) {
-	f := h.faults
-	if f.ThrottleFraction > 0 && h.rng.Float64() < f.ThrottleFraction {
-		return http.StatusServiceUnavailable, "RequestLimitExceeded"
-	}
-	if f.ErrorFraction > 0 && h.rng.Float64() < f.ErrorFraction {
-		return http.StatusInternalServerError, "InternalError"
-	}
-	if f.HideNewFor <= 0 {
-		return 0, ""
-	}
-	for key, vs := range params {
-		if key == "Action" || key == "Version" {
-			continue
-		}
-		for _, v := range vs {
-			if t, ok := h.created[v]; ok && time.Since(t) < f.HideNewFor {
-				return http.StatusBadRequest, notFoundCode(v)
-			}
-		}
-	}
-	return 0, ""
-}
-
-func notFoundCode(id string) string {
-	if strings.HasPrefix(id, "i-") {
-		return "InvalidInstanceID.NotFound"
-	}
-	return "InvalidAMIID.NotFound"
-}
-
-// noteLocked remembers when instances were asked to stop or terminate.
-func (h *faultHook) noteLocked(action string, params url.Values) {
-	var m map[string]time.Time
-	switch action {
-	case "StopInstances":
-		m = h.stopped
-	case "TerminateInstances":
-		m = h.ended
-	default:
-		return
-	}
-	for _, id := range InstanceIDs(params) {
-		m[id] = time.Now()
-	}
-}
-
-// InstanceIDs returns the InstanceId.N parameters of a call.
-func InstanceIDs(params url.Values) []string {
-	var ids []string
-	for k, vs := range params {
-		if strings.HasPrefix(k, "InstanceId.") {
-			ids = append(ids, vs...)
-		}
-	}
-	return ids
+	// EC2's refusals right after a create, each EC2's own (see strict.go).
+	// A new security group is unknown to AuthorizeSecurityGroupIngress and
+	// RunInstances for this long (InvalidGroup.NotFound).
+	NewGroupHiddenFor time.Duration
+	// RunInstances refuses an instance profile created this recently
+	// (InvalidParameterValue: Invalid IAM Instance Profile name).
+	NewProfileRefusedFor time.Duration
+	// CreateImage refuses an instance that DescribeInstances first showed
+	// stopped this recently (IncorrectInstanceState).
+	StoppedImageRefusedFor time.Duration
+	// DeleteSnapshot refuses a snapshot whose AMI was deregistered this
+	// recently (InvalidSnapshot.InUse).
+	SnapshotInUseFor time.Duration
+	// TerminateInstances does not know an instance launched this recently
+	// (InvalidInstanceID.NotFound).
+	TerminateNotFoundFor time.Duration
 }

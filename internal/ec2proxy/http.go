@@ -2,6 +2,7 @@ package ec2proxy
 
 import (
 	"bytes"
+	"context"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -12,7 +13,9 @@ import (
 	"time"
 )
 
-var credentialRegion = regexp.MustCompile(`Credential=([^/]+)/\d+/([^/]+)/`)
+// credentialScope is the SigV4 scope of a request: access key, region and
+// service ("Credential=AKID/20260101/us-east-1/ec2/aws4_request").
+var credentialScope = regexp.MustCompile(`Credential=([^/]+)/\d+/([^/]+)/([^/]+)/`)
 
 // ServeHTTP records an EC2 Query call, lets the hooks answer or change it,
 // and forwards it to moto. Anything else (moto's own API) is forwarded as
@@ -25,12 +28,14 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/moto-api/reset" {
 			p.Reset()
 		}
-		p.forward(w, r, body, nil, nil)
+		status, header, out, err := p.send(r.Context(), r.Method, r.URL.RequestURI(), r.Header, body)
+		p.reply(w, status, header, out, err)
 		return
 	}
-	call := &Call{Action: action, Params: params, At: time.Now(), SessionToken: r.Header.Get("X-Amz-Security-Token")}
-	if m := credentialRegion.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
-		call.AccessKey, call.Region = m[1], m[2]
+	call := &Call{Action: action, Params: params, At: time.Now(), SessionToken: r.Header.Get("X-Amz-Security-Token"),
+		ctx: r.Context(), header: r.Header.Clone(), body: body, path: r.URL.RequestURI()}
+	if m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+		call.AccessKey, call.Region, call.Service = m[1], m[2], m[3]
 	}
 	hooks := p.record(*call)
 	for _, h := range hooks {
@@ -39,37 +44,66 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p.forward(w, r, body, call, hooks)
+	status, header, out, err := p.Exchange(call, hooks)
+	p.reply(w, status, header, out, err)
 }
 
-// forward sends the request to moto and relays the answer, passed through
-// the hooks' After when it is a successful EC2 call.
-func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, body []byte, call *Call, hooks []Hook) {
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(), bytes.NewReader(body))
-	if err != nil {
-		writeErrorMessage(w, http.StatusBadGateway, "ProxyError", err.Error())
-		return
+// Exchange sends the call to moto (re-signed if a hook rewrote it) and
+// passes a successful answer through the hooks' After and the strict
+// hook's final look; an EC2 refusal for lack of permission is answered the
+// way EC2 answers it.
+func (p *Proxy) Exchange(call *Call, hooks []Hook) (int, http.Header, []byte, error) {
+	header, body := call.header, call.body
+	if call.rewritten {
+		body = []byte(call.Params.Encode())
+		var err error
+		if header, err = p.resign(call, body); err != nil {
+			return 0, nil, nil, err
+		}
 	}
-	req.Header = r.Header.Clone()
-	resp, err := http.DefaultClient.Do(req)
+	status, header, out, err := p.send(call.context(), http.MethodPost, call.path, header, body)
 	if err != nil {
-		writeErrorMessage(w, http.StatusBadGateway, "ProxyError", err.Error())
-		return
+		return status, header, out, err
 	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if call != nil && resp.StatusCode == http.StatusOK {
+	if status == http.StatusOK {
 		for _, h := range hooks {
 			out = h.After(call, out)
 		}
+		out = p.strict.observe(call, out)
+	} else if a := p.unauthorized(call, status, out); a != nil {
+		return a.Status, http.Header{}, a.Body, nil
 	}
-	for k, vs := range resp.Header {
+	return status, header, out, nil
+}
+
+// send forwards one request to moto.
+func (p *Proxy) send(ctx context.Context, method, uri string, header http.Header, body []byte) (int, http.Header, []byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, p.target+uri, bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	req.Header = header.Clone()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, out, err
+}
+
+func (p *Proxy) reply(w http.ResponseWriter, status int, header http.Header, body []byte, err error) {
+	if err != nil {
+		writeErrorMessage(w, http.StatusBadGateway, "ProxyError", err.Error())
+		return
+	}
+	for k, vs := range header {
 		if k != "Content-Length" {
 			w.Header()[k] = vs
 		}
 	}
-	w.WriteHeader(resp.StatusCode)
-	_, _ = w.Write(out)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 // ErrorAnswer is an EC2 error reply with the given HTTP status, code and

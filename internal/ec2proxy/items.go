@@ -21,6 +21,17 @@ type InstanceItem struct {
 // puts <instanceId> after the network interfaces, so an item's extent comes
 // from the XML structure, not from where its ID is.
 func Instances(body []byte) []InstanceItem {
+	return ItemsIn(body, "instancesSet", "instanceId")
+}
+
+// Images finds every imagesSet/item element of a DescribeImages answer.
+func Images(body []byte) []InstanceItem {
+	return ItemsIn(body, "imagesSet", "imageId")
+}
+
+// ItemsIn finds every set/item element of an EC2 answer whose idElement
+// child gives its ID.
+func ItemsIn(body []byte, set, idElement string) []InstanceItem {
 	d := xml.NewDecoder(bytes.NewReader(body))
 	var (
 		stack []string
@@ -36,15 +47,15 @@ func Instances(body []byte) []InstanceItem {
 		switch t := tok.(type) {
 		case xml.StartElement:
 			stack = append(stack, t.Name.Local)
-			if atPath(stack, "instancesSet", "item") {
+			if atPath(stack, set, "item") {
 				start = before
 			}
 		case xml.CharData:
-			if atPath(stack, "instancesSet", "item", "instanceId") {
+			if atPath(stack, set, "item", idElement) {
 				items = append(items, InstanceItem{ID: strings.TrimSpace(string(t)), from: int(start)})
 			}
 		case xml.EndElement:
-			if atPath(stack, "instancesSet", "item") && len(items) > 0 && items[len(items)-1].to == 0 {
+			if atPath(stack, set, "item") && len(items) > 0 && items[len(items)-1].to == 0 {
 				last := &items[len(items)-1]
 				last.to = int(d.InputOffset())
 				last.XML = body[last.from:last.to]
@@ -69,7 +80,12 @@ func atPath(stack []string, tail ...string) bool {
 // EachInstance replaces every instance item of an answer by what f returns
 // for it.
 func EachInstance(body []byte, f func(item InstanceItem) []byte) []byte {
-	items := Instances(body)
+	return EachItem(body, Instances(body), f)
+}
+
+// EachItem replaces each of items (found in body) by what f returns for
+// it; nil drops the item.
+func EachItem(body []byte, items []InstanceItem, f func(item InstanceItem) []byte) []byte {
 	if len(items) == 0 {
 		return body
 	}

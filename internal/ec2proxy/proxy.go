@@ -6,6 +6,7 @@
 package ec2proxy
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"sync"
@@ -16,12 +17,35 @@ import (
 type Call struct {
 	Action string
 	Region string
-	Params url.Values
-	At     time.Time
+	// Service is the signing name of the API called ("ec2", "iam" …).
+	Service string
+	Params  url.Values
+	At      time.Time
 	// AccessKey is the access key ID that signed the call, SessionToken the
 	// session token sent with it (temporary credentials), so tests can tell
 	// whose credentials a client used.
 	AccessKey, SessionToken string
+
+	ctx       context.Context
+	header    http.Header
+	body      []byte
+	path      string
+	rewritten bool
+	scratch   map[string]any // what a hook's Before tells its After
+}
+
+// Rewrite replaces the parameters sent to moto (a hook's Before changes
+// what moto sees, e.g. drops a part moto cannot handle). The request is
+// signed again with the caller's key (SetCredentials).
+func (c *Call) Rewrite(params url.Values) {
+	c.Params, c.rewritten = params, true
+}
+
+func (c *Call) context() context.Context {
+	if c.ctx == nil {
+		return context.Background()
+	}
+	return c.ctx
 }
 
 // Answer is a reply a hook gives instead of moto's.
@@ -52,6 +76,11 @@ type Resetter interface {
 type Proxy struct {
 	target string
 	faults *faultHook
+	strict *strictHook
+
+	keyMu   sync.Mutex
+	secrets map[string]string // access key ID -> secret, to sign rewritten calls
+	admin   string            // the access key the proxy's own calls use
 
 	mu       sync.Mutex
 	hooks    []Hook
@@ -60,13 +89,15 @@ type Proxy struct {
 
 // New returns a proxy in front of the moto at target (its URL). It always
 // has the fault hook (SetFaults; it forwards everything until told
-// otherwise) and the hook that makes moto's instant-fleet instances what
-// EC2 launches (fleetGroups) before any hook added with Use; after those it
-// answers the calls moto does not implement (so a test hook can still fail
-// one of those).
+// otherwise), the strict hook (EC2's behaviour moto lacks; the refusals
+// after a create when the faults say so) and the hook that makes moto's
+// instant-fleet instances what EC2 launches (fleetGroups) before any hook
+// added with Use; after those it answers the calls moto does not implement
+// (so a test hook can still fail one of those).
 func New(target string) *Proxy {
-	p := &Proxy{target: target, faults: newFaultHook()}
-	p.hooks = []Hook{p.faults, fleetGroups{target: target}}
+	p := &Proxy{target: target, faults: newFaultHook(), secrets: map[string]string{"test": "test"}, admin: "test"}
+	p.strict = newStrictHook(p)
+	p.hooks = []Hook{p.faults, p.strict, fleetGroups{target: target}}
 	return p
 }
 
@@ -80,6 +111,7 @@ func (p *Proxy) Use(h Hook) {
 // SetFaults replaces the faults injected from now on.
 func (p *Proxy) SetFaults(f Faults) {
 	p.faults.set(f)
+	p.strict.set(f)
 }
 
 // Requests returns the calls seen so far, optionally only those of the
@@ -107,6 +139,13 @@ func (p *Proxy) Reset() {
 			r.Reset()
 		}
 	}
+}
+
+// hooksNow returns the hooks in order, as record does.
+func (p *Proxy) hooksNow() []Hook {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append(append([]Hook(nil), p.hooks...), unimplemented{})
 }
 
 // record logs c and returns the hooks to run on it, the answers for what
