@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -98,8 +99,12 @@ func checkRestarts(t *testing.T, c *localcloudtest.Cloud, in localcloud.Instance
 // last user, and each instance's disk with the instance.
 func checkLayersGo(t *testing.T, c *localcloudtest.Cloud, one, two string, instances ...localcloud.InstanceInfo) {
 	t.Helper()
-	copied, err := c.EC2().CopyImage(localcloudtest.Ctx(t), &ec2.CopyImageInput{Name: aws.String("copy"),
-		SourceImageId: aws.String(one), SourceRegion: aws.String(c.Env["AWS_REGION"])})
+	var copied *ec2.CopyImageOutput
+	err := localcloudtest.Patient(t, func(ctx context.Context) (err error) {
+		copied, err = c.EC2().CopyImage(ctx, &ec2.CopyImageInput{Name: aws.String("copy"),
+			SourceImageId: aws.String(one), SourceRegion: aws.String(c.Env["AWS_REGION"])})
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,9 +113,7 @@ func checkLayersGo(t *testing.T, c *localcloudtest.Cloud, one, two string, insta
 	}
 	layerOne, layerTwo := layersOf(t, c, one)[0], layersOf(t, c, two)[0]
 	for _, img := range []string{one, *copied.ImageId} {
-		if _, err := c.EC2().DeregisterImage(localcloudtest.Ctx(t), &ec2.DeregisterImageInput{ImageId: aws.String(img)}); err != nil {
-			t.Fatal(err)
-		}
+		deregister(t, c, img)
 	}
 	exists(t, layerOne, true, "image "+one+"'s layer, still under "+two)
 	for _, in := range instances {
@@ -118,9 +121,7 @@ func checkLayersGo(t *testing.T, c *localcloudtest.Cloud, one, two string, insta
 		exists(t, in.Disk, false, "terminated instance "+in.ID+"'s disk")
 	}
 	exists(t, layerTwo, true, "image "+two+"'s layer, still registered")
-	if _, err := c.EC2().DeregisterImage(localcloudtest.Ctx(t), &ec2.DeregisterImageInput{ImageId: aws.String(two)}); err != nil {
-		t.Fatal(err)
-	}
+	deregister(t, c, two)
 	exists(t, layerOne, false, "a layer no image or instance uses")
 	exists(t, layerTwo, false, "a layer no image or instance uses")
 }
@@ -128,33 +129,26 @@ func checkLayersGo(t *testing.T, c *localcloudtest.Cloud, one, two string, insta
 // act calls Stop/Start/Reboot/TerminateInstances and waits for the state.
 func act(t *testing.T, c *localcloudtest.Cloud, action, id string, want types.InstanceStateName) {
 	t.Helper()
-	var err error
 	ids := []string{id}
-	switch action {
-	case "StopInstances":
-		_, err = c.EC2().StopInstances(localcloudtest.Ctx(t), &ec2.StopInstancesInput{InstanceIds: ids})
-	case "StartInstances":
-		_, err = c.EC2().StartInstances(localcloudtest.Ctx(t), &ec2.StartInstancesInput{InstanceIds: ids})
-	case "RebootInstances":
-		_, err = c.EC2().RebootInstances(localcloudtest.Ctx(t), &ec2.RebootInstancesInput{InstanceIds: ids})
-	case "TerminateInstances":
-		_, err = c.EC2().TerminateInstances(localcloudtest.Ctx(t), &ec2.TerminateInstancesInput{InstanceIds: ids})
-	default:
-		t.Fatalf("act: unknown action %s", action)
-	}
+	err := localcloudtest.Patient(t, func(ctx context.Context) (err error) {
+		switch action {
+		case "StopInstances":
+			_, err = c.EC2().StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: ids})
+		case "StartInstances":
+			_, err = c.EC2().StartInstances(ctx, &ec2.StartInstancesInput{InstanceIds: ids})
+		case "RebootInstances":
+			_, err = c.EC2().RebootInstances(ctx, &ec2.RebootInstancesInput{InstanceIds: ids})
+		case "TerminateInstances":
+			_, err = c.EC2().TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: ids})
+		default:
+			t.Fatalf("act: unknown action %s", action)
+		}
+		return err
+	})
 	if err != nil {
 		t.Fatalf("%s %s: %v", action, id, err)
 	}
 	c.WaitState(t, id, want)
-}
-
-func createImage(t *testing.T, c *localcloudtest.Cloud, id, name string) string {
-	t.Helper()
-	out, err := c.EC2().CreateImage(localcloudtest.Ctx(t), &ec2.CreateImageInput{InstanceId: aws.String(id), Name: aws.String(name)})
-	if err != nil {
-		t.Fatalf("CreateImage from %s: %v", id, err)
-	}
-	return aws.ToString(out.ImageId)
 }
 
 func layersOf(t *testing.T, c *localcloudtest.Cloud, image string) []string {

@@ -8,6 +8,9 @@
 #     EC2 launches, reachable on loopback addresses through its groups;
 #   - DIR/cloud.env: KEY=VALUE lines to source (bash) or parse (Go), with
 #     the AWS_* variables that point packer and terraform at it.
+# The EC2 endpoint is strict, as a real account is: the refusals EC2 makes
+# right after a create, throttling and 5xx bursts (internal/ec2proxy,
+# Strict). LOCALCLOUD_STRICT=0 turns that off (a faster, forgiving cloud).
 # Stop it with localcloud/down.sh DIR.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -56,8 +59,10 @@ AWS_ENDPOINT_URL=$moto_url AWS_REGION=$region "$here/ec2-show.py" regions >/dev/
 
 # The daemon: the EC2 endpoint everything talks to, in front of moto.
 rm -f "$dir/localcloud.env"
+strict=true
+[ "${LOCALCLOUD_STRICT:-1}" = 0 ] && strict=false
 "$dir/localcloud" serve -dir "$dir" -moto "$moto_url" -base-root "$base" -amis "$here/amis.json" \
-	-apt "$mirror" -boot "$here/instance/boot.sh" </dev/null >"$dir/localcloud.log" 2>&1 &
+	-apt "$mirror" -boot "$here/instance/boot.sh" -strict="$strict" </dev/null >"$dir/localcloud.log" 2>&1 &
 daemon_pid=$!
 echo "LOCALCLOUD_PID=$daemon_pid" >>"$env"
 for _ in $(seq 1 100); do

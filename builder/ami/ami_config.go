@@ -73,5 +73,7 @@ type AMIConfig struct {
 	// The IMDS version instances launched from the AMI default to. Default
 	// `v2.0` (tokens required, unlike amazon-ebs). Set `none` to register
 	// the image without it, so its instances allow IMDSv1 by default.
+	// EC2 cannot undo `v2.0` on an AMI: once set, the image and its copies
+	// keep it; to allow IMDSv1 again, build a new image with `none`.
 	IMDSSupport string `mapstructure:"imds_support" required:"false"`
 }

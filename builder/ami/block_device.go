@@ -22,9 +22,11 @@ type BlockDevice struct {
 	VolumeSize int64 `mapstructure:"volume_size" required:"false"`
 	// The volume type: gp2, gp3, io1, io2, st1, sc1 or standard.
 	VolumeType string `mapstructure:"volume_type" required:"false"`
-	// Provisioned IOPS; only for io1, io2 and gp3.
+	// Provisioned IOPS; only for gp3 (3000 to 80000, at most 500 per GiB),
+	// io1 (100 to 64000, 50 per GiB) and io2 (100 to 256000, 1000 per GiB);
+	// required for io1 and io2.
 	IOPS int32 `mapstructure:"iops" required:"false"`
-	// Throughput in MiB/s (125 to 1000); only for gp3.
+	// Throughput in MiB/s (125 to 2000); only for gp3.
 	Throughput int32 `mapstructure:"throughput" required:"false"`
 	// Whether the volume is encrypted. Unset leaves the account default.
 	Encrypted *bool `mapstructure:"encrypted" required:"false"`
@@ -56,12 +58,7 @@ func (b *BlockDevice) Prepare(attr string) []error {
 	if b.VolumeType != "" && !slices.Contains(volumeTypes, b.VolumeType) {
 		bad("volume_type %q is not one of %v", b.VolumeType, volumeTypes)
 	}
-	if b.IOPS != 0 && !slices.Contains([]string{"io1", "io2", "gp3"}, b.VolumeType) {
-		bad("iops applies only to volume_type io1, io2 or gp3")
-	}
-	if b.Throughput != 0 && (b.VolumeType != "gp3" || b.Throughput < 125 || b.Throughput > 1000) {
-		bad("throughput applies only to volume_type gp3 and must be 125 to 1000 MiB/s")
-	}
+	b.limitErrors(bad)
 	if b.KmsKeyID != "" && (b.Encrypted == nil || !*b.Encrypted) {
 		bad("kms_key_id needs encrypted = true")
 	}

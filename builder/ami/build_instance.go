@@ -3,6 +3,7 @@ package ami
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -14,7 +15,7 @@ import (
 type buildInstanceEC2 interface {
 	DescribeInstances(context.Context, *ec2.DescribeInstancesInput, ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error)
 	TerminateInstances(context.Context, *ec2.TerminateInstancesInput, ...func(*ec2.Options)) (*ec2.TerminateInstancesOutput, error)
-	deleteVolumeEC2
+	volumesEC2
 }
 
 // buildInstance is the build instance as both launch steps (on demand and
@@ -27,21 +28,25 @@ type buildInstance struct {
 	Polling ec2wait.Options
 	// SSHHost (ssh_host) wins over SSHInterface (ssh_interface).
 	SSHHost, SSHInterface string
+	// Kept are the devices the template marked delete_on_termination =
+	// false: their volumes outlive the build.
+	Kept map[string]bool
 
-	id      string
-	volumes []string
+	id       string
+	launchAt time.Time
+	volumes  map[string]string // device name -> volume ID, of the running instance
 }
 
 // launched remembers the new instance's ID, before any wait, so Cleanup
 // terminates it whatever happens next; it is also {{ .ID }} for
 // provisioners.
 func (b *buildInstance) launched(state multistep.StateBag, id string) {
-	b.id = id
+	b.id, b.launchAt = id, time.Now()
 	statePut(state, stateInstanceID, id)
 }
 
-// awaitRunning waits until the instance runs and puts it and the address to
-// SSH to into the state.
+// awaitRunning waits until the instance runs and puts it, the volumes the
+// template keeps and the address to SSH to into the state.
 func (b *buildInstance) awaitRunning(ctx context.Context, state multistep.StateBag) error {
 	inst, err := b.waitFor(ctx, state, "running", ec2types.InstanceStateNameRunning)
 	if err != nil {
@@ -49,6 +54,7 @@ func (b *buildInstance) awaitRunning(ctx context.Context, state multistep.StateB
 	}
 	statePut(state, stateInstance, inst)
 	b.volumes = attachedVolumes(inst)
+	statePut(state, stateKeptVolumes, b.keptVolumes())
 	host := b.SSHHost
 	if host == "" {
 		if host, err = sshHost(b.SSHInterface, inst); err != nil {
@@ -79,14 +85,23 @@ func (b *buildInstance) terminate(state multistep.StateBag) {
 	defer cancel()
 	manual := fmt.Sprintf("aws ec2 terminate-instances --region %s --instance-ids %s", b.Region, b.id)
 	uiOf(state).Say(fmt.Sprintf("Terminating build instance %s ...", b.id))
-	if _, err := b.EC2.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{b.id}}); err != nil && !ec2wait.IsNotFound(err) {
+	// Right after it was launched, EC2 may not know the instance yet
+	// (InvalidInstanceID.NotFound): asked again for as long as that lasts.
+	opts := b.Polling
+	opts.NotFoundGrace = graceLeft(b.launchAt)
+	if err := ec2wait.Delete(ctx, "terminating "+b.id, opts, func(ctx context.Context) error {
+		_, err := b.EC2.TerminateInstances(ctx, &ec2.TerminateInstancesInput{InstanceIds: []string{b.id}})
+		return err
+	}); err != nil {
 		leftBehind(state, "instance", b.id, manual, err)
 		return
 	}
-	if _, err := b.waitFor(ctx, state, "terminated", ec2types.InstanceStateNameTerminated); err != nil && !ec2wait.IsNotFound(err) {
+	if _, err := b.waitFor(ctx, state, "terminated", ec2types.InstanceStateNameTerminated); ec2wait.IsAccessDenied(err) {
+		uiOf(state).Error(fmt.Sprintf("instance %s is terminating, but its end cannot be confirmed: %v", b.id, explainDenied(err)))
+	} else if err != nil && !ec2wait.IsNotFound(err) {
 		leftBehind(state, "instance", b.id, manual, err)
 		return
 	}
-	deleteVolumes(ctx, state, b.EC2, b.Region, b.volumes)
+	b.deleteVolumes(ctx, state, b.EC2)
 	b.id = ""
 }

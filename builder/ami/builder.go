@@ -8,7 +8,6 @@ import (
 	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	"github.com/google/uuid"
 	"github.com/hashicorp/hcl/v2/hcldec"
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
@@ -29,6 +28,9 @@ type Builder struct {
 	runner multistep.Runner
 	// httpClient is used for public IP detection (tests replace it).
 	httpClient *http.Client
+	// buildID tells this build's resources from those of others running
+	// in the same `packer build` (BuildIDTagKey); made on first use.
+	buildID string
 }
 
 // generatedVars are the {{ build.* }} values the builder provides.
@@ -96,11 +98,16 @@ func (b *Builder) checkSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 	c := &b.config
 	ref, resolve, _ := ssmchannel.ParseResolve(c.SourceAMI) // checked by Prepare
 	return []multistep.Step{
+		&StepSweepStrays{Clients: forRegion[sweepEC2](clients), BuildID: b.id(), Polling: c.PollingConfig.Options(),
+			Regions: append([]string{c.RawRegion}, c.CopyRegions(c.RawRegion)...)},
 		multistep.If(!c.SkipCredentialValidation, &StepValidateCredentials{STS: narrow[callerIdentitySTS](clients.STS), Region: c.RawRegion}),
 		&StepPreValidate{EC2: client, Region: c.RawRegion, AMIName: c.AMIName,
 			ForceDeregister: c.AMIForceDeregister, SkipCreateAMI: c.SkipCreateAMI, SkipRegionCheck: c.SkipRegionValidation,
 			SkipBuildRegionName: c.SkipSaveBuildRegion,
 			CopyRegions:         c.CopyRegions(c.RawRegion), Clients: forRegion[describeImagesEC2](clients)},
+		&StepCheckPermissions{EC2: client, TemporaryKey: c.usesTemporaryKey(), Images: !c.SkipCreateAMI,
+			KeyName:        cmp.Or(c.Comm.SSHTemporaryKeyPairName, b.tempName()),
+			TemporaryGroup: len(c.SecurityGroupIDs) == 0 && len(c.SecurityGroupFilter.Filters) == 0},
 		multistep.If(c.IAMInstanceProfile != "" && !c.SkipProfileValidation, &StepCheckInstanceProfile{
 			IAM: narrow[getInstanceProfileIAM](clients.IAM), Region: c.RawRegion, Profile: c.IAMInstanceProfile,
 			SessionManager: c.usesSessionManager()}),
@@ -111,7 +118,7 @@ func (b *Builder) checkSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 			VirtType: c.AMIVirtType, EnhancedNetworking: c.ImageFeaturesConfig.modifiesInstance()},
 		&StepLineage{BuildUUID: buildUUID, Build: lineage.BuildName(c.PackerBuilderType, c.PackerBuildName), Region: c.RawRegion,
 			TemplateDir: c.TemplateDir, Fingerprint: c.fingerprintInput()},
-		&StepRenderRunTags{RunTags: c.RunTags, Tags: baseTags(buildUUID), Ctx: c.ctx},
+		&StepRenderRunTags{RunTags: c.RunTags, Tags: baseTags(buildUUID, b.id()), Ctx: c.ctx},
 		&StepNetworkInfo{EC2: client, VpcID: c.VpcID, VpcFilter: c.VpcFilter, SubnetID: c.SubnetID,
 			SubnetFilter: c.SubnetFilter, AvailabilityZone: c.AvailabilityZone, Types: c.instanceTypes()},
 	}
@@ -121,8 +128,8 @@ func (b *Builder) checkSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 // build region (client).
 func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, buildUUID string) []multistep.Step {
 	c := &b.config
-	tags := baseTags(buildUUID)
-	name := "immutable-build-" + uuid.NewString()
+	tags := baseTags(buildUUID, b.id())
+	name := b.tempName()
 	polling := c.PollingConfig.Options()
 	temporaryKey := c.usesTemporaryKey()
 	spot := c.IsSpot()
@@ -136,8 +143,8 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 			Name: cmp.Or(c.Comm.SSHTemporaryKeyPairName, name), NameFromTemplate: c.Comm.SSHTemporaryKeyPairName != "",
 			Region: c.RawRegion, Tags: tags, DebugKeyPath: debugKey},
 		&StepSecurityGroup{EC2: client, GroupIDs: c.SecurityGroupIDs, GroupFilter: c.SecurityGroupFilter,
-			SourceCIDRs: c.TemporarySGSourceCidrs, DetectURL: c.PublicIPDetectionURL, HTTPClient: b.httpClient,
-			SSHPort: c.Comm.SSHPort, Name: name, Region: c.RawRegion, Tags: tags, Polling: polling, NoIngress: c.usesSessionManager(),
+			Source: c.sshSource(client, b.httpClient), SSHHost: c.Comm.SSHHost, SSHPort: c.Comm.SSHPort,
+			Name: name, Region: c.RawRegion, Tags: tags, Polling: polling, NoIngress: c.usesSessionManager(),
 			NoSSH: c.Comm.Type == "none"},
 		multistep.If(c.TemporaryIAMInstanceProfilePolicyDocument != nil, &StepTemporaryInstanceProfile{
 			IAM: narrow[temporaryProfileIAM](clients.IAM), Region: c.RawRegion, Policy: c.TemporaryIAMInstanceProfilePolicyDocument,
@@ -145,6 +152,7 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 		multistep.If(!spot, &StepRunInstance{EC2: client, Launch: c.launchSpec(tags), Instance: c.buildInstance(client, polling)}),
 		multistep.If(spot, &StepRunSpotInstance{EC2: client, Launch: c.launchSpec(tags), Spot: c.spotSpec(tags, name),
 			Instance: c.buildInstance(client, polling)}),
+		&StepAllowSSH{EC2: client, Source: c.sshSource(client, b.httpClient), SSHPort: c.Comm.SSHPort, Tags: tags, Polling: polling},
 		multistep.If(c.usesSessionManager(), &StepSessionTunnel{SSM: narrow[sessionSSM](clients.SSM),
 			KMS: narrow[ssmtunnel.KMS](clients.KMS), Region: c.RawRegion,
 			RemotePort: c.Comm.SSHPort, LocalPort: c.SessionManagerPort, Pause: c.PauseBeforeSSM, ConnectTimeout: c.Comm.SSHTimeout}),
@@ -168,7 +176,7 @@ func (b *Builder) imageSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 		return nil
 	}
 	polling := c.PollingConfig.Options()
-	buildTags := map[string]string{BuildUUIDTagKey: buildUUID}
+	buildTags := buildTags(buildUUID, b.id())
 	copyRegions := c.CopyRegions(c.RawRegion)
 	return []multistep.Step{
 		multistep.If(c.ImageFeaturesConfig.modifiesInstance(), &StepModifyInstance{EC2: client, ENA: c.ENASupport, Sriov: c.SriovSupport}),
@@ -177,7 +185,7 @@ func (b *Builder) imageSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 			DeleteSnapshots: c.AMIForceDeleteSnapshot, Polling: polling}),
 		&StepCreateImage{EC2: client, Region: c.RawRegion, Name: c.AMIName, TemporaryName: c.SkipSaveBuildRegion,
 			Description: c.AMIDescription, Mappings: c.AMIMappings, Tags: buildTags, Encrypt: c.AMIEncryptBootVolume,
-			KmsKeyID: c.buildRegionKMSKey(c.RawRegion), Ctx: c.ctx, Polling: polling},
+			KmsKeyID: c.buildRegionKMSKey(c.RawRegion), BuildID: b.id(), Ctx: c.ctx, Polling: polling},
 		multistep.If(len(copyRegions) > 0, &StepCopyImages{Clients: forRegion[copyImagesEC2](clients),
 			SourceRegion: c.RawRegion, Regions: copyRegions, Name: c.AMIName, Description: c.AMIDescription,
 			Encrypt: c.AMIEncryptBootVolume, RegionKMS: c.AMIRegionKMSKeyIDs, Tags: buildTags,

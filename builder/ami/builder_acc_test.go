@@ -82,7 +82,7 @@ func TestBuildLaunchesWithSecureDefaultsAndRunTags(t *testing.T) {
 		if tags["Purpose"] != "bake ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240301" || tags[BuildUUIDTagKey] == "" || tags["Name"] != "Packer Builder" {
 			t.Errorf("instance tags %v", tags)
 		}
-		assertTemporaryGroup(t, e.ec2, "127.0.0.1/32")
+		assertOnlySSHFrom(t, e.ec2, e.ssh.Port, "127.0.0.1/32")
 		keys, _ := e.ec2.DescribeKeyPairs(ctx, &ec2.DescribeKeyPairsInput{})
 		if len(keys.KeyPairs) != 1 || keys.KeyPairs[0].KeyType != ec2types.KeyTypeEd25519 || tagMap(keys.KeyPairs[0].Tags)[BuildUUIDTagKey] == "" {
 			t.Errorf("temporary key pair %+v: want one tagged ed25519 key", keys.KeyPairs)
@@ -98,27 +98,13 @@ func TestBuildLaunchesWithSecureDefaultsAndRunTags(t *testing.T) {
 	e.assertNothingLeft(t)
 }
 
-func assertTemporaryGroup(t *testing.T, c *ec2.Client, wantCIDR string) {
-	t.Helper()
-	groups, err := c.DescribeSecurityGroups(context.Background(), &ec2.DescribeSecurityGroupsInput{
-		Filters: []ec2types.Filter{{Name: aws.String("tag-key"), Values: []string{BuildUUIDTagKey}}},
-	})
-	if err != nil || len(groups.SecurityGroups) != 1 {
-		t.Fatalf("want one temporary group tagged with the build UUID: %v %v", groups, err)
-	}
-	perms := groups.SecurityGroups[0].IpPermissions
-	if len(perms) != 1 || len(perms[0].IpRanges) != 1 || aws.ToString(perms[0].IpRanges[0].CidrIp) != wantCIDR {
-		t.Errorf("temporary group ingress %+v: want only TCP ssh_port from %s", perms, wantCIDR)
-	}
-}
-
 // TestFailedAndCancelledBuildsLeaveNothing: a failing provisioner and a
 // Ctrl-C during provisioning both end with no image, key pair, group or
 // running instance.
 func TestFailedAndCancelledBuildsLeaveNothing(t *testing.T) {
 	e := newBuildEnv(t)
 	t.Run("provisioner fails", func(t *testing.T) {
-		e.moto.Reset(t)
+		e.reset(t)
 		hook := &runHook{commands: []string{"exit 3"}}
 		if _, err, out := e.run(t, context.Background(), e.template(nil), hook); err == nil {
 			t.Fatalf("build succeeded despite the failing provisioner\n%s", out)
@@ -129,7 +115,7 @@ func TestFailedAndCancelledBuildsLeaveNothing(t *testing.T) {
 		e.assertNothingLeft(t)
 	})
 	t.Run("SSH never answers within ssh_timeout", func(t *testing.T) {
-		e.moto.Reset(t)
+		e.reset(t)
 		raw := e.template(map[string]any{"ssh_port": closedPort(t), "ssh_timeout": "3s"})
 		start := time.Now()
 		_, err, out := e.run(t, context.Background(), raw, &runHook{})
@@ -142,7 +128,7 @@ func TestFailedAndCancelledBuildsLeaveNothing(t *testing.T) {
 		e.assertNothingLeft(t)
 	})
 	t.Run("cancelled", func(t *testing.T) {
-		e.moto.Reset(t)
+		e.reset(t)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
 		hook := &runHook{fail: func() error { cancel(); return errors.New("interrupted") }}

@@ -46,6 +46,7 @@ var (
 	_ protectImagesEC2  = (*ec2.Client)(nil)
 
 	_ callerIdentitySTS = (*sts.Client)(nil)
+	_ sweepEC2          = (*ec2.Client)(nil)
 
 	_ getInstanceProfileIAM = (*iam.Client)(nil)
 	_ temporaryProfileIAM   = (*iam.Client)(nil)

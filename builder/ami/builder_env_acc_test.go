@@ -68,19 +68,24 @@ func callHook(fail func() error) error {
 	return <-done
 }
 
-// buildEnv is moto plus an SSH server accepting moto's key pairs.
+// buildEnv is moto behind the strict proxy (every refusal EC2 makes right
+// after a create, throttling and 5xx bursts: ec2test.Strict) plus an SSH
+// server accepting moto's key pairs. ec2 talks to moto directly, for
+// assertions.
 type buildEnv struct {
-	moto *ec2test.Moto
-	ec2  *ec2.Client
-	ssh  *testSSHServer
+	moto  *ec2test.Moto
+	proxy *ec2test.Proxy
+	ec2   *ec2.Client
+	ssh   *testSSHServer
 }
 
 func newBuildEnv(t *testing.T) *buildEnv {
 	t.Helper()
 	m := ec2test.Start(t)
-	m.SetEnv(t)
+	p := ec2test.StartProxy(t, m)
+	p.SetEnv(t)
 	c := m.EC2(t, ec2test.DefaultRegion)
-	return &buildEnv{moto: m, ec2: c, ssh: startSSHServer(t, c)}
+	return &buildEnv{moto: m, proxy: p, ec2: c, ssh: startSSHServer(t, c)}
 }
 
 // template is the seed's source block pointed at the local SSH server.
@@ -192,15 +197,4 @@ func (e *buildEnv) buildInstance(t *testing.T) ec2types.Instance {
 		t.Fatalf("want one build instance: %v %v", out, err)
 	}
 	return out.Reservations[0].Instances[0]
-}
-
-func (e *buildEnv) makeGroup(t *testing.T, vpc string, tags map[string]string) string {
-	t.Helper()
-	g, err := e.ec2.CreateSecurityGroup(context.Background(), &ec2.CreateSecurityGroupInput{
-		GroupName: aws.String("ssh-from-bastion"), Description: aws.String("test"), VpcId: aws.String(vpc),
-		TagSpecifications: tagSpecs(tags, ec2types.ResourceTypeSecurityGroup)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return aws.ToString(g.GroupId)
 }

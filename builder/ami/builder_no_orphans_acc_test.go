@@ -118,7 +118,7 @@ func (w *wholeBuild) assertNoTemporaries(t testing.TB) {
 // or volume of the build exists.
 func TestWholeBuildCancelledDuringImageWaitLeavesNothing(t *testing.T) {
 	w := newWholeBuild(t, nil)
-	w.proxy.SetFaults(ec2test.Faults{ImagesPendingFor: time.Hour})
+	w.proxy.SetFaults(ec2test.StrictPlus(ec2test.Faults{ImagesPendingFor: time.Hour}))
 	w.runCancelledAfterWith(t, "CreateImage", 1, func(ctx context.Context) { w.run(t, ctx) })
 	w.assertNothingLeft(t, allRegions...)
 	w.assertNoTemporaries(t)
@@ -127,7 +127,7 @@ func TestWholeBuildCancelledDuringImageWaitLeavesNothing(t *testing.T) {
 // TestWholeBuildFailingDuringCopyWaitLeavesNothing: the region copy fails.
 func TestWholeBuildFailingDuringCopyWaitLeavesNothing(t *testing.T) {
 	w := newWholeBuild(t, nil)
-	w.proxy.SetFaults(ec2test.Faults{ImagesPendingFor: time.Second, FailImages: true, HoldOnly: []string{"CopyImage"}})
+	w.proxy.SetFaults(ec2test.StrictPlus(ec2test.Faults{ImagesPendingFor: time.Second, FailImages: true, HoldOnly: []string{"CopyImage"}}))
 	w.run(t, context.Background())
 	if w.failed() == nil {
 		t.Fatal("build succeeded, want the copy to fail")
@@ -139,7 +139,7 @@ func TestWholeBuildFailingDuringCopyWaitLeavesNothing(t *testing.T) {
 // TestWholeBuildSucceedsOnFlakyEC2 and leaves only the AMIs.
 func TestWholeBuildSucceedsOnFlakyEC2(t *testing.T) {
 	w := newWholeBuild(t, nil)
-	w.proxy.SetFaults(ec2test.Faults{ThrottleFraction: 0.25, HideNewFor: 3 * time.Second})
+	w.proxy.SetFaults(ec2test.StrictPlus(ec2test.Faults{ThrottleFraction: 0.25, HideNewFor: 3 * time.Second}))
 	w.run(t, context.Background())
 	if err := w.failed(); err != nil {
 		t.Fatalf("build failed: %v\n%s", err, w.out)
@@ -159,6 +159,7 @@ func TestWholeBuildSucceedsOnFlakyEC2(t *testing.T) {
 			assertTags(t, r+" snapshot", w.snapshotTags(t, r, snap), map[string]string{"Base": w.src, "Kind": "root in us-east-1"})
 		}
 	}
+	assertTaggedAtCreation(t, w.proxy, map[string]string{"RunInstances": "volume", "CreateImage": "snapshot", "CopyImage": "snapshot"})
 	w.assertNoTemporaries(t)
 }
 
@@ -166,7 +167,7 @@ func TestWholeBuildSucceedsOnFlakyEC2(t *testing.T) {
 // the image wait; running out of attempts still leaves nothing behind.
 func TestWholeBuildHonoursAWSPolling(t *testing.T) {
 	w := newWholeBuild(t, map[string]any{"aws_polling": map[string]any{"delay_seconds": 1, "max_attempts": 4}})
-	w.proxy.SetFaults(ec2test.Faults{ImagesPendingFor: time.Hour})
+	w.proxy.SetFaults(ec2test.StrictPlus(ec2test.Faults{ImagesPendingFor: time.Hour}))
 	w.run(t, context.Background())
 	err := w.failed()
 	if err == nil || !strings.Contains(err.Error(), "after 4 attempts") {

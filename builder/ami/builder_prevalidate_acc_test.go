@@ -61,7 +61,7 @@ func TestPreValidationFailsBeforeLaunch(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e.moto.Reset(t)
+			e.reset(t)
 			_, err, out := e.run(t, context.Background(), e.template(tc.setup(t)), &runHook{})
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want it to contain %q\n%s", err, tc.want, out)

@@ -15,9 +15,8 @@ import (
 // leaves nothing behind.
 func TestBuildRidesOutThrottling(t *testing.T) {
 	e := newBuildEnv(t)
-	p := ec2test.StartProxy(t, e.moto)
-	p.SetEnv(t)
-	p.SetFaults(ec2test.Faults{ThrottleFraction: 0.3, HideNewFor: time.Second})
+	p := e.proxy
+	p.SetFaults(ec2test.StrictPlus(ec2test.Faults{ThrottleFraction: 0.3, HideNewFor: time.Second}))
 	start := time.Now()
 	art, err, out := e.run(t, context.Background(), e.template(nil), &runHook{commands: []string{"true"}})
 	if err != nil || art == nil {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"net"
 	"net/http/httptest"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -49,8 +50,12 @@ func newSessionEnv(t *testing.T) *sessionEnv { return newSessionEnvWith(t, nil) 
 // newSessionEnvWith lets edit change the stand-in's configuration first.
 func newSessionEnvWith(t *testing.T, edit func(*buildEnv, *localssm.Config)) *sessionEnv {
 	e := newBuildEnv(t)
+	e.ssh.onInstance = netip.MustParseAddr(tunnelSource)
 	proxy := ec2test.StartProxy(t, e.moto)
-	cfg := localssm.Config{Targets: localssm.NewMotoTargets(e.moto.URL, time.Second), Host: tunnelHost{e.ssh.Port}, DropEvery: 11}
+	// The agent registers 4 s after the launch (a real one takes tens of
+	// seconds): long enough that the build, on the strict cloud, still
+	// meets it offline first.
+	cfg := localssm.Config{Targets: localssm.NewMotoTargets(e.moto.URL, 4*time.Second), Host: tunnelHost{e.ssh.Port}, DropEvery: 11}
 	if edit != nil {
 		edit(e, &cfg)
 	}

@@ -25,8 +25,7 @@ const nowhere = "127.0.0.9"
 // server, so the build completes only if the right one was dialled.
 func TestSSHInterfaceConnectsToTheNamedAddress(t *testing.T) {
 	e := newBuildEnv(t)
-	proxy := ec2test.StartProxy(t, e.moto)
-	proxy.SetEnv(t)
+	proxy := e.proxy
 	for _, tc := range []struct{ iface, element, addr string }{
 		{"public_ip", "ipAddress", "127.0.0.1"},
 		{"private_ip", "privateIpAddress", "127.0.0.1"},
@@ -37,7 +36,7 @@ func TestSSHInterfaceConnectsToTheNamedAddress(t *testing.T) {
 		t.Run("ssh_interface="+tc.iface, func(t *testing.T) {
 			addrs := map[string]string{"ipAddress": nowhere, "privateIpAddress": nowhere, "dnsName": nowhere, "privateDnsName": nowhere}
 			addrs[tc.element] = tc.addr
-			proxy.SetFaults(ec2test.Faults{InstanceAddresses: addrs})
+			proxy.SetFaults(ec2test.StrictPlus(ec2test.Faults{InstanceAddresses: addrs}))
 			raw := e.template(map[string]any{"ami_name": "via-" + tc.element, "ssh_timeout": "15s"})
 			delete(raw, "ssh_host")
 			if tc.iface != "" {
@@ -62,8 +61,7 @@ func TestSSHInterfaceConnectsToTheNamedAddress(t *testing.T) {
 // instance's user data.
 func TestPublicIPAndUserDataFileReachEC2(t *testing.T) {
 	e := newBuildEnv(t)
-	proxy := ec2test.StartProxy(t, e.moto)
-	proxy.SetEnv(t)
+	proxy := e.proxy
 	vpc, sn := e.makeVPC(t, "10.6.0.0/16", "us-east-1a")
 	userData := filepath.Join(t.TempDir(), "user-data.sh")
 	if err := os.WriteFile(userData, []byte("#!/bin/sh\necho from-file\n"), 0o600); err != nil {

@@ -32,7 +32,6 @@ type Config struct {
 	LineageConfig          `mapstructure:",squash"`
 	ImageSharingConfig     `mapstructure:",squash"`
 	ImageFeaturesConfig    `mapstructure:",squash"`
-	PendingOptions         `mapstructure:",squash"`
 	WindowsOptions         `mapstructure:",squash"`
 	// How waits for the instance and images poll. See PollingConfig.
 	PollingConfig *PollingConfig `mapstructure:"aws_polling" required:"false"`
@@ -81,7 +80,6 @@ func (c *Config) Prepare(raws ...any) error {
 	add(c.AMIConfig.prepareSkipBuildRegion(c.RawRegion))
 	add(c.ImageSharingConfig.Prepare(c.encryptedWithDefaultKey(c.RawRegion)))
 	add(c.ImageFeaturesConfig.Prepare())
-	add(c.PendingOptions.Prepare())
 	add(c.WindowsOptions.Prepare(&c.Comm))
 	if c.PollingConfig != nil {
 		add(c.PollingConfig.Prepare())

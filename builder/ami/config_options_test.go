@@ -59,10 +59,6 @@ var badOptions = map[string]struct {
 		[]string{`communicator "winrm" is not supported: Windows images are out of scope`, "winrm_username, winrm_use_ssl are not supported",
 			"windows_password_timeout is not supported", "fast_launch (EC2 Fast Launch for Windows) is not supported", "amazon-ebs"}},
 	"winrm attribute with ssh": {map[string]any{"winrm_password": "winrm-secret-4f1c9e"}, []string{"winrm_password is not supported: Windows"}},
-	"pending": {map[string]any{
-		"temporary_security_group_source_public_ip": true, "source_ami_filter": map[string]any{"filters": map[string]string{"name": "x"},
-			"owners": []string{"self"}, "include_deprecated": true}},
-		[]string{"temporary_security_group_source_public_ip is not supported", "include_deprecated is not supported"}},
 }
 
 // TestAmazonEBSOptionsAreValidated: each new option's bad values are

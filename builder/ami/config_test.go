@@ -155,3 +155,26 @@ func TestPrepareWarnsAboutWorldOpenSSHAndOwnerlessFilters(t *testing.T) {
 		t.Errorf("a plain template warned: %q", warns)
 	}
 }
+
+// TestHopLimitDefaultsToTwoWithIMDSv2: with tokens required, the metadata
+// token must reach containers one hop further; a chosen limit is kept, and
+// IMDSv1-allowing instances keep EC2's default.
+func TestHopLimitDefaultsToTwoWithIMDSv2(t *testing.T) {
+	for _, tc := range []struct {
+		meta map[string]any
+		want int32
+	}{{nil, 2}, {map[string]any{"http_tokens": "required", "http_put_response_hop_limit": 5}, 5},
+		{map[string]any{"http_tokens": "optional"}, 0}} {
+		raw := minimalTemplate()
+		if tc.meta != nil {
+			raw["metadata_options"] = tc.meta
+		}
+		var c Config
+		if err := c.Prepare(raw); err != nil {
+			t.Fatal(err)
+		}
+		if got := c.Metadata.HTTPPutResponseHopLimit; got != tc.want {
+			t.Errorf("metadata_options %v: hop limit %d, want %d", tc.meta, got, tc.want)
+		}
+	}
+}

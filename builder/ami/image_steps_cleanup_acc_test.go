@@ -28,7 +28,7 @@ func copyConfig() AMIConfig {
 
 func TestNoOrphansWhenTheImageFails(t *testing.T) {
 	f := newImageFixture(t, copyConfig())
-	f.proxy.SetFaults(ec2test.Faults{ImagesPendingFor: 500 * time.Millisecond, FailImages: true})
+	f.proxy.SetFaults(ec2test.StrictPlus(ec2test.Faults{ImagesPendingFor: 500 * time.Millisecond, FailImages: true}))
 	f.run(t, context.Background())
 	if err := f.failed(); !errors.Is(err, errImageFailed) {
 		t.Fatalf("build error = %v, want the image failure", err)
@@ -39,7 +39,7 @@ func TestNoOrphansWhenTheImageFails(t *testing.T) {
 func TestNoOrphansWhenTheWaitTimesOut(t *testing.T) {
 	f := newImageFixture(t, copyConfig())
 	f.b.config.PollingConfig = &PollingConfig{MaxAttempts: 3}
-	f.proxy.SetFaults(ec2test.Faults{ImagesPendingFor: time.Hour})
+	f.proxy.SetFaults(ec2test.StrictPlus(ec2test.Faults{ImagesPendingFor: time.Hour}))
 	f.run(t, context.Background())
 	if err := f.failed(); !errors.Is(err, ec2wait.ErrTimeout) || !strings.Contains(err.Error(), "max_attempts") {
 		t.Fatalf("build error = %v, want a timeout naming max_attempts", err)
@@ -49,14 +49,14 @@ func TestNoOrphansWhenTheWaitTimesOut(t *testing.T) {
 
 func TestNoOrphansWhenCancelledWaitingForTheImage(t *testing.T) {
 	f := newImageFixture(t, copyConfig())
-	f.proxy.SetFaults(ec2test.Faults{ImagesPendingFor: time.Hour})
+	f.proxy.SetFaults(ec2test.StrictPlus(ec2test.Faults{ImagesPendingFor: time.Hour}))
 	f.runCancelledAfter(t, "DescribeImages", 3)
 	f.assertNothingLeft(t, allRegions...)
 }
 
 func TestNoOrphansWhenCancelledWaitingForCopies(t *testing.T) {
 	f := newImageFixture(t, copyConfig())
-	f.proxy.SetFaults(ec2test.Faults{ImagesPendingFor: time.Hour, HoldOnly: []string{"CopyImage"}})
+	f.proxy.SetFaults(ec2test.StrictPlus(ec2test.Faults{ImagesPendingFor: time.Hour, HoldOnly: []string{"CopyImage"}}))
 	f.runCancelledAfter(t, "CopyImage", 2)
 	f.assertNothingLeft(t, allRegions...)
 }
@@ -113,7 +113,7 @@ func (f *imageFixture) runCancelledAfterWith(t *testing.T, action string, n int,
 func TestFlakyEC2(t *testing.T) {
 	cfg := fullConfig()
 	f := newImageFixture(t, cfg, fullSharing)
-	f.proxy.SetFaults(ec2test.Faults{ThrottleFraction: 0.25, ErrorFraction: 0.05, HideNewFor: 3 * time.Second, ImagesPendingFor: time.Second})
+	f.proxy.SetFaults(ec2test.StrictPlus(ec2test.Faults{ThrottleFraction: 0.25, ErrorFraction: 0.05, HideNewFor: 3 * time.Second, ImagesPendingFor: time.Second}))
 	start := time.Now()
 	f.run(t, context.Background())
 	if err := f.failed(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/smithy-go"
@@ -93,9 +94,16 @@ func imageSnapshots(img ec2types.Image) []string {
 	return ids
 }
 
-// deleteImage deregisters image id and deletes its snapshots. An image
-// that is already gone is not an error. Snapshots are read before the
-// deregistration; afterwards the image can no longer be described.
+// snapshotInUseGrace bounds retrying DeleteSnapshot after DeregisterImage:
+// EC2 answers InvalidSnapshot.InUse for a while (boto/boto#3019).
+const snapshotInUseGrace = 5 * time.Minute
+
+// deleteImage deregisters image id and, withSnapshots, deletes its
+// snapshots. An image that is already gone is not an error. Snapshots are
+// read before the deregistration; afterwards the image can no longer be
+// described. EC2 deletes them with the deregistration
+// (DeleteAssociatedSnapshots) unless another AMI uses one; any it did not
+// delete are deleted here, riding out InvalidSnapshot.InUse.
 func deleteImage(ctx context.Context, c deleteImageEC2, id string, withSnapshots bool, opts ec2wait.Options) error {
 	var img ec2types.Image
 	err := ec2wait.Retry(ctx, "describing "+id, opts, func(ctx context.Context) error {
@@ -110,17 +118,56 @@ func deleteImage(ctx context.Context, c deleteImageEC2, id string, withSnapshots
 	if err != nil {
 		return fmt.Errorf("describing image %s: %w", id, err)
 	}
-	if _, err := c.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: &id}); err != nil && !ec2wait.IsNotFound(err) {
+	var out *ec2.DeregisterImageOutput
+	gone := opts
+	gone.NotFoundGrace = -1 // it was just described: NotFound now means deregistered
+	err = ec2wait.Delete(ctx, "deregistering "+id, gone, func(ctx context.Context) error {
+		var err error
+		out, err = c.DeregisterImage(ctx, &ec2.DeregisterImageInput{ImageId: &id, DeleteAssociatedSnapshots: aws.Bool(withSnapshots)})
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("deregistering image %s: %w", id, err)
 	}
 	if !withSnapshots {
 		return nil
 	}
+	return deleteSnapshots(ctx, c, id, leftSnapshots(imageSnapshots(img), out), opts)
+}
+
+// leftSnapshots are the snapshots DeregisterImage did not delete, other
+// than those it skipped because another AMI uses them.
+func leftSnapshots(snaps []string, out *ec2.DeregisterImageOutput) []string {
+	done := map[string]bool{}
+	if out != nil {
+		for _, r := range out.DeleteSnapshotResults {
+			done[aws.ToString(r.SnapshotId)] = r.ReturnCode == ec2types.SnapshotReturnCodesSuccess ||
+				r.ReturnCode == ec2types.SnapshotReturnCodesWarnSkipped
+		}
+	}
+	var left []string
+	for _, s := range snaps {
+		if !done[s] {
+			left = append(left, s)
+		}
+	}
+	return left
+}
+
+// deleteSnapshots deletes the snapshots of a deregistered image.
+func deleteSnapshots(ctx context.Context, c deleteImageEC2, image string, snaps []string, opts ec2wait.Options) error {
+	opts.NotFoundGrace, opts.Tolerate = snapshotInUseGrace, ec2wait.Codes("InvalidSnapshot.InUse")
 	var errs []error
-	for _, snap := range imageSnapshots(img) {
-		_, err := c.DeleteSnapshot(ctx, &ec2.DeleteSnapshotInput{SnapshotId: &snap})
-		if err != nil && !ec2wait.IsNotFound(err) {
-			errs = append(errs, fmt.Errorf("deleting snapshot %s of image %s: %w", snap, id, err))
+	for _, snap := range snaps {
+		err := ec2wait.Retry(ctx, "deleting snapshot "+snap, opts, func(ctx context.Context) error {
+			_, err := c.DeleteSnapshot(ctx, &ec2.DeleteSnapshotInput{SnapshotId: &snap})
+			if ec2wait.IsNotFound(err) {
+				return nil // gone: snapshots are never "not visible yet"
+			}
+			return err
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("deleting snapshot %s of image %s: %w", snap, image, err))
 		}
 	}
 	return errors.Join(errs...)

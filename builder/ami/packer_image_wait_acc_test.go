@@ -49,7 +49,7 @@ type imageWaitBuild struct {
 func startImageWaitBuild(t *testing.T, faults ec2test.Faults, extra string) *imageWaitBuild {
 	t.Helper()
 	e := newBuildEnv(t)
-	b := &imageWaitBuild{buildEnv: e, proxy: ec2test.StartProxy(t, e.moto),
+	b := &imageWaitBuild{buildEnv: e, proxy: e.proxy,
 		snapshots: e.ownSnapshots(t), images: map[string]bool{}}
 	for _, img := range e.images(t) {
 		b.images[aws.ToString(img.ImageId)] = true

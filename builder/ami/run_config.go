@@ -55,13 +55,26 @@ type RunConfig struct {
 	// Find existing security groups by filters instead of IDs.
 	SecurityGroupFilter SecurityGroupFilter `mapstructure:"security_group_filter" required:"false"`
 	// CIDR blocks the temporary security group accepts SSH from. Default:
-	// only this machine's public IPv4 address (/32), detected at build time
-	// from public_ip_detection_url. Use `["0.0.0.0/0"]` to open SSH to the
-	// world deliberately.
+	// the one address the connection comes from, chosen by the route to
+	// the address Packer dials (ssh_host, or the instance's address per
+	// ssh_interface, known once it runs): to a private, loopback, CGNAT or
+	// link-local address, this machine's own address on that route (a CI
+	// runner in the VPC, a VPN); to a public address, this machine's
+	// public address, detected from public_ip_detection_url without any
+	// HTTP proxy; through ssh_bastion_host or ssh_proxy_host, the bastion's
+	// address when it is an instance of the build's region. Where none can
+	// be told, the build fails asking for this option. Never open to the
+	// world unless you say so: `["0.0.0.0/0"]`.
 	TemporarySGSourceCidrs []string `mapstructure:"temporary_security_group_source_cidrs" required:"false"`
-	// The URL answering with this machine's public IPv4 address in plain
-	// text, used when temporary_security_group_source_cidrs is not set.
-	// Default `https://checkip.amazonaws.com`.
+	// Admit SSH only from this machine's public IP address, detected from
+	// public_ip_detection_url, whatever address Packer dials (amazon-ebs's
+	// option of the same name). Default false: the route decides (see
+	// temporary_security_group_source_cidrs). Ignored when
+	// temporary_security_group_source_cidrs is set.
+	TemporarySGSourcePublicIP bool `mapstructure:"temporary_security_group_source_public_ip" required:"false"`
+	// The URL answering with this machine's public IP address in plain
+	// text, asked without HTTP(S)_PROXY when the temporary group must admit
+	// this machine's public address. Default `https://checkip.amazonaws.com`.
 	PublicIPDetectionURL string `mapstructure:"public_ip_detection_url" required:"false"`
 	// The name or ARN of an existing IAM instance profile for the build
 	// instance.
@@ -112,8 +125,9 @@ type AMIFilter struct {
 	// With several matches, take the newest (by creation date, then name)
 	// instead of failing.
 	MostRecent bool `mapstructure:"most_recent" required:"false"`
-	// Not supported yet (amazon-ebs v1.2.8): refused with an error. It is
-	// being added with the deprecated-image lookups.
+	// Also match deprecated images (EC2 leaves them out of listings unless
+	// asked, or unless they are your own), as amazon-ebs's option of this
+	// name. Default false.
 	IncludeDeprecated bool `mapstructure:"include_deprecated" required:"false"`
 }
 
@@ -160,7 +174,9 @@ type MetadataOptions struct {
 	HTTPEndpoint string `mapstructure:"http_endpoint" required:"false"`
 	// `required` (default: IMDSv2 only) or `optional` (IMDSv1 allowed).
 	HTTPTokens string `mapstructure:"http_tokens" required:"false"`
-	// Hops a metadata response may travel, 1 to 64. Default: EC2's (1).
+	// Hops a metadata response may travel, 1 to 64. Default 2 when
+	// http_tokens is `required` (as AWS advises for IMDSv2, so containers
+	// on the build instance still reach its credentials), else EC2's (1).
 	HTTPPutResponseHopLimit int32 `mapstructure:"http_put_response_hop_limit" required:"false"`
 	// `enabled` or `disabled` (default): instance tags in the metadata.
 	InstanceMetadataTags string `mapstructure:"instance_metadata_tags" required:"false"`

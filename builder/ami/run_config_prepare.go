@@ -41,10 +41,6 @@ func (c *RunConfig) Prepare() []error {
 }
 
 func (c *RunConfig) prepareSource() []error {
-	if c.SourceAMIFilter.IncludeDeprecated {
-		return []error{fmt.Errorf("source_ami_filter include_deprecated is not supported by immutable-ami yet (it is being added " +
-			"with the deprecated-image lookups): remove it, or name the deprecated image in source_ami")}
-	}
 	hasFilter := !c.SourceAMIFilter.Empty()
 	switch {
 	case c.SourceAMI == "" && !hasFilter:
@@ -137,7 +133,13 @@ func (m *MetadataOptions) prepare() []error {
 	oneOf("http_endpoint", &m.HTTPEndpoint, "enabled", "enabled", "disabled")
 	oneOf("http_tokens", &m.HTTPTokens, "required", "required", "optional")
 	oneOf("instance_metadata_tags", &m.InstanceMetadataTags, "disabled", "enabled", "disabled")
-	if m.HTTPPutResponseHopLimit != 0 && (m.HTTPPutResponseHopLimit < 1 || m.HTTPPutResponseHopLimit > 64) {
+	if m.HTTPPutResponseHopLimit == 0 && m.HTTPTokens == "required" {
+		// IMDSv2's token answer must cross one hop more to reach a
+		// container on the instance (docker's bridge); with EC2's
+		// default of 1 containers get no instance credentials.
+		m.HTTPPutResponseHopLimit = 2
+	}
+	if m.HTTPPutResponseHopLimit < 0 || m.HTTPPutResponseHopLimit > 64 {
 		errs = append(errs, fmt.Errorf("metadata_options http_put_response_hop_limit %d must be 1 to 64", m.HTTPPutResponseHopLimit))
 	}
 	return errs
@@ -150,6 +152,12 @@ func (c *RunConfig) warnings() []string {
 		if cidr == "0.0.0.0/0" || cidr == "::/0" {
 			w = append(w, fmt.Sprintf("temporary_security_group_source_cidrs includes %s: SSH to the build instance is open to the whole internet", cidr))
 		}
+	}
+	if c.TemporarySGSourcePublicIP && (len(c.SecurityGroupIDs) > 0 || len(c.SecurityGroupFilter.Filters) > 0) {
+		w = append(w, "temporary_security_group_source_public_ip is ignored: security_group_ids/security_group_filter are used instead of a temporary group")
+	}
+	if c.TemporarySGSourcePublicIP && len(c.TemporarySGSourceCidrs) > 0 {
+		w = append(w, "temporary_security_group_source_public_ip is ignored: temporary_security_group_source_cidrs is set")
 	}
 	if !c.SourceAMIFilter.Empty() && len(c.SourceAMIFilter.Owners) == 0 {
 		w = append(w, "source_ami_filter has no owners: an image anyone published with a matching name may be chosen; set owners")

@@ -15,7 +15,7 @@ import (
 // fullLaunchSpec sets every launch option the template has.
 func fullLaunchSpec() LaunchSpec {
 	return LaunchSpec{
-		InstanceType: "t3.micro", Tags: baseTags("u-1"), AssociatePublicIP: aws.Bool(true),
+		InstanceType: "t3.micro", Tags: baseTags("u-1", "b-1"), AssociatePublicIP: aws.Bool(true),
 		RunTags:            map[string]string{"Name": "web-build", "From": "{{ .SourceAMI }}"},
 		VolumeTags:         map[string]string{"Disk": "root of {{ .SourceAMI }}"},
 		IAMInstanceProfile: "arn:aws:iam::123456789012:instance-profile/builder", UserData: "#!/bin/sh\necho hi\n",

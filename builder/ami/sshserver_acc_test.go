@@ -8,12 +8,15 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/binary"
+	"log"
 	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,9 +28,18 @@ import (
 // testSSHServer stands in for the build instance's sshd: it accepts the
 // key pairs registered in EC2 (as cloud-init installs them) and runs each
 // command with sh -c in a throwaway HOME, so nothing on the host changes.
+// As on EC2, a connection gets through only if the instance's security
+// groups admit its source address and port (admitted); others are reset.
 type testSSHServer struct {
 	Port int
 	Home string
+	// Refused counts connections the security groups did not admit.
+	Refused atomic.Int32
+	// onInstance, when set, is the source address of connections made on
+	// the instance itself (the Session Manager stand-in's agent).
+	onInstance netip.Addr
+
+	ec2 *ec2.Client
 
 	mu       sync.Mutex
 	commands []string
@@ -41,7 +53,7 @@ func startSSHServer(t *testing.T, keys *ec2.Client) *testSSHServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &testSSHServer{Home: t.TempDir()}
+	s := &testSSHServer{Home: t.TempDir(), ec2: keys}
 	if err := os.MkdirAll(filepath.Join(s.Home, ".ssh"), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +86,7 @@ func startSSHServer(t *testing.T, keys *ec2.Client) *testSSHServer {
 			if err != nil {
 				return
 			}
-			go s.serve(c, cfg)
+			go s.gate(c, cfg)
 		}
 	}()
 	return s
@@ -106,6 +118,21 @@ func (s *testSSHServer) Sources() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return append([]string(nil), s.sources...)
+}
+
+// gate serves a connection its groups admit and resets the others.
+func (s *testSSHServer) gate(c net.Conn, cfg *ssh.ServerConfig) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	err := s.admitted(ctx, c)
+	cancel()
+	if err != nil {
+		s.Refused.Add(1)
+		log.Printf("[TEST] SSH server refused %s: %v", c.RemoteAddr(), err)
+		_ = c.(*net.TCPConn).SetLinger(0)
+		_ = c.Close()
+		return
+	}
+	s.serve(c, cfg)
 }
 
 func (s *testSSHServer) serve(c net.Conn, cfg *ssh.ServerConfig) {

@@ -55,9 +55,19 @@ const (
 	// stateSecurityGroupIDs are the groups the instance is launched in
 	// ([]string): the temporary one or security_group_ids.
 	stateSecurityGroupIDs stateKey = "security_group_ids"
+	// stateTemporaryGroup is the temporary group's ID (string), put only
+	// while its SSH rule waits for the instance's address (StepAllowSSH).
+	stateTemporaryGroup stateKey = "temporary_security_group"
 	// stateInstance is the running build instance (ec2types.Instance) as
 	// last described, with its addresses.
 	stateInstance stateKey = "instance"
+	// stateCreating (true) says the build passed StepCheckPermissions and
+	// may from then on have created something: only then does
+	// StepSweepStrays look for strays.
+	stateCreating stateKey = "creating"
+	// stateKeptVolumes are the build instance's volumes the template marked
+	// delete_on_termination = false ([]string): meant to outlive the build.
+	stateKeptVolumes stateKey = "kept_volumes"
 	// stateSSHHost is the address communicator.StepConnect dials (string).
 	stateSSHHost stateKey = "ssh_host"
 	// stateSSHPort is the port it dials (int) when not ssh_port: the

@@ -82,7 +82,7 @@ func (s *StepCopyImages) copyTo(ctx context.Context, state multistep.StateBag, r
 		ClientToken:   aws.String(uuid.NewString()), // SDK retries must not copy twice
 		SourceImageId: aws.String(src), SourceRegion: aws.String(s.SourceRegion),
 		Name: aws.String(s.Name), Description: optional(desc),
-		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeImage),
+		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeImage, ec2types.ResourceTypeSnapshot),
 	}
 	if s.Encrypt {
 		in.Encrypted, in.KmsKeyId = aws.Bool(true), optional(s.RegionKMS[region])

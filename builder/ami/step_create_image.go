@@ -42,8 +42,10 @@ type StepCreateImage struct {
 	// TemporaryName (skip_save_build_region) gives the image a throwaway
 	// name: it only feeds the copies to ami_regions and is then dropped.
 	TemporaryName bool
-	Ctx           interpolate.Context
-	Polling       ec2wait.Options
+	// BuildID finds an image a lost CreateImage answer left (BuildIDTagKey).
+	BuildID string
+	Ctx     interpolate.Context
+	Polling ec2wait.Options
 
 	images  []string // AMIs this step created and has not removed yet
 	tmpName string   // the throwaway name, with TemporaryName
@@ -75,19 +77,16 @@ func (s *StepCreateImage) Run(ctx context.Context, state multistep.StateBag) mul
 func (s *StepCreateImage) create(ctx context.Context, state multistep.StateBag, name, desc string) (string, error) {
 	instanceID, _ := stateGet[string](state, stateInstanceID)
 	uiOf(state).Say(fmt.Sprintf("Creating AMI %s from instance %s ...", name, instanceID))
-	cctx, cancel := uninterruptible(ctx)
-	defer cancel()
-	out, err := s.EC2.CreateImage(cctx, &ec2.CreateImageInput{
+	id, err := s.createImage(ctx, &ec2.CreateImageInput{
 		InstanceId:          aws.String(instanceID),
 		Name:                aws.String(name),
 		Description:         optional(desc),
 		BlockDeviceMappings: BuildBlockDeviceMappings(s.Mappings),
-		TagSpecifications:   tagSpecs(s.Tags, ec2types.ResourceTypeImage),
+		TagSpecifications:   tagSpecs(s.Tags, ec2types.ResourceTypeImage, ec2types.ResourceTypeSnapshot),
 	})
 	if err != nil {
 		return "", fmt.Errorf("creating AMI %s from instance %s: %w", name, instanceID, err)
 	}
-	id := aws.ToString(out.ImageId)
 	s.images = append(s.images, id)
 	uiOf(state).Say(fmt.Sprintf("AMI: %s", id))
 	if _, err := waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling); err != nil {
@@ -107,7 +106,7 @@ func (s *StepCreateImage) encrypt(ctx context.Context, state multistep.StateBag,
 		SourceImageId: aws.String(src), SourceRegion: aws.String(s.Region),
 		Name: aws.String(s.finalName()), Description: optional(desc),
 		Encrypted: aws.Bool(true), KmsKeyId: optional(s.KmsKeyID),
-		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeImage),
+		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeImage, ec2types.ResourceTypeSnapshot),
 	})
 	if err != nil {
 		return "", fmt.Errorf("copying AMI %s encrypted: %w", src, err)
@@ -120,7 +119,12 @@ func (s *StepCreateImage) encrypt(ctx context.Context, state multistep.StateBag,
 	}
 	uiOf(state).Say(fmt.Sprintf("Deregistering the unencrypted intermediate AMI %s ...", src))
 	if err := deleteImage(ctx, s.EC2, src, true, s.Polling); err != nil {
-		return "", fmt.Errorf("removing the unencrypted intermediate AMI: %w", err)
+		// The encrypted image is finished: a leftover intermediate is
+		// reported (and tried again by StepSweepStrays), never a reason
+		// to throw the result away.
+		leftBehind(state, "the unencrypted intermediate AMI", src, fmt.Sprintf("aws ec2 deregister-image --region %s "+
+			"--image-id %s --delete-associated-snapshots", s.Region, src), err)
+		return id, nil
 	}
 	s.images = slices.DeleteFunc(s.images, func(i string) bool { return i == src })
 	return id, nil

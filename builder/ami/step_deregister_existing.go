@@ -5,8 +5,6 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ec2"
-	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
@@ -39,10 +37,7 @@ func (s *StepDeregisterExisting) deregisterIn(ctx context.Context, state multist
 	if err != nil {
 		return err
 	}
-	out, err := c.DescribeImages(ctx, &ec2.DescribeImagesInput{
-		Owners:  []string{"self"},
-		Filters: []ec2types.Filter{{Name: aws.String("name"), Values: []string{s.Name}}},
-	})
+	out, err := c.DescribeImages(ctx, nameTaken(s.Name))
 	if err != nil {
 		return fmt.Errorf("force_deregister: looking for AMIs named %q in %s: %w", s.Name, region, err)
 	}

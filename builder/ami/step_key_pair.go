@@ -61,11 +61,21 @@ func (s *StepKeyPair) Run(ctx context.Context, state multistep.StateBag) multist
 		return halt(state, fmt.Errorf("generating the temporary SSH key: %w", err))
 	}
 	logsecret.Register(string(private)) // whole, and line by line
-	_, err = s.EC2.ImportKeyPair(ctx, &ec2.ImportKeyPairInput{
+	cctx, cancel := uninterruptible(ctx)
+	defer cancel()
+	_, err = s.EC2.ImportKeyPair(cctx, &ec2.ImportKeyPairInput{
 		KeyName:           aws.String(s.Name),
 		PublicKeyMaterial: public,
 		TagSpecifications: tagSpecs(temporaryTags(state, s.Tags), ec2types.ResourceTypeKeyPair),
 	})
+	if ec2wait.Code(err) == "InvalidKeyPair.Duplicate" && !s.NameFromTemplate {
+		// The SDK retried an import whose answer was lost: the name is
+		// this build's own (a fresh UUID), so the key is ours. (A name
+		// from the template may be anyone's; if a lost answer made it,
+		// the sweep finds it by its build tag.)
+		log.Printf("[DEBUG] key pair %s exists already: a retried import; taking it", s.Name)
+		err = nil
+	}
 	if err != nil {
 		return halt(state, s.importError(err))
 	}
@@ -96,7 +106,11 @@ func (s *StepKeyPair) Cleanup(state multistep.StateBag) {
 	ctx, cancel := cleanupContext()
 	defer cancel()
 	uiOf(state).Say(fmt.Sprintf("Deleting temporary key pair %s ...", s.created))
-	if _, err := s.EC2.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String(s.created)}); err != nil {
+	opts := ec2wait.Options{NotFoundGrace: -1}
+	if err := ec2wait.Delete(ctx, "deleting key pair "+s.created, opts, func(ctx context.Context) error {
+		_, err := s.EC2.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String(s.created)})
+		return err
+	}); err != nil {
 		leftBehind(state, "key pair", s.created,
 			fmt.Sprintf("aws ec2 delete-key-pair --region %s --key-name %s", s.Region, s.created), err)
 		return

@@ -42,7 +42,7 @@ func TestStepKeyPair(t *testing.T) {
 	comm := &communicator.Config{}
 	debugKey := filepath.Join(t.TempDir(), "ec2_test.pem")
 	s := &StepKeyPair{EC2: fake, Comm: comm, Temporary: true, Name: "immutable-build-x", Region: "eu-west-1",
-		Tags: baseTags("u-1"), DebugKeyPath: debugKey}
+		Tags: baseTags("u-1", "b-1"), DebugKeyPath: debugKey}
 	if s.Run(context.Background(), state) != multistep.ActionContinue {
 		t.Fatalf("Run halted: %v", state.Get("error"))
 	}

@@ -110,10 +110,7 @@ func (s *StepPreValidate) checkName(ctx context.Context, region string) error {
 			return err
 		}
 	}
-	out, err := c.DescribeImages(ctx, &ec2.DescribeImagesInput{
-		Owners:  []string{"self"},
-		Filters: []ec2types.Filter{{Name: aws.String("name"), Values: []string{s.AMIName}}},
-	})
+	out, err := c.DescribeImages(ctx, nameTaken(s.AMIName))
 	if err != nil {
 		return fmt.Errorf("checking whether AMI name %q is free in %s: %w", s.AMIName, region, err)
 	}
@@ -131,3 +128,16 @@ func (s *StepPreValidate) checkName(ctx context.Context, region string) error {
 }
 
 func (s *StepPreValidate) Cleanup(multistep.StateBag) {}
+
+// nameTaken asks for this account's AMIs named name, deprecated and
+// disabled ones too: they still hold the name (an owner sees deprecated
+// AMIs anyway; disabled ones only when asked). Another account's public
+// AMI of that name does not stop the build.
+func nameTaken(name string) *ec2.DescribeImagesInput {
+	return &ec2.DescribeImagesInput{
+		Owners:            []string{"self"},
+		Filters:           []ec2types.Filter{{Name: aws.String("name"), Values: []string{name}}},
+		IncludeDeprecated: aws.Bool(true),
+		IncludeDisabled:   aws.Bool(true),
+	}
+}

@@ -3,6 +3,7 @@ package ami
 import (
 	"bytes"
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,15 +22,42 @@ func (f fakeRegions) DescribeRegions(context.Context, *ec2.DescribeRegionsInput,
 	return &ec2.DescribeRegionsOutput{Regions: f.regions}, nil
 }
 
-func (f fakeRegions) DescribeImages(context.Context, *ec2.DescribeImagesInput, ...func(*ec2.Options)) (*ec2.DescribeImagesOutput, error) {
-	return &ec2.DescribeImagesOutput{Images: f.images}, nil
+// DescribeImages answers as EC2 does: Owners ("self" is this account),
+// the name filter, and deprecated and disabled images (marked in the
+// fake by their state and DeprecationTime) shown only as EC2 shows them.
+func (f fakeRegions) DescribeImages(_ context.Context, in *ec2.DescribeImagesInput, _ ...func(*ec2.Options)) (*ec2.DescribeImagesOutput, error) {
+	var out []ec2types.Image
+	for _, img := range f.images {
+		owner := aws.ToString(img.OwnerId)
+		mine := owner == thisAccount
+		switch {
+		case len(in.Owners) > 0 && !slices.Contains(in.Owners, owner) && !(mine && slices.Contains(in.Owners, "self")):
+		case !nameMatches(in.Filters, aws.ToString(img.Name)):
+		case img.State == ec2types.ImageStateDisabled && !aws.ToBool(in.IncludeDisabled):
+		case img.DeprecationTime != nil && !mine && !aws.ToBool(in.IncludeDeprecated):
+		default:
+			out = append(out, img)
+		}
+	}
+	return &ec2.DescribeImagesOutput{Images: out}, nil
+}
+
+const thisAccount = "111111111111"
+
+func nameMatches(filters []ec2types.Filter, name string) bool {
+	for _, f := range filters {
+		if aws.ToString(f.Name) == "name" && !slices.Contains(f.Values, name) {
+			return false
+		}
+	}
+	return true
 }
 
 // TestStepPreValidateName: a taken AMI name stops the build unless
 // force_deregister (or skip_create_ami) makes it irrelevant.
 func TestStepPreValidateName(t *testing.T) {
 	fake := fakeRegions{regions: []ec2types.Region{{RegionName: aws.String("us-east-1")}},
-		images: []ec2types.Image{{ImageId: aws.String("ami-old")}}}
+		images: []ec2types.Image{{ImageId: aws.String("ami-old"), Name: aws.String("web"), OwnerId: aws.String(thisAccount)}}}
 	for _, tc := range []struct {
 		force, skip bool
 		want        multistep.StepAction
@@ -60,6 +88,30 @@ func TestStepPreValidateRegion(t *testing.T) {
 		err, _ := stateGet[error](state, stateError)
 		if (want == "") != (action == multistep.ActionContinue) || (err != nil && !strings.Contains(err.Error(), want)) {
 			t.Errorf("%s: action %v, err %v; want %q", region, action, err, want)
+		}
+	}
+}
+
+// TestNameCheckSeesOnlyThisAccountsImagesAllOfThem: another account's
+// public AMI with the same name does not stop the build (the check asks
+// for Owners: self); this account's deprecated or disabled one does (it
+// still holds the name).
+func TestNameCheckSeesOnlyThisAccountsImagesAllOfThem(t *testing.T) {
+	regions := []ec2types.Region{{RegionName: aws.String("us-east-1")}}
+	for _, tc := range []struct {
+		name  string
+		image ec2types.Image
+		want  multistep.StepAction
+	}{
+		{"someone else's public image", ec2types.Image{OwnerId: aws.String("099720109477")}, multistep.ActionContinue},
+		{"own deprecated image", ec2types.Image{OwnerId: aws.String(thisAccount), DeprecationTime: aws.String("2020-01-01T00:00:00Z")}, multistep.ActionHalt},
+		{"own disabled image", ec2types.Image{OwnerId: aws.String(thisAccount), State: ec2types.ImageStateDisabled}, multistep.ActionHalt},
+	} {
+		tc.image.ImageId, tc.image.Name = aws.String("ami-x"), aws.String("web")
+		var out bytes.Buffer
+		s := &StepPreValidate{EC2: fakeRegions{regions: regions, images: []ec2types.Image{tc.image}}, Region: "us-east-1", AMIName: "web"}
+		if got := s.Run(context.Background(), testState(&out)); got != tc.want {
+			t.Errorf("%s: %v, want %v\n%s", tc.name, got, tc.want, out.String())
 		}
 	}
 }

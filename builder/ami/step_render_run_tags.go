@@ -24,7 +24,7 @@ func (s *StepRenderRunTags) Run(_ context.Context, state multistep.StateBag) mul
 	if err != nil {
 		return halt(state, err)
 	}
-	statePut(state, stateRunTags, mergeTags(s.Tags, rendered, map[string]string{BuildUUIDTagKey: s.Tags[BuildUUIDTagKey]}))
+	statePut(state, stateRunTags, mergeTags(s.Tags, rendered, buildTags(s.Tags[BuildUUIDTagKey], s.Tags[BuildIDTagKey])))
 	return multistep.ActionContinue
 }
 

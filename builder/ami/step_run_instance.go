@@ -19,13 +19,15 @@ type runInstanceEC2 interface {
 // group cannot be deleted before) and deletes any of its volumes EC2 kept.
 // Uses: stateSourceImage, stateSubnetID, stateSecurityGroupIDs,
 // stateKeyPairName, stateInstanceProfile. Puts: stateInstance,
-// stateInstanceID, stateSSHHost.
+// stateInstanceID, stateKeptVolumes, stateSSHHost.
 type StepRunInstance struct {
 	EC2 runInstanceEC2
 	// Launch is everything from the template that shapes the launch.
 	Launch LaunchSpec
 	// Instance waits for, addresses and terminates what was launched.
 	Instance buildInstance
+
+	token string // RunInstances' client token, one per launch
 }
 
 func (s *StepRunInstance) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
@@ -34,14 +36,14 @@ func (s *StepRunInstance) Run(ctx context.Context, state multistep.StateBag) mul
 		return halt(state, err)
 	}
 	uiOf(state).Say(fmt.Sprintf("Launching a %s build instance from %s ...", in.InstanceType, aws.ToString(in.ImageId)))
-	out, err := s.launch(ctx, state, in)
+	id, err := s.launch(ctx, state, in)
 	if err != nil {
+		return halt(state, err)
+	}
+	s.Instance.launched(state, id)
+	if err := ctx.Err(); err != nil {
 		return halt(state, fmt.Errorf("launching the build instance: %w", err))
 	}
-	if len(out.Instances) == 0 {
-		return halt(state, fmt.Errorf("launching the build instance: EC2 returned no instance"))
-	}
-	s.Instance.launched(state, aws.ToString(out.Instances[0].InstanceId))
 	if err := s.Instance.awaitRunning(ctx, state); err != nil {
 		return halt(state, err)
 	}

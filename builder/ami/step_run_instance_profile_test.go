@@ -44,7 +44,7 @@ func TestRunInstanceWaitsForEC2ToKnowTheProfile(t *testing.T) {
 	var out bytes.Buffer
 	state := launchState(&out)
 	f := &profileLagEC2{fakeInstances: fakeInstances{state: ec2types.InstanceStateNameRunning}, refusals: 3}
-	s := &StepRunInstance{EC2: f, Instance: buildInstance{EC2: f, Region: "us-east-1", Polling: fastPolling}, Launch: LaunchSpec{InstanceType: "t3.micro", Tags: baseTags("u")}}
+	s := &StepRunInstance{EC2: f, Instance: buildInstance{EC2: f, Region: "us-east-1", Polling: fastPolling}, Launch: LaunchSpec{InstanceType: "t3.micro", Tags: baseTags("u", "b-1")}}
 	if s.Run(context.Background(), state) != multistep.ActionContinue {
 		t.Fatalf("Run halted: %v\n%s", state.Get("error"), out.String())
 	}
@@ -59,7 +59,7 @@ func TestRunInstanceWaitsForEC2ToKnowTheProfile(t *testing.T) {
 	never := &profileLagEC2{refusals: 1 << 30}
 	polling := fastPolling
 	polling.MaxAttempts = 5
-	s = &StepRunInstance{EC2: never, Instance: buildInstance{EC2: never, Region: "us-east-1", Polling: polling}, Launch: LaunchSpec{InstanceType: "t3.micro", Tags: baseTags("u")}}
+	s = &StepRunInstance{EC2: never, Instance: buildInstance{EC2: never, Region: "us-east-1", Polling: polling}, Launch: LaunchSpec{InstanceType: "t3.micro", Tags: baseTags("u", "b-1")}}
 	if s.Run(context.Background(), state) != multistep.ActionHalt {
 		t.Fatal("launched with a profile EC2 refuses")
 	}

@@ -50,7 +50,8 @@ type LaunchSpec struct {
 // buildInstance is how either launch step waits for, addresses and
 // terminates the build instance.
 func (c *Config) buildInstance(client buildInstanceEC2, polling ec2wait.Options) buildInstance {
-	return buildInstance{EC2: client, Region: c.RawRegion, Polling: polling, SSHHost: c.Comm.SSHHost, SSHInterface: c.SSHInterface}
+	return buildInstance{EC2: client, Region: c.RawRegion, Polling: polling, SSHHost: c.Comm.SSHHost, SSHInterface: c.SSHInterface,
+		Kept: LaunchSpec{BlockDevices: c.LaunchMappings}.keptDevices()}
 }
 
 // CapacityReservation is capacity_reservation_preference / _id /

@@ -31,6 +31,10 @@ func (f *fakeInstances) DescribeInstances(context.Context, *ec2.DescribeInstance
 	return &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{Instances: []ec2types.Instance{inst}}}}, nil
 }
 
+func (f *fakeInstances) DescribeVolumes(context.Context, *ec2.DescribeVolumesInput, ...func(*ec2.Options)) (*ec2.DescribeVolumesOutput, error) {
+	return &ec2.DescribeVolumesOutput{}, nil
+}
+
 func (f *fakeInstances) DeleteVolume(_ context.Context, in *ec2.DeleteVolumeInput, _ ...func(*ec2.Options)) (*ec2.DeleteVolumeOutput, error) {
 	f.deletedVolumes = append(f.deletedVolumes, aws.ToString(in.VolumeId))
 	return &ec2.DeleteVolumeOutput{}, nil
@@ -53,7 +57,7 @@ func TestStepRunInstance(t *testing.T) {
 	fake := &fakeInstances{state: ec2types.InstanceStateNameRunning, terminateErr: errors.New("UnauthorizedOperation")}
 	meta := MetadataOptions{HTTPEndpoint: "enabled", HTTPTokens: "required", InstanceMetadataTags: "disabled", HTTPPutResponseHopLimit: 2}
 	s := &StepRunInstance{EC2: fake, Instance: buildInstance{EC2: fake, Region: "us-east-1", Polling: fastPolling}, Launch: LaunchSpec{
-		InstanceType: "t3.micro", Tags: baseTags("u-1"), AssociatePublicIP: aws.Bool(false),
+		InstanceType: "t3.micro", Tags: baseTags("u-1", "b-1"), AssociatePublicIP: aws.Bool(false),
 		RunTags:            map[string]string{"Name": "web-build", BuildUUIDTagKey: "spoofed"},
 		IAMInstanceProfile: "builder", UserData: "#!/bin/sh\necho hi\n", Metadata: meta, ShutdownBehavior: "terminate",
 		BlockDevices: []BlockDevice{{DeviceName: "/dev/sda1", VolumeSize: 30, VolumeType: "gp3"}}}}

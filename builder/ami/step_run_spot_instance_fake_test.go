@@ -107,6 +107,11 @@ func (f *fakeSpotEC2) TerminateInstances(context.Context, *ec2.TerminateInstance
 	return &ec2.TerminateInstancesOutput{}, err
 }
 
+// DescribeVolumes: the instance's volumes are gone with it.
+func (f *fakeSpotEC2) DescribeVolumes(context.Context, *ec2.DescribeVolumesInput, ...func(*ec2.Options)) (*ec2.DescribeVolumesOutput, error) {
+	return &ec2.DescribeVolumesOutput{}, nil
+}
+
 func (f *fakeSpotEC2) DeleteVolume(context.Context, *ec2.DeleteVolumeInput, ...func(*ec2.Options)) (*ec2.DeleteVolumeOutput, error) {
 	return &ec2.DeleteVolumeOutput{}, f.log("DeleteVolume")
 }
@@ -130,7 +135,7 @@ func spotStep(f *fakeSpotEC2, strategy ec2types.SpotAllocationStrategy, price st
 	return &StepRunSpotInstance{EC2: f, Launch: spec,
 		Spot: SpotSpec{MaxPrice: price, Types: []string{"t3.micro", "t3a.micro"}, Strategy: strategy,
 			SpotTags: map[string]string{"cost": "spot-{{ .SourceAMI }}"}, FleetTags: map[string]string{"fleet": "{{ .SourceAMI }}"},
-			Tags: baseTags("u-1"), Name: "immutable-build-x", CapacityRetries: []time.Duration{time.Millisecond, time.Millisecond}},
+			Tags: baseTags("u-1", "b-1"), Name: "immutable-build-x", CapacityRetries: []time.Duration{time.Millisecond, time.Millisecond}},
 		Instance: buildInstance{EC2: f, Region: "us-east-1", Polling: fastPolling}}
 }
 

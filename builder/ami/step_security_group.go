@@ -3,8 +3,6 @@ package ami
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -28,16 +26,19 @@ type securityGroupEC2 interface {
 const sgDeleteTimeout = 3 * time.Minute
 
 // StepSecurityGroup uses security_group_ids / security_group_filter, or
-// creates a temporary group admitting TCP ssh_port only from
-// temporary_security_group_source_cidrs (default: this machine's address).
-// Uses: stateVpcID. Puts: stateSecurityGroupIDs.
+// creates a temporary group admitting TCP ssh_port only from where the SSH
+// connection comes from (sshSource), or nothing (NoIngress). When that depends on the instance's
+// address (ssh_interface), StepAllowSSH adds the rule once it is known;
+// otherwise (CIDRs given, ssh_host, the public-IP option) the source is
+// found first, so a build that cannot tell fails before creating anything.
+// Uses: stateVpcID. Puts: stateSecurityGroupIDs, stateTemporaryGroup (when
+// the rule is left to StepAllowSSH).
 type StepSecurityGroup struct {
 	EC2         securityGroupEC2
 	GroupIDs    []string
 	GroupFilter SecurityGroupFilter
-	SourceCIDRs []string
-	DetectURL   string
-	HTTPClient  *http.Client
+	Source      sshSource
+	SSHHost     string // ssh_host, when set
 	SSHPort     int
 	Name        string
 	Region      string
@@ -63,26 +64,84 @@ func (s *StepSecurityGroup) Run(ctx context.Context, state multistep.StateBag) m
 		statePut(state, stateSecurityGroupIDs, ids)
 		return multistep.ActionContinue
 	}
-	cidrs, err := s.sources(ctx)
-	if err != nil {
+	if s.NoIngress || s.NoSSH {
+		return s.createClosed(ctx, state, vpc)
+	}
+	var cidrs []string
+	if !s.Source.needsDestination() || s.SSHHost != "" {
+		if cidrs, err = s.Source.cidrs(ctx, s.SSHHost); err != nil {
+			return halt(state, err)
+		}
+	}
+	if err := s.create(ctx, state, vpc, cidrs); err != nil {
 		return halt(state, err)
 	}
-	s.sayCreating(state, cidrs)
-	out, err := s.EC2.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{
+	statePut(state, stateSecurityGroupIDs, []string{s.created})
+	if cidrs == nil {
+		statePut(state, stateTemporaryGroup, s.created)
+		return multistep.ActionContinue
+	}
+	if err := authorizeSSH(ctx, s.EC2, s.created, s.SSHPort, cidrs, s.Tags, s.Polling); err != nil {
+		return halt(state, err)
+	}
+	return multistep.ActionContinue
+}
+
+// createClosed makes a group that admits nothing (Session Manager, or
+// communicator "none").
+func (s *StepSecurityGroup) createClosed(ctx context.Context, state multistep.StateBag, vpc string) multistep.StepAction {
+	why := "SSH goes through Session Manager"
+	if s.NoSSH {
+		why = "communicator none"
+	}
+	uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s admitting nothing (%s)", s.Name, why))
+	if err := s.createGroup(ctx, state, vpc); err != nil {
+		return halt(state, err)
+	}
+	statePut(state, stateSecurityGroupIDs, []string{s.created})
+	return multistep.ActionContinue
+}
+
+// create makes the group (uninterruptibly, so its ID is always learnt).
+func (s *StepSecurityGroup) create(ctx context.Context, state multistep.StateBag, vpc string, cidrs []string) error {
+	from := "the address SSH comes from, once the instance's address is known"
+	if cidrs != nil {
+		from = strings.Join(cidrs, ", ")
+	}
+	uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s: TCP %d from %s", s.Name, s.SSHPort, from))
+	return s.createGroup(ctx, state, vpc)
+}
+
+// createGroup calls CreateSecurityGroup.
+func (s *StepSecurityGroup) createGroup(ctx context.Context, state multistep.StateBag, vpc string) error {
+	cctx, cancel := uninterruptible(ctx)
+	defer cancel()
+	out, err := s.EC2.CreateSecurityGroup(cctx, &ec2.CreateSecurityGroupInput{
 		GroupName:         aws.String(s.Name),
 		Description:       aws.String("Temporary group for Packer's SSH to the build instance"),
 		VpcId:             aws.String(vpc),
 		TagSpecifications: tagSpecs(temporaryTags(state, s.Tags), ec2types.ResourceTypeSecurityGroup),
 	})
+	if ec2wait.Code(err) == "InvalidGroup.Duplicate" {
+		// A retry after a lost answer: the name is this build's own.
+		return s.adopt(cctx, vpc)
+	}
 	if err != nil {
-		return halt(state, fmt.Errorf("creating temporary security group: %w", err))
+		return fmt.Errorf("creating temporary security group: %w", err)
 	}
 	s.created = aws.ToString(out.GroupId)
-	if err := s.authorize(ctx, cidrs); err != nil {
-		return halt(state, err)
+	return nil
+}
+
+// adopt takes the group this build already made under its name.
+func (s *StepSecurityGroup) adopt(ctx context.Context, vpc string) error {
+	out, err := s.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{
+		{Name: aws.String("group-name"), Values: []string{s.Name}}, {Name: aws.String("vpc-id"), Values: []string{vpc}}}})
+	if err != nil || len(out.SecurityGroups) != 1 {
+		return fmt.Errorf("creating temporary security group %s: it exists already, but cannot be found: %v", s.Name, err)
 	}
-	statePut(state, stateSecurityGroupIDs, []string{s.created})
-	return multistep.ActionContinue
+	s.created = aws.ToString(out.SecurityGroups[0].GroupId)
+	return nil
 }
 
 // existing returns the configured groups: the IDs, or those the filter
@@ -104,53 +163,6 @@ func (s *StepSecurityGroup) existing(ctx context.Context, vpc string) ([]string,
 		ids = append(ids, aws.ToString(g.GroupId))
 	}
 	return ids, nil
-}
-
-// sources are the CIDRs the group admits SSH from: none with NoIngress.
-func (s *StepSecurityGroup) sources(ctx context.Context) ([]string, error) {
-	if s.NoIngress || s.NoSSH {
-		return nil, nil
-	}
-	client := s.HTTPClient
-	if client == nil {
-		client = http.DefaultClient
-	}
-	return sourceCIDRs(ctx, client, s.SourceCIDRs, s.DetectURL)
-}
-
-func (s *StepSecurityGroup) sayCreating(state multistep.StateBag, cidrs []string) {
-	if s.NoSSH {
-		uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s admitting nothing (communicator none)", s.Name))
-		return
-	}
-	if s.NoIngress {
-		uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s admitting nothing (SSH goes through Session Manager)", s.Name))
-		return
-	}
-	uiOf(state).Say(fmt.Sprintf("Creating temporary security group %s: TCP %d from %s", s.Name, s.SSHPort, strings.Join(cidrs, ", ")))
-}
-
-func (s *StepSecurityGroup) authorize(ctx context.Context, cidrs []string) error {
-	if s.NoIngress || s.NoSSH {
-		return nil
-	}
-	perm := ec2types.IpPermission{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(int32(s.SSHPort)), ToPort: aws.Int32(int32(s.SSHPort))}
-	for _, c := range cidrs {
-		if p, err := netip.ParsePrefix(c); err == nil && p.Addr().Is6() {
-			perm.Ipv6Ranges = append(perm.Ipv6Ranges, ec2types.Ipv6Range{CidrIpv6: aws.String(c)})
-			continue
-		}
-		perm.IpRanges = append(perm.IpRanges, ec2types.IpRange{CidrIp: aws.String(c)})
-	}
-	_, err := s.EC2.AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
-		GroupId:           aws.String(s.created),
-		IpPermissions:     []ec2types.IpPermission{perm},
-		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeSecurityGroupRule),
-	})
-	if err != nil {
-		return fmt.Errorf("allowing SSH into security group %s: %w", s.created, err)
-	}
-	return nil
 }
 
 func (s *StepSecurityGroup) Cleanup(state multistep.StateBag) {

@@ -44,7 +44,7 @@ func TestStepSecurityGroupDeleteRetriesWhileInUse(t *testing.T) {
 	var out bytes.Buffer
 	state := testState(&out)
 	fake := &fakeGroups{busy: 3}
-	s := &StepSecurityGroup{EC2: fake, SourceCIDRs: []string{"192.0.2.0/24", "2001:db8::/32"}, SSHPort: 2222,
+	s := &StepSecurityGroup{EC2: fake, Source: sshSource{Configured: []string{"192.0.2.0/24", "2001:db8::/32"}}, SSHPort: 2222,
 		Name: "g", Region: "us-east-1", Polling: fastPolling}
 	if s.Run(context.Background(), state) != multistep.ActionContinue {
 		t.Fatalf("Run halted: %v", state.Get("error"))

@@ -66,7 +66,8 @@ func (s *StepSourceAMI) Run(ctx context.Context, state multistep.StateBag) multi
 }
 
 func (s *StepSourceAMI) find(ctx context.Context, id string) (ec2types.Image, error) {
-	in := &ec2.DescribeImagesInput{Owners: s.Filter.Owners, Filters: ec2Filters(s.Filter.Filters)}
+	in := &ec2.DescribeImagesInput{Owners: s.Filter.Owners, Filters: ec2Filters(s.Filter.Filters),
+		IncludeDeprecated: aws.Bool(s.Filter.IncludeDeprecated)}
 	if id != "" {
 		in.ImageIds = []string{id}
 	}

@@ -16,7 +16,7 @@ import (
 
 func profileStep(f *fakeIAM) *StepTemporaryInstanceProfile {
 	return &StepTemporaryInstanceProfile{IAM: fixedClient[temporaryProfileIAM](f), Region: "us-east-1", Name: "immutable-build-x",
-		Tags: baseTags("u-1"), Polling: fastPolling, Policy: &PolicyDocument{Version: "2012-10-17",
+		Tags: baseTags("u-1", "b-1"), Polling: fastPolling, Policy: &PolicyDocument{Version: "2012-10-17",
 			Statement: []PolicyStatement{{Effect: "Allow", Action: []string{"ssm:UpdateInstanceInformation"}, Resource: []string{"*"}}}}}
 }
 

@@ -19,6 +19,12 @@ import (
 // internal/lineage.
 const BuildUUIDTagKey = lineage.BuildUUID
 
+// BuildIDTagKey tags everything one build (one source block) creates with
+// an ID of its own. PACKER_RUN_UUID is shared by every build of one
+// `packer build`, so it cannot tell parallel builds apart when a build
+// looks for what it may have left (StepSweepStrays).
+const BuildIDTagKey = "immutable:build-id"
+
 // runUUID is Packer's run UUID (shared by all builds of one `packer build`),
 // or a fresh one when the builder runs outside packer (tests).
 func runUUID() string {
@@ -29,8 +35,18 @@ func runUUID() string {
 }
 
 // baseTags are the tags every temporary resource gets.
-func baseTags(buildUUID string) map[string]string {
-	return map[string]string{"Name": "Packer Builder", BuildUUIDTagKey: buildUUID}
+func baseTags(buildUUID, buildID string) map[string]string {
+	return mergeTags(map[string]string{"Name": "Packer Builder"}, buildTags(buildUUID, buildID))
+}
+
+// buildTags are the tags everything the build makes carries, images and
+// snapshots included, from their creation on.
+func buildTags(buildUUID, buildID string) map[string]string {
+	t := map[string]string{BuildUUIDTagKey: buildUUID}
+	if buildID != "" {
+		t[BuildIDTagKey] = buildID
+	}
+	return t
 }
 
 // ec2Tags turns a map into EC2 tags, sorted by key so requests are stable.
@@ -63,3 +79,14 @@ func mergeTags(ms ...map[string]string) map[string]string {
 	}
 	return out
 }
+
+// id is the build's own ID (BuildIDTagKey).
+func (b *Builder) id() string {
+	if b.buildID == "" {
+		b.buildID = uuid.NewString()
+	}
+	return b.buildID
+}
+
+// tempName names the build's temporary key pair, group and profile.
+func (b *Builder) tempName() string { return "immutable-build-" + b.id() }

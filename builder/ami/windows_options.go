@@ -84,3 +84,13 @@ func pluralIs(n int) string {
 	}
 	return " are"
 }
+
+// unset reports whether a decoded attribute was not given: its zero value,
+// or an empty list or map (HCL2 decodes absent repeatable blocks to one).
+func unset(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map:
+		return v.Len() == 0
+	}
+	return v.IsZero()
+}

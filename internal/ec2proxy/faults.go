@@ -72,8 +72,9 @@ type Faults struct {
 	LoseAnswer map[string]int
 
 	// EC2's refusals right after a create, each EC2's own (see strict.go).
-	// A new security group is unknown to AuthorizeSecurityGroupIngress and
-	// RunInstances for this long (InvalidGroup.NotFound).
+	// A new security group is unknown to AuthorizeSecurityGroupIngress,
+	// RunInstances and DescribeSecurityGroups naming it for this long
+	// (InvalidGroup.NotFound).
 	NewGroupHiddenFor time.Duration
 	// RunInstances refuses an instance profile created this recently
 	// (InvalidParameterValue: Invalid IAM Instance Profile name).

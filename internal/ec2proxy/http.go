@@ -28,12 +28,12 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/moto-api/reset" {
 			p.Reset()
 		}
-		status, header, out, err := p.send(r.Context(), r.Method, r.URL.RequestURI(), r.Header, body)
+		status, header, out, err := p.send(r.Context(), r.Method, r.URL.RequestURI(), r.Host, r.Header, body)
 		p.reply(w, status, header, out, err)
 		return
 	}
 	call := &Call{Action: action, Params: params, At: time.Now(), SessionToken: r.Header.Get("X-Amz-Security-Token"),
-		ctx: r.Context(), header: r.Header.Clone(), body: body, path: r.URL.RequestURI()}
+		ctx: r.Context(), header: r.Header.Clone(), body: body, path: r.URL.RequestURI(), host: r.Host}
 	if m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
 		call.AccessKey, call.Region, call.Service = m[1], m[2], m[3]
 	}
@@ -53,15 +53,15 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // hook's final look; an EC2 refusal for lack of permission is answered the
 // way EC2 answers it.
 func (p *Proxy) Exchange(call *Call, hooks []Hook) (int, http.Header, []byte, error) {
-	header, body := call.header, call.body
+	header, body, host := call.header, call.body, call.host
 	if call.rewritten {
-		body = []byte(call.Params.Encode())
+		body, host = []byte(call.Params.Encode()), "" // signed for moto's own address
 		var err error
 		if header, err = p.resign(call, body); err != nil {
 			return 0, nil, nil, err
 		}
 	}
-	status, header, out, err := p.send(call.context(), http.MethodPost, call.path, header, body)
+	status, header, out, err := p.send(call.context(), http.MethodPost, call.path, host, header, body)
 	if err != nil {
 		return status, header, out, err
 	}
@@ -76,13 +76,17 @@ func (p *Proxy) Exchange(call *Call, hooks []Hook) (int, http.Header, []byte, er
 	return status, header, out, nil
 }
 
-// send forwards one request to moto.
-func (p *Proxy) send(ctx context.Context, method, uri string, header http.Header, body []byte) (int, http.Header, []byte, error) {
+// send forwards one request to moto. host, when set, is the Host the
+// client sent (and signed: SigV4 covers it).
+func (p *Proxy) send(ctx context.Context, method, uri, host string, header http.Header, body []byte) (int, http.Header, []byte, error) {
 	req, err := http.NewRequestWithContext(ctx, method, p.target+uri, bytes.NewReader(body))
 	if err != nil {
 		return 0, nil, nil, err
 	}
 	req.Header = header.Clone()
+	if host != "" {
+		req.Host = host
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, nil, nil, err

@@ -30,6 +30,7 @@ type Call struct {
 	header    http.Header
 	body      []byte
 	path      string
+	host      string
 	rewritten bool
 	scratch   map[string]any // what a hook's Before tells its After
 }

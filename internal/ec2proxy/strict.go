@@ -30,21 +30,23 @@ import "time"
 //	TerminatingFor,
 //	ImagesPendingFor
 //
-// The windows are short (a few seconds) so a suite of builds stays quick;
-// what matters is that a build meets each refusal at least once.
+// The windows are short (about a second) so a suite of builds stays quick;
+// what matters is that a build meets each refusal at least once. The
+// random faults are rare, and come in pairs (BurstLength 1): each costs the
+// SDK's backoff; tests of long bursts set their own.
 func Strict() Faults {
 	return Faults{
-		ThrottleFraction: 0.05, ErrorFraction: 0.02, BurstLength: 2,
-		HideNewFor:             time.Second,
-		NewGroupHiddenFor:      2 * time.Second,
-		NewProfileRefusedFor:   2 * time.Second,
-		StoppedImageRefusedFor: 2 * time.Second,
-		SnapshotInUseFor:       2 * time.Second,
-		TerminateNotFoundFor:   2 * time.Second,
-		InstancesPendingFor:    time.Second,
-		StoppingFor:            time.Second,
-		TerminatingFor:         time.Second,
-		ImagesPendingFor:       time.Second,
+		ThrottleFraction: 0.03, ErrorFraction: 0.01, BurstLength: 1,
+		HideNewFor:             500 * time.Millisecond,
+		NewGroupHiddenFor:      time.Second,
+		NewProfileRefusedFor:   time.Second,
+		StoppedImageRefusedFor: time.Second,
+		SnapshotInUseFor:       time.Second,
+		TerminateNotFoundFor:   time.Second,
+		InstancesPendingFor:    500 * time.Millisecond,
+		StoppingFor:            500 * time.Millisecond,
+		TerminatingFor:         500 * time.Millisecond,
+		ImagesPendingFor:       500 * time.Millisecond,
 	}
 }
 

@@ -83,8 +83,8 @@ func (h *strictHook) observe(c *Call, body []byte) []byte {
 	return body
 }
 
-// loseAnswer carries the call out and then answers as if the reply was
-// lost (LoseAnswer).
+// loseAnswer carries the call out (or replays its client token's first
+// answer) and then answers as if the reply was lost (LoseAnswer).
 func (h *strictHook) loseAnswer(c *Call) *Answer {
 	h.mu.Lock()
 	lose := h.lost[c.Action] < h.f.LoseAnswer[c.Action]
@@ -95,10 +95,11 @@ func (h *strictHook) loseAnswer(c *Call) *Answer {
 	if !lose {
 		return nil
 	}
-	if a := h.emulateBefore(c); a != nil {
-		return a
-	}
-	_, _, _, _ = h.p.Exchange(c, h.p.hooksNow())
+	if a := h.emulateBefore(c); a != nil && a.Status != http.StatusOK {
+		return a // refused: nothing was carried out
+	} else if a == nil {
+		_, _, _, _ = h.p.Exchange(c, h.p.hooksNow())
+	} // else a client token's answer replayed: lost too
 	return ErrorAnswer(http.StatusInternalServerError, "InternalError", "injected by the ec2proxy: "+c.Action+" was carried out, its answer lost")
 }
 

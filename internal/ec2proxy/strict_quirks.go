@@ -20,7 +20,7 @@ func (h *strictHook) refuse(c *Call) *Answer {
 	f := h.f
 	bad := func(code, msg string) *Answer { return ErrorAnswer(http.StatusBadRequest, code, msg) }
 	switch c.Action {
-	case "AuthorizeSecurityGroupIngress", "RunInstances":
+	case "AuthorizeSecurityGroupIngress", "RunInstances", "DescribeSecurityGroups":
 		// A new group is unknown for seconds (hashicorp/packer#4368).
 		for _, g := range groupsNamed(c) {
 			if since(h.groups, g, f.NewGroupHiddenFor) {
@@ -56,11 +56,12 @@ func (h *strictHook) refuse(c *Call) *Answer {
 }
 
 // groupsNamed lists the security group IDs a call names, wherever it
-// names them (GroupId, SecurityGroupId.N, NetworkInterface.N.SecurityGroupId.M).
+// names them (GroupId, GroupId.N, SecurityGroupId.N,
+// NetworkInterface.N.SecurityGroupId.M).
 func groupsNamed(c *Call) []string {
 	var ids []string
 	for k, vs := range c.Params {
-		if k == "GroupId" || strings.HasPrefix(k, "SecurityGroupId.") || strings.Contains(k, ".SecurityGroupId.") {
+		if k == "GroupId" || strings.HasPrefix(k, "GroupId.") || strings.HasPrefix(k, "SecurityGroupId.") || strings.Contains(k, ".SecurityGroupId.") {
 			ids = append(ids, vs...)
 		}
 	}

@@ -3,6 +3,7 @@ package ec2test
 import (
 	"net"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -16,6 +17,26 @@ type Faults = ec2proxy.Faults
 // Request is one EC2 call as the proxy saw it.
 type Request = ec2proxy.Call
 
+// Strict is every refusal real EC2 makes right after a create, plus
+// throttling and 5xx bursts (ec2proxy.Strict): what a proxy starts with.
+func Strict() Faults { return ec2proxy.Strict() }
+
+// Quirks is Strict without random throttling and errors (ec2proxy.Quirks).
+func Quirks() Faults { return ec2proxy.Quirks() }
+
+// StrictPlus is Strict with every field that f sets (non-zero) taken
+// from f: a test's own faults on top of the strict cloud.
+func StrictPlus(f Faults) Faults {
+	out := Strict()
+	dst, src := reflect.ValueOf(&out).Elem(), reflect.ValueOf(f)
+	for i := range src.NumField() {
+		if !src.Field(i).IsZero() {
+			dst.Field(i).Set(src.Field(i))
+		}
+	}
+	return out
+}
+
 // Proxy is a reverse proxy in front of moto (ec2proxy.Proxy on a free
 // loopback port) that records every EC2 Query request and injects the
 // faults real EC2 shows and moto does not. It also answers
@@ -28,7 +49,9 @@ type Proxy struct {
 	moto *Moto
 }
 
-// StartProxy starts a proxy in front of m on a free loopback port.
+// StartProxy starts a proxy in front of m on a free loopback port. It is
+// strict from the start (Strict): tests build on it (f := Strict(); f.X =
+// …) or call SetFaults(Faults{}) for a plain one.
 func StartProxy(t testing.TB, m *Moto) *Proxy {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -36,6 +59,7 @@ func StartProxy(t testing.TB, m *Moto) *Proxy {
 		t.Fatalf("proxy listen: %v", err)
 	}
 	p := &Proxy{Proxy: ec2proxy.New(m.URL), URL: "http://" + l.Addr().String(), moto: m}
+	p.SetFaults(Strict())
 	srv := &http.Server{Handler: p.Proxy}
 	go func() { _ = srv.Serve(l) }()
 	t.Cleanup(func() { _ = srv.Close() })

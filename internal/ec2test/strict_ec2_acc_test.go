@@ -36,6 +36,7 @@ func snapshotTags(t *testing.T, c *ec2.Client, id string) []types.Tag {
 func TestProxyBehavesLikeEC2WhereMotoDoesNot(t *testing.T) {
 	m := Start(t)
 	p := StartProxy(t, m)
+	p.SetFaults(Faults{})
 	c := proxyClient(p)
 	ctx := context.Background()
 	in := &ec2.RunInstancesInput{ImageId: aws.String(seedImage(t, c)), MinCount: aws.Int32(1), MaxCount: aws.Int32(1), ClientToken: aws.String("once")}
@@ -87,6 +88,7 @@ func TestProxyBehavesLikeEC2WhereMotoDoesNot(t *testing.T) {
 func TestProxyHidesDeprecatedAndDisabledImages(t *testing.T) {
 	m := Start(t)
 	p := StartProxy(t, m)
+	p.SetFaults(Faults{})
 	c := proxyClient(p)
 	ctx := context.Background()
 	seed := seedImage(t, c)

@@ -34,10 +34,19 @@ func TransientCodes() map[string]struct{} {
 	return m
 }
 
+// IsCapacity reports whether EC2 has no capacity for the request
+// (InsufficientInstanceCapacity, InsufficientVolumeCapacity …). EC2 sends
+// these as server errors (HTTP 500), but asking again in the same zone
+// for minutes rarely helps: after the SDK's own retries, they end the
+// call, and the user can pick another instance type or zone.
+func IsCapacity(err error) bool {
+	return strings.HasPrefix(Code(err), "Insufficient") && strings.HasSuffix(Code(err), "Capacity")
+}
+
 // IsTransient reports whether err is throttling or a server-side failure
 // that is worth asking again for.
 func IsTransient(err error) bool {
-	if err == nil {
+	if err == nil || IsCapacity(err) {
 		return false
 	}
 	if (retry.ThrottleErrorCode{Codes: retry.DefaultThrottleErrorCodes}).IsErrorThrottle(err).Bool() {
@@ -62,6 +71,22 @@ func IsAccessDenied(err error) bool {
 		return true
 	}
 	return false
+}
+
+// MissingPermission names the IAM action a call refused for lack of
+// permission needed ("ec2:RunInstances"), or "" when err is not such a
+// refusal. The SDK's operation error carries the call's name, so the
+// answer does not depend on EC2's message (which names it only since
+// 2021, and not in every partition).
+func MissingPermission(err error) string {
+	if !IsAccessDenied(err) {
+		return ""
+	}
+	var oe *smithy.OperationError
+	if !errors.As(err, &oe) {
+		return ""
+	}
+	return strings.ToLower(oe.Service()) + ":" + oe.Operation()
 }
 
 // Code returns the EC2 error code of err ("" when err is not an API error).

@@ -3,20 +3,24 @@ package ec2wait
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/aws/smithy-go"
 )
 
 func TestClassification(t *testing.T) {
 	cases := map[string][2]bool{ // code: {notFound, transient}
-		"InvalidInstanceID.NotFound": {true, false},
-		"InvalidAMIID.NotFound":      {true, false},
-		"InvalidSnapshot.NotFound":   {true, false},
-		"InvalidKeyPair.NotFound":    {true, false},
-		"RequestLimitExceeded":       {false, true},
-		"Throttling":                 {false, true},
-		"InternalError":              {false, true},
-		"AuthFailure":                {false, false},
+		"InvalidInstanceID.NotFound":   {true, false},
+		"InvalidAMIID.NotFound":        {true, false},
+		"InvalidSnapshot.NotFound":     {true, false},
+		"InvalidKeyPair.NotFound":      {true, false},
+		"RequestLimitExceeded":         {false, true},
+		"Throttling":                   {false, true},
+		"InternalError":                {false, true},
+		"AuthFailure":                  {false, false},
+		"InsufficientInstanceCapacity": {false, false}, // a 500, but not worth minutes of asking
 	}
 	for code, want := range cases {
 		err := apiErr(code)
@@ -73,5 +77,16 @@ func BenchmarkWaitShape(b *testing.B) {
 			b.ReportMetric(float64(polls), "polls")
 			b.ReportMetric(late.Seconds(), "s-late")
 		})
+	}
+}
+
+func TestMissingPermissionNamesTheAction(t *testing.T) {
+	denied := &smithy.OperationError{ServiceID: "EC2", OperationName: "RunInstances", Err: apiErr("UnauthorizedOperation")}
+	if got := MissingPermission(fmt.Errorf("launching: %w", denied)); got != "ec2:RunInstances" {
+		t.Errorf("MissingPermission = %q", got)
+	}
+	other := &smithy.OperationError{ServiceID: "EC2", OperationName: "RunInstances", Err: apiErr("InvalidParameterValue")}
+	if got := MissingPermission(other); got != "" {
+		t.Errorf("a refusal for another reason names %q", got)
 	}
 }

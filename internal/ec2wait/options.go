@@ -57,6 +57,14 @@ type Options struct {
 	// on counts as "not visible yet" (EC2 is eventually consistent right
 	// after a create). 0 means DefaultNotFoundGrace, negative none.
 	NotFoundGrace time.Duration
+	// Tolerate names other errors that mean "not yet" during
+	// NotFoundGrace: EC2's refusals right after a create or a state change
+	// (IncorrectInstanceState right after "stopped", InvalidSnapshot.InUse
+	// right after DeregisterImage, InvalidGroup.NotFound …). nil: none.
+	Tolerate func(error) bool
+	// TolerateFor bounds how long Tolerate applies: 0 means as long as
+	// NotFoundGrace, negative the whole wait (then Timeout bounds it).
+	TolerateFor time.Duration
 
 	// Test hooks: a fake clock. nil means the real one.
 	now   func() time.Time

@@ -66,7 +66,17 @@ func tolerable(err error, elapsed time.Duration, o Options) bool {
 	if IsTransient(err) {
 		return true
 	}
-	return IsNotFound(err) && o.NotFoundGrace > 0 && elapsed < o.NotFoundGrace
+	inGrace := o.NotFoundGrace > 0 && elapsed < o.NotFoundGrace
+	if o.Tolerate != nil && o.Tolerate(err) {
+		switch {
+		case o.TolerateFor < 0:
+			return true
+		case o.TolerateFor > 0:
+			return elapsed < o.TolerateFor
+		}
+		return inGrace
+	}
+	return inGrace && IsNotFound(err)
 }
 
 // jittered spreads d by ±Jitter.
@@ -90,11 +100,16 @@ func round(d time.Duration) time.Duration {
 }
 
 // Retry runs call until it succeeds, retrying NotFound errors (an ID created
-// moments ago and not visible yet) for up to NotFoundGrace and transient
-// errors with the same gentle backoff as For. Any other error is returned.
+// moments ago and not visible yet) for up to NotFoundGrace, the errors
+// opts.Tolerate names for TolerateFor, and transient errors, with the same
+// gentle backoff as For; a Timeout, when set, bounds it all. Any other
+// error is returned.
 func Retry(ctx context.Context, what string, opts Options, call func(context.Context) error) error {
 	o := opts
-	o.Timeout = -1
+	if o.Timeout == 0 {
+		o.Timeout = -1 // the grace windows and ctx bound it
+	}
+	o.MaxAttempts = 0 // aws_polling max_attempts is about waits, not calls
 	var last error
 	_, err := For(ctx, nil, what, o, func(ctx context.Context) (bool, error) {
 		last = call(ctx)
@@ -104,4 +119,31 @@ func Retry(ctx context.Context, what string, opts Options, call func(context.Con
 		return last
 	}
 	return err
+}
+
+// Delete runs a call that deletes something until it succeeds or EC2 says
+// the thing does not exist, with Retry's patience: a NotFound during
+// NotFoundGrace is retried (an ID created moments ago may not be visible
+// yet: TerminateInstances right after RunInstances), one after it means
+// gone. Callers give the grace that is left since the ID was created
+// (negative: NotFound means gone at once).
+func Delete(ctx context.Context, what string, opts Options, call func(context.Context) error) error {
+	err := Retry(ctx, what, opts, call)
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// Codes returns a Tolerate function for the given error codes.
+func Codes(codes ...string) func(error) bool {
+	return func(err error) bool {
+		c := Code(err)
+		for _, x := range codes {
+			if c == x {
+				return true
+			}
+		}
+		return false
+	}
 }

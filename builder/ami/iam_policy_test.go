@@ -1,0 +1,100 @@
+package ami
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmtunnel"
+)
+
+// iamPolicyFile is the builder's IAM policy as published: one document,
+// one statement (Sid) per feature. Other work appends its statements.
+const iamPolicyFile = "../../docs/iam-policy.json"
+
+type policyDoc struct {
+	Version   string
+	Statement []policyStatement
+}
+
+type policyStatement struct {
+	Sid      string
+	Effect   string
+	Action   []string
+	Resource any
+}
+
+// policySids says what each statement is for: the template options that
+// need it, proven in builder_iam_policy_acc_test.go. A statement this
+// table does not know fails TestIAMPolicyFile: whoever adds one says here
+// what it serves (and adds its case to the acceptance test).
+var policySids = map[string]map[string]any{
+	"Build":              nil, // every build
+	"BuildChecks":        nil, // pre-launch checks, skipped (with a notice) without them
+	"AmiRegions":         {"ami_regions": []string{"us-west-2"}},
+	"EncryptBoot":        {"encrypt_boot": true},
+	"DeprecateAt":        {"deprecate_at": "2030-01-01T00:00:00Z"}, // moto does not implement EnableImageDeprecation
+	"IamInstanceProfile": {"iam_instance_profile": "builder"},      // moto does not check iam:PassRole
+	// "SpotInstances": spot_price / EC2 Fleet (issue 11, spot): its statement and options go here.
+	"TemporaryIamInstanceProfile": {"temporary_iam_instance_profile_policy_document": map[string]any{}},
+	"SessionManager":              {"ssh_interface": "session_manager"}, // kms:GenerateDataKey only with a session KMS key
+}
+
+func readPolicy(t testing.TB) policyDoc {
+	t.Helper()
+	b, err := os.ReadFile(filepath.FromSlash(iamPolicyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc policyDoc
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatalf("%s: %v", iamPolicyFile, err)
+	}
+	return doc
+}
+
+// builderCalls are the steps' narrow interfaces, by the service whose
+// calls they make: all a build can call.
+var builderCalls = map[string][]any{
+	"ec2": {(*preValidateEC2)(nil), (*sourceAMIEC2)(nil), (*networkInfoEC2)(nil), (*keyPairEC2)(nil),
+		(*securityGroupEC2)(nil), (*runInstanceEC2)(nil), (*stopInstanceEC2)(nil), (*createImageEC2)(nil), (*copyImagesEC2)(nil),
+		(*modifyImageEC2)(nil), (*tagImagesEC2)(nil), (*sweepEC2)(nil), (*permissionsEC2)(nil)},
+	"iam": {(*getInstanceProfileIAM)(nil), (*temporaryProfileIAM)(nil)},
+	"ssm": {(*ssmtunnel.SSM)(nil)},
+	"kms": {(*ssmtunnel.KMS)(nil)},
+}
+
+// TestIAMPolicyFile: the published policy is a valid document, every
+// statement is known (policySids), and every EC2 call the builder can make
+// is allowed by one of them.
+func TestIAMPolicyFile(t *testing.T) {
+	doc := readPolicy(t)
+	allowed := map[string]bool{}
+	for _, s := range doc.Statement {
+		if _, ok := policySids[s.Sid]; !ok {
+			t.Errorf("statement %q is not in policySids: say which options need it", s.Sid)
+		}
+		if s.Effect != "Allow" || s.Resource != "*" || len(s.Action) == 0 || !slices.IsSorted(s.Action) {
+			t.Errorf("statement %q: want Effect Allow, Resource *, sorted actions: %+v", s.Sid, s)
+		}
+		for _, a := range s.Action {
+			allowed[a] = true
+		}
+	}
+	if doc.Version != "2012-10-17" {
+		t.Errorf("Version %q", doc.Version)
+	}
+	for service, ifaces := range builderCalls {
+		for _, iface := range ifaces {
+			typ := reflect.TypeOf(iface).Elem()
+			for i := range typ.NumMethod() {
+				if name := typ.Method(i).Name; name != "Options" && !allowed[service+":"+name] {
+					t.Errorf("the builder calls %s:%s (%s), which no statement allows", service, name, typ.Name())
+				}
+			}
+		}
+	}
+}
