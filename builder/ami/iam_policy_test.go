@@ -41,6 +41,11 @@ var policySids = map[string]map[string]any{
 	// "SpotInstances": spot_price / EC2 Fleet (issue 11, spot): its statement and options go here.
 	"TemporaryIamInstanceProfile": {"temporary_iam_instance_profile_policy_document": map[string]any{}},
 	"SessionManager":              {"ssh_interface": "session_manager"}, // kms:GenerateDataKey only with a session KMS key
+	"EnhancedNetworking":          {"ena_support": true},
+	"SnapshotSharing":             {"snapshot_users": []string{"210987654321"}},
+	"DeregistrationProtection":    {"deregistration_protection": map[string]any{"enabled": true}},
+	"AssumeRole":                  {"assume_role": map[string]any{"role_arn": "arn:aws:iam::123456789012:role/builder"}}, // sts:TagSession with its tags
+	"DecodeAuthorizationMessages": {"decode_authorization_messages": true},
 }
 
 func readPolicy(t testing.TB) policyDoc {
@@ -61,15 +66,21 @@ func readPolicy(t testing.TB) policyDoc {
 var builderCalls = map[string][]any{
 	"ec2": {(*preValidateEC2)(nil), (*sourceAMIEC2)(nil), (*networkInfoEC2)(nil), (*keyPairEC2)(nil),
 		(*securityGroupEC2)(nil), (*runInstanceEC2)(nil), (*stopInstanceEC2)(nil), (*createImageEC2)(nil), (*copyImagesEC2)(nil),
-		(*modifyImageEC2)(nil), (*tagImagesEC2)(nil), (*sweepEC2)(nil), (*permissionsEC2)(nil)},
+		(*modifyImageEC2)(nil), (*tagImagesEC2)(nil), (*sweepEC2)(nil), (*permissionsEC2)(nil),
+		(*modifyInstanceEC2)(nil), (*shareSnapshotsEC2)(nil), (*protectImagesEC2)(nil)},
 	"iam": {(*getInstanceProfileIAM)(nil), (*temporaryProfileIAM)(nil)},
 	"ssm": {(*ssmtunnel.SSM)(nil)},
 	"kms": {(*ssmtunnel.KMS)(nil)},
 }
 
+// stsCalls are the STS calls credentials make (awsaccess): assume_role
+// and decode_authorization_messages. sts:GetCallerIdentity, the
+// credential check, needs no permission.
+var stsCalls = []string{"sts:AssumeRole", "sts:DecodeAuthorizationMessage"}
+
 // TestIAMPolicyFile: the published policy is a valid document, every
-// statement is known (policySids), and every EC2 call the builder can make
-// is allowed by one of them.
+// statement is known (policySids), and every call the builder can make is
+// allowed by one of them.
 func TestIAMPolicyFile(t *testing.T) {
 	doc := readPolicy(t)
 	allowed := map[string]bool{}
@@ -77,11 +88,16 @@ func TestIAMPolicyFile(t *testing.T) {
 		if _, ok := policySids[s.Sid]; !ok {
 			t.Errorf("statement %q is not in policySids: say which options need it", s.Sid)
 		}
-		if s.Effect != "Allow" || s.Resource != "*" || len(s.Action) == 0 || !slices.IsSorted(s.Action) {
-			t.Errorf("statement %q: want Effect Allow, Resource *, sorted actions: %+v", s.Sid, s)
+		if s.Effect != "Allow" || s.Resource == nil || len(s.Action) == 0 || !slices.IsSorted(s.Action) {
+			t.Errorf("statement %q: want Effect Allow, a Resource, sorted actions: %+v", s.Sid, s)
 		}
 		for _, a := range s.Action {
 			allowed[a] = true
+		}
+	}
+	for _, a := range stsCalls {
+		if !allowed[a] {
+			t.Errorf("credentials call %s, which no statement allows", a)
 		}
 	}
 	if doc.Version != "2012-10-17" {
