@@ -98,7 +98,7 @@ type Proxy struct {
 func New(target string) *Proxy {
 	p := &Proxy{target: target, faults: newFaultHook(), secrets: map[string]string{"test": "test"}, admin: "test"}
 	p.strict = newStrictHook(p)
-	p.hooks = []Hook{p.faults, p.strict, fleetGroups{target: target}}
+	p.hooks = []Hook{p.faults, p.strict, fleetGroups{p: p}}
 	return p
 }
 

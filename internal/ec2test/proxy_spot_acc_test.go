@@ -68,6 +68,7 @@ func TestProxyFleetErrorsAnswerLikeEC2WithoutCapacity(t *testing.T) {
 // terminated by EC2 and calls on it refused.
 func TestProxyInterruptsSpotInstances(t *testing.T) {
 	p := StartProxy(t, Start(t))
+	p.SetFaults(Faults{}) // the interruption alone, on a plain proxy
 	c := proxyClient(p)
 	ctx := context.Background()
 	id := spotFleet(t, c).Instances[0].InstanceIds[0]
