@@ -40,17 +40,20 @@ func TestCtrlCWhileLaunchIsRetriedLeavesNothing(t *testing.T) {
 	w.assertNoTemporaries(t)
 }
 
-// TestLostAnswersLeaveOneOfEach: RunInstances, CreateImage and CopyImage
-// are carried out but their answers lost (as a timeout looks). The SDK
-// asks again once (max_retries = 1), and for RunInstances and CreateImage
-// that answer is lost too, so the builder's own retry asks a third time:
-// the launch's client token (the SDK makes a new one per call of its own)
-// and CreateImage adopting the image its name already has make one
-// instance and one AMI per region; nothing is left but the AMIs.
+// TestLostAnswersLeaveOneOfEach: CreateSecurityGroup, RunInstances,
+// CreateImage and CopyImage are carried out but their answers lost (as a
+// timeout or a closed connection looks). The SDK asks again once
+// (max_retries = 1): CreateSecurityGroup then answers
+// InvalidGroup.Duplicate, and the step adopts the group its name and the
+// build's tag find (CI run 2 failed there). For RunInstances and
+// CreateImage the second answer is lost too, so the builder's own retry
+// asks a third time: the launch's client token (the SDK makes a new one per
+// call of its own) and CreateImage adopting the image its name already has
+// make one instance and one AMI per region; nothing is left but the AMIs.
 func TestLostAnswersLeaveOneOfEach(t *testing.T) {
 	w := newWholeBuild(t, map[string]any{"max_retries": 1})
 	f := ec2test.Quirks() // no random throttling with max_retries = 1
-	f.LoseAnswer = map[string]int{"RunInstances": 2, "CreateImage": 2, "CopyImage": 1}
+	f.LoseAnswer = map[string]int{"CreateSecurityGroup": 1, "RunInstances": 2, "CreateImage": 2, "CopyImage": 1}
 	w.proxy.SetFaults(f)
 	w.run(t, context.Background())
 	if err := w.failed(); err != nil {
@@ -60,6 +63,9 @@ func TestLostAnswersLeaveOneOfEach(t *testing.T) {
 		Filters: []ec2types.Filter{{Name: aws.String("tag-key"), Values: []string{BuildIDTagKey}}}})
 	if len(all.Reservations) != 1 {
 		t.Errorf("%d instances launched, want 1", len(all.Reservations))
+	}
+	if n := len(w.proxy.Requests("CreateSecurityGroup")); n != 2 || !strings.Contains(w.out.String(), "Creating temporary security group") {
+		t.Errorf("CreateSecurityGroup called %d times, want 2 (the lost answer, then the SDK's retry adopting the group)", n)
 	}
 	for _, r := range []string{"us-east-1", "us-west-2"} {
 		if imgs := w.ownImages(t, r); len(imgs) != 1 {

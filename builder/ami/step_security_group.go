@@ -133,17 +133,6 @@ func (s *StepSecurityGroup) createGroup(ctx context.Context, state multistep.Sta
 	return nil
 }
 
-// adopt takes the group this build already made under its name.
-func (s *StepSecurityGroup) adopt(ctx context.Context, vpc string) error {
-	out, err := s.EC2.DescribeSecurityGroups(ctx, &ec2.DescribeSecurityGroupsInput{Filters: []ec2types.Filter{
-		{Name: aws.String("group-name"), Values: []string{s.Name}}, {Name: aws.String("vpc-id"), Values: []string{vpc}}}})
-	if err != nil || len(out.SecurityGroups) != 1 {
-		return fmt.Errorf("creating temporary security group %s: it exists already, but cannot be found: %v", s.Name, err)
-	}
-	s.created = aws.ToString(out.SecurityGroups[0].GroupId)
-	return nil
-}
-
 // existing returns the configured groups: the IDs, or those the filter
 // finds in the build's VPC (a group of another VPC could not be used).
 func (s *StepSecurityGroup) existing(ctx context.Context, vpc string) ([]string, error) {
