@@ -8,6 +8,8 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/prune"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmchannel"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmtunnel"
 )
 
@@ -38,7 +40,10 @@ var policySids = map[string]map[string]any{
 	"EncryptBoot":        {"encrypt_boot": true},
 	"DeprecateAt":        {"deprecate_at": "2030-01-01T00:00:00Z"}, // moto does not implement EnableImageDeprecation
 	"IamInstanceProfile": {"iam_instance_profile": "builder"},      // moto does not check iam:PassRole
-	// "SpotInstances": spot_price / EC2 Fleet (issue 11, spot): its statement and options go here.
+	"SpotInstances":      {"spot_price": "auto", "spot_instance_types": []string{"t3.micro"}},
+	// The Spot service-linked role EC2 makes on an account's first Spot
+	// request, allowed for spot.amazonaws.com only.
+	"SpotServiceLinkedRole":       {"spot_price": "auto"},
 	"TemporaryIamInstanceProfile": {"temporary_iam_instance_profile_policy_document": map[string]any{}},
 	"SessionManager":              {"ssh_interface": "session_manager"}, // kms:GenerateDataKey only with a session KMS key
 	"EnhancedNetworking":          {"ena_support": true},
@@ -46,6 +51,12 @@ var policySids = map[string]map[string]any{
 	"DeregistrationProtection":    {"deregistration_protection": map[string]any{"enabled": true}},
 	"AssumeRole":                  {"assume_role": map[string]any{"role_arn": "arn:aws:iam::123456789012:role/builder"}}, // sts:TagSession with its tags
 	"DecodeAuthorizationMessages": {"decode_authorization_messages": true},
+	// The lifecycle: the post-processor's ssm_parameter channels and prune,
+	// the SSM subcommands, and source_ami = "resolve:ssm:…".
+	"ImmutableChannelsInSSM": nil,
+	"ImmutableSourceFromSSM": {"source_ami": "resolve:ssm:/images/web:stable"},
+	"ImmutablePruneRead":     nil,
+	"ImmutablePruneDelete":   nil,
 }
 
 func readPolicy(t testing.TB) policyDoc {
@@ -62,14 +73,16 @@ func readPolicy(t testing.TB) policyDoc {
 }
 
 // builderCalls are the steps' narrow interfaces, by the service whose
-// calls they make: all a build can call.
+// calls they make: all a build can call, and what the lifecycle (channels
+// in SSM, prune) calls.
 var builderCalls = map[string][]any{
 	"ec2": {(*preValidateEC2)(nil), (*sourceAMIEC2)(nil), (*networkInfoEC2)(nil), (*keyPairEC2)(nil),
 		(*securityGroupEC2)(nil), (*runInstanceEC2)(nil), (*stopInstanceEC2)(nil), (*createImageEC2)(nil), (*copyImagesEC2)(nil),
 		(*modifyImageEC2)(nil), (*tagImagesEC2)(nil), (*sweepEC2)(nil), (*permissionsEC2)(nil),
-		(*modifyInstanceEC2)(nil), (*shareSnapshotsEC2)(nil), (*protectImagesEC2)(nil)},
+		(*modifyInstanceEC2)(nil), (*shareSnapshotsEC2)(nil), (*protectImagesEC2)(nil), (*runSpotInstanceEC2)(nil),
+		(*prune.EC2)(nil)},
 	"iam": {(*getInstanceProfileIAM)(nil), (*temporaryProfileIAM)(nil)},
-	"ssm": {(*ssmtunnel.SSM)(nil)},
+	"ssm": {(*ssmtunnel.SSM)(nil), (*ssmchannel.Writer)(nil)},
 	"kms": {(*ssmtunnel.KMS)(nil)},
 }
 
