@@ -98,14 +98,14 @@ func (b *Builder) checkSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 	c := &b.config
 	ref, resolve, _ := ssmchannel.ParseResolve(c.SourceAMI) // checked by Prepare
 	return []multistep.Step{
-		&StepSweepStrays{Clients: forRegion[sweepEC2](clients), BuildID: b.id(), Polling: c.PollingConfig.Options(),
+		&StepSweepStrays{Clients: forRegion[sweepEC2](clients), BuildID: b.id(), Polling: c.PollingConfig.Options(), Spot: c.IsSpot(),
 			Regions: append([]string{c.RawRegion}, c.CopyRegions(c.RawRegion)...)},
 		multistep.If(!c.SkipCredentialValidation, &StepValidateCredentials{STS: narrow[callerIdentitySTS](clients.STS), Region: c.RawRegion}),
 		&StepPreValidate{EC2: client, Region: c.RawRegion, AMIName: c.AMIName,
 			ForceDeregister: c.AMIForceDeregister, SkipCreateAMI: c.SkipCreateAMI, SkipRegionCheck: c.SkipRegionValidation,
 			SkipBuildRegionName: c.SkipSaveBuildRegion,
 			CopyRegions:         c.CopyRegions(c.RawRegion), Clients: forRegion[describeImagesEC2](clients)},
-		&StepCheckPermissions{EC2: client, TemporaryKey: c.usesTemporaryKey(), Images: !c.SkipCreateAMI,
+		&StepCheckPermissions{EC2: client, TemporaryKey: c.usesTemporaryKey(), Images: !c.SkipCreateAMI, Spot: c.IsSpot(),
 			KeyName:        cmp.Or(c.Comm.SSHTemporaryKeyPairName, b.tempName()),
 			TemporaryGroup: len(c.SecurityGroupIDs) == 0 && len(c.SecurityGroupFilter.Filters) == 0},
 		multistep.If(c.IAMInstanceProfile != "" && !c.SkipProfileValidation, &StepCheckInstanceProfile{

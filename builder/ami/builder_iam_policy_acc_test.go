@@ -84,7 +84,9 @@ func (e *iamEnv) build(t *testing.T, sids []string, extra map[string]any, withou
 	name := fmt.Sprintf("iam-%d", e.runs)
 	raw := e.template(map[string]any{"ami_name": name})
 	for k, v := range extra {
-		raw[k] = v
+		if raw[k] = v; v == nil {
+			delete(raw, k)
+		}
 	}
 	_, err, out := e.run(t, context.Background(), raw, &runHook{commands: []string{"true"}})
 	if err != nil {
@@ -105,7 +107,9 @@ func (e *iamEnv) build(t *testing.T, sids []string, extra map[string]any, withou
 // any one of Build's permissions removed it fails, naming the permission,
 // and leaves nothing; without one of BuildChecks' it succeeds and says
 // which check it skipped and what to grant. Optional features need their
-// statement: the same for ami_regions and encrypt_boot.
+// statement: the same for ami_regions, encrypt_boot, the temporary
+// instance profile and Spot (whose fleet's instance gets the template's
+// group from the proxy's own signed calls, or SSH would not get in).
 func TestMinimalIAMPolicy(t *testing.T) {
 	e := newIAMEnv(t)
 	base := []string{"Build", "BuildChecks"}
@@ -134,6 +138,10 @@ func TestMinimalIAMPolicy(t *testing.T) {
 		{"AmiRegions", map[string]any{"ami_regions": []string{"us-west-2"}}, "ec2:CopyImage"},
 		{"EncryptBoot", map[string]any{"encrypt_boot": true}, "ec2:CopyImage"},
 		{"TemporaryIamInstanceProfile", map[string]any{"temporary_iam_instance_profile_policy_document": ssmCorePolicy}, "iam:CreateRole"},
+		// Without a permission only Spot's cleanup needs, the dry runs
+		// stop the build before anything is made.
+		{"SpotInstances", map[string]any{"spot_price": "auto", "spot_instance_types": []string{"t3.micro"}, "instance_type": nil}, "ec2:DeleteFleets"},
+		{"SpotInstances", map[string]any{"spot_price": "auto", "spot_instance_types": []string{"t3.micro"}, "instance_type": nil}, "ec2:CreateFleet"},
 	} {
 		sids := append(slices.Clone(base), f.sid)
 		if err, out := e.build(t, sids, f.opts); err != nil {

@@ -9,8 +9,8 @@ import (
 // TestIAMPolicySpotStatement: the SpotInstances statement of
 // docs/iam-policy.json grants every EC2 call a Spot launch makes beyond
 // what an on-demand launch makes (the calls of buildInstanceEC2: waiting,
-// terminating, deleting volumes), so a plain build's policy plus it is a
-// Spot build's. The instance itself needs the plain build's
+// terminating, deleting volumes), its dry runs and its sweep, so a plain
+// build's policy plus it is a Spot build's. The instance itself needs the plain build's
 // ec2:RunInstances and ec2:CreateTags: an instant fleet launches it with
 // its caller's permissions, tagging the template, fleet, Spot request and
 // instance at creation.
@@ -22,11 +22,12 @@ func TestIAMPolicySpotStatement(t *testing.T) {
 		}
 	}
 	shared := reflect.TypeFor[buildInstanceEC2]()
-	spot := reflect.TypeFor[runSpotInstanceEC2]()
-	for i := range spot.NumMethod() {
-		m := spot.Method(i).Name
-		if _, ok := shared.MethodByName(m); !ok && !slices.Contains(granted, "ec2:"+m) {
-			t.Errorf("the SpotInstances statement of %s does not grant ec2:%s", iamPolicyFile, m)
+	for _, spot := range []reflect.Type{reflect.TypeFor[runSpotInstanceEC2](), reflect.TypeFor[spotPermissionsEC2](), reflect.TypeFor[sweepSpotEC2]()} {
+		for i := range spot.NumMethod() {
+			m := spot.Method(i).Name
+			if _, ok := shared.MethodByName(m); !ok && !slices.Contains(granted, "ec2:"+m) {
+				t.Errorf("the SpotInstances statement of %s does not grant ec2:%s (%s)", iamPolicyFile, m, spot.Name())
+			}
 		}
 	}
 }

@@ -33,8 +33,8 @@ const (
 type StepCheckPermissions struct {
 	EC2 permissionsEC2
 	// What the build will make, so only the removals it needs are asked.
-	TemporaryKey, TemporaryGroup, Images bool
-	KeyName                              string
+	TemporaryKey, TemporaryGroup, Images, Spot bool
+	KeyName                                    string
 }
 
 func (s *StepCheckPermissions) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
@@ -94,6 +94,9 @@ func (s *StepCheckPermissions) checks() []check {
 	}
 	if s.Images {
 		checks = append(checks, s.imageChecks()...)
+	}
+	if s.Spot {
+		checks = append(checks, s.spotChecks()...)
 	}
 	return checks
 }

@@ -17,6 +17,7 @@ import (
 type sweepEC2 interface {
 	deleteImageEC2
 	volumesEC2
+	sweepSpotEC2
 	DescribeInstances(context.Context, *ec2.DescribeInstancesInput, ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error)
 	TerminateInstances(context.Context, *ec2.TerminateInstancesInput, ...func(*ec2.Options)) (*ec2.TerminateInstancesOutput, error)
 	DescribeSnapshots(context.Context, *ec2.DescribeSnapshotsInput, ...func(*ec2.Options)) (*ec2.DescribeSnapshotsOutput, error)
@@ -29,7 +30,8 @@ type sweepEC2 interface {
 // StepSweepStrays runs first, so its Cleanup runs last: after every step
 // removed what it knows it made, it looks for anything else tagged with
 // this build's ID (BuildIDTagKey) — instances, AMIs, snapshots, volumes,
-// key pairs, security groups — and removes it. Steps learn every ID they
+// key pairs, security groups; a Spot build's fleets and launch templates
+// — and removes it. Steps learn every ID they
 // create, so a stray means EC2 made something whose answer never arrived
 // (a create cut off, the process killed and rerun is not covered); the
 // sweep is the net under that. It keeps the build's AMIs and their
@@ -41,6 +43,8 @@ type StepSweepStrays struct {
 	Regions []string // the build region first, then ami_regions
 	BuildID string
 	Polling ec2wait.Options
+	// Spot: the build launches through a fleet and a launch template.
+	Spot bool
 }
 
 func (s *StepSweepStrays) Run(context.Context, multistep.StateBag) multistep.StepAction {
@@ -70,7 +74,8 @@ func (s *StepSweepStrays) Cleanup(state multistep.StateBag) {
 			log.Printf("[WARN] looking for strays in %s: %v", region, err)
 			continue
 		}
-		w := &sweeper{c: c, region: region, tag: s.BuildID, keep: keep, state: state, opts: s.Polling, snapshotsOf: map[string][]string{}}
+		w := &sweeper{c: c, region: region, tag: s.BuildID, keep: keep, state: state, opts: s.Polling, snapshotsOf: map[string][]string{},
+			spot: s.Spot}
 		w.sweep(ctx, i == 0)
 	}
 }
@@ -83,6 +88,7 @@ type sweeper struct {
 	keep   map[string]bool
 	state  multistep.StateBag
 	opts   ec2wait.Options
+	spot   bool
 	// snapshotsOf are the snapshots of each stray AMI: kept when the AMI
 	// cannot be removed (they are in use while it is registered).
 	snapshotsOf map[string][]string
@@ -90,13 +96,26 @@ type sweeper struct {
 
 // sweep removes strays in dependency order: instances before the groups
 // and volumes they hold, images before their snapshots. Temporaries
-// (instances, volumes, key pairs, groups) exist only in the build region.
+// (fleets, instances, volumes, key pairs, groups, templates) exist only in
+// the build region.
 func (w *sweeper) sweep(ctx context.Context, buildRegion bool) {
-	kinds := []struct {
-		kind   string
-		find   func(context.Context) (map[string]string, error)
-		remove func(context.Context, string) error
-	}{
+	for _, k := range w.kinds() {
+		if !buildRegion && k.kind != "AMI" && k.kind != "snapshot" {
+			continue
+		}
+		w.sweepKind(ctx, k)
+	}
+}
+
+type strayKind struct {
+	kind   string
+	find   func(context.Context) (map[string]string, error)
+	remove func(context.Context, string) error
+}
+
+// kinds are the kinds of strays, in the order they are removed.
+func (w *sweeper) kinds() []strayKind {
+	kinds := []strayKind{
 		{"instance", w.instances, w.terminate},
 		{"AMI", w.images, w.deregister},
 		{"snapshot", w.snapshots, w.deleteSnapshot},
@@ -104,25 +123,29 @@ func (w *sweeper) sweep(ctx context.Context, buildRegion bool) {
 		{"key pair", w.keyPairs, w.deleteKeyPair},
 		{"security group", w.groups, w.deleteGroup},
 	}
-	for _, k := range kinds {
-		if !buildRegion && k.kind != "AMI" && k.kind != "snapshot" {
-			continue
-		}
-		found, err := k.find(ctx)
-		if err != nil {
-			msg := fmt.Sprintf("could not look for stray %ss of this build in %s: %v\nLook by hand: %s",
-				k.kind, w.region, explainDenied(err), w.manual(k.kind))
-			log.Printf("[ERROR] %s", msg)
-			uiOf(w.state).Error(msg)
-			continue
-		}
-		for _, id := range slices.Sorted(maps.Keys(found)) {
-			uiOf(w.state).Say(fmt.Sprintf("Removing stray %s %s in %s (%s), tagged with this build", k.kind, id, w.region, found[id]))
-			if err := k.remove(ctx, id); err != nil {
-				leftBehind(w.state, k.kind, id, w.manual(k.kind), err)
-				for _, snap := range w.snapshotsOf[id] {
-					w.keep[snap] = true
-				}
+	if w.spot {
+		kinds = append([]strayKind{{"fleet", w.fleets, w.deleteFleet}}, kinds...)
+		kinds = append(kinds, strayKind{"launch template", w.templates, w.deleteTemplate})
+	}
+	return kinds
+}
+
+// sweepKind finds and removes one kind of stray.
+func (w *sweeper) sweepKind(ctx context.Context, k strayKind) {
+	found, err := k.find(ctx)
+	if err != nil {
+		msg := fmt.Sprintf("could not look for stray %ss of this build in %s: %v\nLook by hand: %s",
+			k.kind, w.region, explainDenied(err), w.manual(k.kind))
+		log.Printf("[ERROR] %s", msg)
+		uiOf(w.state).Error(msg)
+		return
+	}
+	for _, id := range slices.Sorted(maps.Keys(found)) {
+		uiOf(w.state).Say(fmt.Sprintf("Removing stray %s %s in %s (%s), tagged with this build", k.kind, id, w.region, found[id]))
+		if err := k.remove(ctx, id); err != nil {
+			leftBehind(w.state, k.kind, id, w.manual(k.kind), err)
+			for _, snap := range w.snapshotsOf[id] {
+				w.keep[snap] = true
 			}
 		}
 	}
@@ -132,6 +155,10 @@ func (w *sweeper) sweep(ctx context.Context, buildRegion bool) {
 func (w *sweeper) manual(kind string) string {
 	cmd := map[string]string{"instance": "describe-instances", "AMI": "describe-images --owners self",
 		"snapshot": "describe-snapshots --owner-ids self", "volume": "describe-volumes",
-		"key pair": "describe-key-pairs", "security group": "describe-security-groups"}[kind]
+		"key pair": "describe-key-pairs", "security group": "describe-security-groups",
+		"launch template": "describe-launch-templates"}[kind]
+	if kind == "fleet" { // DescribeFleets filters by state and type only
+		return fmt.Sprintf("aws ec2 describe-fleets --region %s --query \"Fleets[?Tags[?Key=='%s' && Value=='%s']]\"", w.region, BuildIDTagKey, w.tag)
+	}
 	return fmt.Sprintf("aws ec2 %s --region %s --filters Name=tag:%s,Values=%s", cmd, w.region, BuildIDTagKey, w.tag)
 }
