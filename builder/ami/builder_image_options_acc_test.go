@@ -154,6 +154,7 @@ func TestProtectionLiftedWhenTheBuildFails(t *testing.T) {
 	proxy := ec2test.StartProxy(t, e.moto)
 	proxy.SetEnv(t)
 	proxy.Use(refuse("EnableImageDeregistrationProtection", "us-west-2"))
+	proxy.SetFaults(ec2test.Faults{}) // counts and orders calls: a retried one would count twice
 	raw := e.template(map[string]any{"ami_regions": []string{"eu-west-1", "us-west-2"},
 		"deregistration_protection": map[string]any{"enabled": true}})
 	if _, err, out := e.run(t, context.Background(), raw, &runHook{}); err == nil {

@@ -77,6 +77,7 @@ func TestCredentialsCheckedBeforeAnythingIsCreated(t *testing.T) {
 	proxy.Reset()
 	t.Setenv("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1")
 	t.Setenv("AWS_MAX_ATTEMPTS", "1")
+	proxy.SetFaults(ec2test.Faults{}) // one attempt per call and per wait: nothing pending, nothing refused
 	_, err, out = e.run(t, context.Background(), e.template(nil), &runHook{})
 	if err == nil || !strings.Contains(err.Error(), "sts:GetCallerIdentity") || !strings.Contains(err.Error(), "skip_credential_validation") {
 		t.Fatalf("STS unreachable: %v\n%s", err, out)

@@ -22,6 +22,7 @@ func TestDisableStopInstanceWaitsForTheProvisionersShutdown(t *testing.T) {
 	e := newBuildEnv(t)
 	proxy := ec2test.StartProxy(t, e.moto)
 	proxy.SetEnv(t)
+	proxy.SetFaults(ec2test.Faults{}) // counts and orders calls: a retried one would count twice
 	shutdown := &runHook{fail: func() error {
 		id := *e.buildInstance(t).InstanceId
 		_, err := e.ec2.StopInstances(context.Background(), &ec2.StopInstancesInput{InstanceIds: []string{id}})
@@ -61,6 +62,7 @@ func TestEnhancedNetworkingSetOnTheStoppedInstance(t *testing.T) {
 		e.moto.Reset(t)
 		proxy := ec2test.StartProxy(t, e.moto)
 		proxy.SetEnv(t)
+		proxy.SetFaults(ec2test.Faults{}) // orders calls: a retried CreateImage would count twice
 		if _, err, out := e.run(t, context.Background(), e.template(map[string]any{"ena_support": ena, "sriov_support": true}), &runHook{}); err != nil {
 			t.Fatalf("build failed: %v\n%s", err, out)
 		}
@@ -124,6 +126,7 @@ func TestCommunicatorNoneConnectsToNothing(t *testing.T) {
 	e := newBuildEnv(t)
 	proxy := ec2test.StartProxy(t, e.moto)
 	proxy.SetEnv(t)
+	proxy.SetFaults(ec2test.Faults{}) // counts calls: a retried one would count twice
 	raw := e.template(map[string]any{"communicator": "none", "user_data": "#!/bin/sh\necho set up\n"})
 	if _, err, out := e.run(t, context.Background(), raw, &runHook{}); err != nil {
 		t.Fatalf("build failed: %v\n%s", err, out)

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
 )
 
 // spotHCL is an amazon-ebs style Spot template, HCL2 with the singular tag
@@ -44,6 +46,7 @@ build { sources = ["source.immutable-ami.spot"] }
 // no launch template, fleet or Spot request.
 func TestPackerSpotBuild(t *testing.T) {
 	e := newSpotEnv(t)
+	e.proxy.SetFaults(ec2test.Faults{}) // counts fleets by their calls: a retried DeleteFleets would count twice
 	p := startPacker(t, e.proxy.Env(), strings.Replace(spotHCL, "PORT", strconv.Itoa(e.ssh.Port), 1))
 	if err := p.wait(t); err != nil {
 		t.Fatalf("packer build: %v\n%s", err, p.out.String())

@@ -33,6 +33,9 @@ type portedCloud struct {
 func TestPortedTemplatesBuildOnTheLocalCloud(t *testing.T) {
 	cloud := localcloudtest.Start(t, filepath.Join(t.TempDir(), "cloud"))
 	p := &portedCloud{cloud: cloud, proxy: ec2test.StartProxyURL(t, cloud.Env["AWS_ENDPOINT_URL"]), packer: installPlugin(t)}
+	// The local cloud is strict itself; this proxy only records, for the
+	// checks that count calls.
+	p.proxy.SetFaults(ec2test.Faults{})
 	t.Run("eks-node (legacy JSON)", p.eksNode)
 	t.Run("golden-base (HCL2)", p.goldenBase)
 }

@@ -116,12 +116,17 @@ func (p *Proxy) SetFaults(f Faults) {
 }
 
 // Requests returns the calls seen so far, optionally only those of the
-// given actions.
+// given actions. Dry runs (DryRun=true: EC2 only checks the permission)
+// are left out: they make and change nothing, and a test counting a
+// builder's TerminateInstances or DeleteFleets counts the real ones.
 func (p *Proxy) Requests(actions ...string) []Call {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []Call
 	for _, r := range p.requests {
+		if r.Params.Get("DryRun") == "true" {
+			continue
+		}
 		if len(actions) == 0 || contains(actions, r.Action) {
 			out = append(out, r)
 		}
