@@ -11,24 +11,24 @@ func builderSecurityBreaks() []Break {
 	const d = builderDir
 	return []Break{
 		one("sg-opens-every-port", area, "the temporary security group admits TCP ssh_port only, not every port (#15)",
-			d+"/step_security_group.go", `ToPort: aws.Int32(int32(s.SSHPort))}`, `ToPort: aws.Int32(65535)}`,
-			ba("TestBuildLaunchesWithSecureDefaultsAndRunTags"), ba("TestTemporaryGroupAdmitsOnlyThisMachine")),
+			d+"/step_allow_ssh.go", `ToPort: aws.Int32(int32(port))}`, `ToPort: aws.Int32(65535)}`,
+			ba("TestBuildLaunchesWithSecureDefaultsAndRunTags"), ba("TestDefaultSSHSourceIsTheRoute")),
 		one("sg-adds-ipv6-world", area, "the temporary security group is never open to ::/0 by default (#15)",
-			d+"/step_security_group.go", `_, err := s.EC2.AuthorizeSecurityGroupIngress(ctx,`,
-			"perm.Ipv6Ranges = append(perm.Ipv6Ranges, ec2types.Ipv6Range{CidrIpv6: aws.String(\"::/0\")})\n\t_, err := s.EC2.AuthorizeSecurityGroupIngress(ctx,",
-			ba("TestBuildLaunchesWithSecureDefaultsAndRunTags"), ba("TestTemporaryGroupAdmitsOnlyThisMachine")),
+			d+"/step_allow_ssh.go", `err := ec2wait.Retry(ctx, "allowing SSH into "+group, opts,`,
+			"perm.Ipv6Ranges = append(perm.Ipv6Ranges, ec2types.Ipv6Range{CidrIpv6: aws.String(\"::/0\")})\n\terr := ec2wait.Retry(ctx, \"allowing SSH into \"+group, opts,",
+			ba("TestBuildLaunchesWithSecureDefaultsAndRunTags"), ba("TestDefaultSSHSourceIsTheRoute")),
 		one("sg-world-open-by-default", area, "without source CIDRs the temporary group admits this machine's address alone, never 0.0.0.0/0 (#3)",
-			d+"/step_security_group_source.go", `return []string{netip.PrefixFrom(addr, addr.BitLen()).String()}, nil`,
-			"_ = addr\n\treturn []string{\"0.0.0.0/0\"}, nil",
-			bq("TestSourceCIDRs"), ba("TestTemporaryGroupAdmitsOnlyThisMachine")),
+			d+"/step_security_group_source.go", `return []string{netip.PrefixFrom(addr, addr.BitLen()).String()}`,
+			"return []string{\"0.0.0.0/0\"}",
+			bq("TestSourceCIDRs"), bq("TestSourceFollowsTheRoute"), ba("TestDefaultSSHSourceIsTheRoute")),
 		one("sg-world-open-when-detection-fails", area, "when the address cannot be detected the build stops naming temporary_security_group_source_cidrs (#3)",
-			d+"/step_security_group_source.go", `addr, err := detectPublicIP(ctx, client, url)
-	if err != nil {`, `addr, err := detectPublicIP(ctx, client, url)
+			d+"/step_security_group_source.go", `addr, err := detectPublicIP(ctx, client, s.DetectURL)
+	if err != nil {`, `addr, err := detectPublicIP(ctx, client, s.DetectURL)
 	if err != nil {
-		return []string{"0.0.0.0/0"}, nil
+		return netip.IPv4Unspecified(), nil
 	}
 	if err != nil {`,
-			bq("TestSourceCIDRs"), ba("TestTemporaryGroupAdmitsOnlyThisMachine")),
+			bq("TestSourceCIDRs"), ba("TestPublicIPOptionDetectsAndFailsClearly")),
 		one("temporary-key-rsa-by-default", area, "the temporary key pair is ed25519 unless temporary_key_pair_type says rsa (#3, #11)",
 			d+"/temporary_key_config.go", `case "":
 		k.SSHTemporaryKeyPairType = keyTypeED25519`, `case "":
@@ -64,7 +64,7 @@ func builderSecurityBreaks() []Break {
 			d+"/step_pre_validate.go", `checked := append([]string{s.Region}, s.CopyRegions...)`, `checked := []string{s.Region}`,
 			bq("TestStepPreValidateName"), ba("TestAMINameTakenInCopyRegionFailsBeforeLaunch")),
 		one("run-tags-drop-build-uuid", area, "run_tags may rename the instance but never drop the build UUID tag (#3)",
-			d+"/step_render_run_tags.go", `mergeTags(s.Tags, rendered, map[string]string{BuildUUIDTagKey: s.Tags[BuildUUIDTagKey]})`,
+			d+"/step_render_run_tags.go", `mergeTags(s.Tags, rendered, buildTags(s.Tags[BuildUUIDTagKey], s.Tags[BuildIDTagKey]))`,
 			`mergeTags(s.Tags, rendered)`,
 			bq("TestRunTagsCannotDropTheBuildUUID"), ba("TestBuildLaunchesWithSecureDefaultsAndRunTags")),
 	}

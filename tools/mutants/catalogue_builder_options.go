@@ -8,8 +8,7 @@ func connectBreaks() []Break {
 	return []Break{
 		{Name: "session-manager-group-admits-ssh", Area: area, Promise: "with ssh_interface = session_manager the temporary group admits nothing (#11)",
 			Edits: []Edit{
-				{d + "/step_security_group.go", "if s.NoIngress || s.NoSSH {\n return nil, nil", "if s.NoSSH {\n\t\treturn nil, nil"},
-				{d + "/step_security_group.go", "if s.NoIngress || s.NoSSH {\n return nil\n }\n perm :=", "if s.NoSSH {\n\t\treturn nil\n\t}\n\tperm :="},
+				{d + "/step_security_group.go", "if s.NoIngress || s.NoSSH {\n return s.createClosed(ctx, state, vpc)", "if s.NoSSH {\n\t\treturn s.createClosed(ctx, state, vpc)"},
 			},
 			Tests: []Test{ba("TestSessionManagerBuild"), acc("e2e", "TestSessionManagerBuildInTheLocalCloud")}},
 		one("temporary-role-left", area, "the temporary role, its policy and instance profile are all removed at the end (#11)",

@@ -11,10 +11,10 @@ func sharedBreaks() []Break {
 	case <-t.C:`, `case <-t.C:`,
 			quick(w, "TestSleepStopsAtOnceOnCancel"), quick(w, "TestForStopsAtOnceOnCancel")),
 		one("wait-notfound-fatal", "ec2wait", "NotFound for an ID just created means 'not visible yet' for a bounded time (#3)",
-			w+"/wait.go", `return IsNotFound(err) && o.NotFoundGrace > 0 && elapsed < o.NotFoundGrace`, `return false`,
+			w+"/wait.go", `return inGrace && IsNotFound(err)`, `return false`,
 			quick(w, "TestForToleratesNotFoundInGraceAndTransientErrors")),
 		one("wait-notfound-forever", "ec2wait", "NotFound is tolerated only during the grace period, then the wait fails (#3)",
-			w+"/wait.go", `return IsNotFound(err) && o.NotFoundGrace > 0 && elapsed < o.NotFoundGrace`, `return IsNotFound(err)`,
+			w+"/wait.go", `return inGrace && IsNotFound(err)`, `return IsNotFound(err)`,
 			quick(w, "TestForFailsOnNotFoundAfterTheGrace"), quick(w, "TestForToleratesNotFoundInGraceAndTransientErrors")),
 		one("wait-transient-fatal", "ec2wait", "throttling and 5xx during a wait are retried (#3)",
 			w+"/wait.go", `if IsTransient(err) {
