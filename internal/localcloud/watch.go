@@ -21,10 +21,11 @@ type Replacement struct {
 	NewAt, OldLastAt, OldGoneAt time.Duration
 }
 
-// Overlapped reports whether the new instance answered while the old one
-// still did: it was created before the old one was destroyed.
+// Overlapped reports whether the new instance answered while the old one,
+// which had answered, still ran: it was created before the old one was
+// destroyed.
 func (r Replacement) Overlapped() bool {
-	return r.NewAt >= 0 && r.OldLastAt >= r.NewAt
+	return r.NewAt >= 0 && r.OldLastAt >= 0 && (r.OldGoneAt < 0 || r.NewAt < r.OldGoneAt)
 }
 
 // Watch polls the web page (port) of the old instance and of every instance
@@ -73,7 +74,9 @@ func (w *watcher) poll(ctx context.Context) {
 					w.say(at, "old %s answers: %s", in.ID, page)
 				}
 				w.r.OldLastAt = at
-			} else if !ok && w.r.OldGoneAt < 0 && (w.r.OldLastAt >= 0 || in.Phase == string(phaseTerminated)) {
+			} else if !ok && w.r.OldGoneAt < 0 && !alive(phase(in.Phase)) {
+				// Gone once EC2 stops it, not at the first fetch that
+				// fails: on a loaded machine one may time out.
 				w.r.OldGoneAt = at
 				w.say(at, "old %s no longer answers (%s)", in.ID, in.Phase)
 			}

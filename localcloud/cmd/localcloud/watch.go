@@ -34,7 +34,7 @@ func watch(args []string) error {
 	case r.NewAt < 0:
 		return fmt.Errorf("no new instance answered on port %d within %s", *port, *limit)
 	case !r.Overlapped():
-		return fmt.Errorf("the old instance stopped answering %.1fs before the new one answered: it was destroyed before its replacement was created (create_before_destroy?)", (r.NewAt - r.OldGoneAt).Seconds())
+		return fmt.Errorf("the old instance was terminated %.1fs before the new one answered: it was destroyed before its replacement was created (create_before_destroy?)", (r.NewAt - r.OldGoneAt).Seconds())
 	}
 	fmt.Printf("create before destroy: new %s answered while old %s still did (%.1fs before it stopped)\n", r.NewID, *old, (r.OldGoneAt - r.NewAt).Seconds())
 	return nil
