@@ -25,6 +25,9 @@ type Artifact struct {
 	// StateData holds "generated_data" (SourceAMI, BuildRegion …) and the
 	// HCP Packer registry images.
 	StateData map[string]any
+	// Reused maps region to the AMIs an earlier build made and this one
+	// reused (reuse): Destroy never removes them.
+	Reused map[string]string
 	// Clients makes EC2 clients for Destroy.
 	Clients clientFor[deleteImageEC2]
 }
@@ -37,7 +40,8 @@ func newArtifact(state multistep.StateBag, clients clientFor[deleteImageEC2]) *A
 		return nil
 	}
 	data, _ := stateGet[map[string]any](state, stateGeneratedData)
-	a := &Artifact{Amis: maps.Clone(amis), BuilderIdValue: BuilderID, Clients: clients,
+	r, _ := stateGet[reusedImage](state, stateReused)
+	a := &Artifact{Amis: maps.Clone(amis), BuilderIdValue: BuilderID, Clients: clients, Reused: maps.Clone(r.Images),
 		StateData: map[string]any{"generated_data": data}}
 	src, _ := stateGet[ec2types.Image](state, stateSourceImage)
 	a.StateData[registryimage.ArtifactStateURI] = a.registryImages(src.ImageId, data)
@@ -62,9 +66,17 @@ func (a *Artifact) Id() string {
 func (a *Artifact) String() string {
 	lines := make([]string, 0, len(a.Amis))
 	for _, r := range slices.Sorted(maps.Keys(a.Amis)) {
-		lines = append(lines, fmt.Sprintf("%s: %s", r, a.Amis[r]))
+		line := fmt.Sprintf("%s: %s", r, a.Amis[r])
+		if a.Reused[r] == a.Amis[r] {
+			line += " (reused: an earlier build made it from the same inputs)"
+		}
+		lines = append(lines, line)
 	}
-	return "AMIs were created:\n" + strings.Join(lines, "\n") + "\n"
+	head := "AMIs were created:\n"
+	if len(a.Reused) > 0 {
+		head = "AMIs:\n"
+	}
+	return head + strings.Join(lines, "\n") + "\n"
 }
 
 func (a *Artifact) State(name string) any { return a.StateData[name] }
@@ -86,11 +98,17 @@ func (a *Artifact) registryImages(sourceID *string, data map[string]any) []*regi
 	return images
 }
 
-// Destroy deregisters every AMI and deletes its snapshots, in every region.
+// Destroy deregisters every AMI and deletes its snapshots, in every region,
+// except those reused: Packer destroys the artifact when a post-processor
+// fails, and a reused image was not this build's to remove.
 func (a *Artifact) Destroy() error {
 	ctx := context.Background()
 	var errs []error
 	for _, r := range slices.Sorted(maps.Keys(a.Amis)) {
+		if a.Reused[r] == a.Amis[r] {
+			log.Printf("[INFO] keeping AMI %s in %s: reused, made by an earlier build", a.Amis[r], r)
+			continue
+		}
 		log.Printf("[DEBUG] destroying AMI %s in %s", a.Amis[r], r)
 		c, err := a.Clients(ctx, r)
 		if err == nil {

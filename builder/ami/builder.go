@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/hashicorp/hcl/v2/hcldec"
@@ -84,27 +85,31 @@ func (b *Builder) imageArtifact(state multistep.StateBag, clients *awsaccess.Cli
 }
 
 // steps is the whole build in order: checkSteps before anything is
-// created, launchSteps up to the stopped instance, then imageSteps.
-// Cleanups run in reverse.
+// created (and, with reuse, the look for an image an earlier build made
+// from the same inputs), launchChecks and launchSteps up to the stopped
+// instance, then imageSteps. When an image is reused, the steps that
+// launch and make an image are skipped. Cleanups run in reverse.
 func (b *Builder) steps(clients *awsaccess.Clients, client *ec2.Client, buildUUID string) []multistep.Step {
-	steps := append(b.checkSteps(clients, client, buildUUID), b.launchSteps(clients, client, buildUUID)...)
-	return append(steps, b.imageSteps(clients, client, buildUUID)...)
+	return slices.Concat(b.checkSteps(clients, client, buildUUID),
+		unlessReused(b.launchChecks(client, buildUUID)...),
+		unlessReused(b.launchSteps(clients, client, buildUUID)...), b.imageSteps(clients, client, buildUUID))
 }
 
-// checkSteps check the credentials, regions, name and instance profile,
-// find the source image and the network, and work out the build's tags,
-// all before anything is created.
+// checkSteps check the credentials, regions and name, find the source
+// image, work out the lineage and the fingerprint of the inputs, and look
+// for an image to reuse, all before anything is created.
 func (b *Builder) checkSteps(clients *awsaccess.Clients, client *ec2.Client, buildUUID string) []multistep.Step {
 	c := &b.config
 	ref, resolve, _ := ssmchannel.ParseResolve(c.SourceAMI) // checked by Prepare
+	copyRegions := c.CopyRegions(c.RawRegion)
 	return []multistep.Step{
 		&StepSweepStrays{Clients: forRegion[sweepEC2](clients), BuildID: b.id(), Polling: c.PollingConfig.Options(), Spot: c.IsSpot(),
-			Regions: append([]string{c.RawRegion}, c.CopyRegions(c.RawRegion)...)},
+			Regions: append([]string{c.RawRegion}, copyRegions...)},
 		multistep.If(!c.SkipCredentialValidation, &StepValidateCredentials{STS: narrow[callerIdentitySTS](clients.STS), Region: c.RawRegion}),
 		&StepPreValidate{EC2: client, Region: c.RawRegion, AMIName: c.AMIName,
 			ForceDeregister: c.AMIForceDeregister, SkipCreateAMI: c.SkipCreateAMI, SkipRegionCheck: c.SkipRegionValidation,
-			SkipBuildRegionName: c.SkipSaveBuildRegion,
-			CopyRegions:         c.CopyRegions(c.RawRegion), Clients: forRegion[describeImagesEC2](clients)},
+			SkipBuildRegionName: c.SkipSaveBuildRegion, NameCheckedLater: c.Reuse != nil,
+			CopyRegions: copyRegions, Clients: forRegion[describeImagesEC2](clients)},
 		&StepCheckPermissions{EC2: client, TemporaryKey: c.usesTemporaryKey(), Images: !c.SkipCreateAMI, Spot: c.IsSpot(),
 			KeyName:        cmp.Or(c.Comm.SSHTemporaryKeyPairName, b.tempName()),
 			TemporaryGroup: len(c.SecurityGroupIDs) == 0 && len(c.SecurityGroupFilter.Filters) == 0},
@@ -118,6 +123,17 @@ func (b *Builder) checkSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 			VirtType: c.AMIVirtType, EnhancedNetworking: c.ImageFeaturesConfig.modifiesInstance()},
 		&StepLineage{BuildUUID: buildUUID, Build: lineage.BuildName(c.PackerBuilderType, c.PackerBuildName), Region: c.RawRegion,
 			TemplateDir: c.TemplateDir, Fingerprint: c.fingerprintInput()},
+		multistep.If(c.Reuse != nil, &StepReuseImage{Clients: forRegion[deleteImageEC2](clients), Region: c.RawRegion,
+			CopyRegions: copyRegions, AMIName: c.AMIName, Force: c.PackerForce,
+			ForceDeregister: c.AMIForceDeregister, DeleteSnapshots: c.AMIForceDeleteSnapshot, Polling: c.PollingConfig.Options()}),
+	}
+}
+
+// launchChecks find the network and work out the build instance's tags:
+// what only a launch needs.
+func (b *Builder) launchChecks(client *ec2.Client, buildUUID string) []multistep.Step {
+	c := &b.config
+	return []multistep.Step{
 		&StepRenderRunTags{RunTags: c.RunTags, Tags: baseTags(buildUUID, b.id()), Ctx: c.ctx},
 		&StepNetworkInfo{EC2: client, VpcID: c.VpcID, VpcFilter: c.VpcFilter, SubnetID: c.SubnetID,
 			SubnetFilter: c.SubnetFilter, AvailabilityZone: c.AvailabilityZone, Types: c.instanceTypes()},
@@ -168,8 +184,9 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 }
 
 // imageSteps make the AMI from the stopped instance (in the build region,
-// client), copy it to ami_regions, set its attributes and tag it. None with
-// skip_create_ami.
+// client), copy it to ami_regions, set its attributes and tag it; with a
+// reused image, they copy it where missing, set its attributes and tag it.
+// None with skip_create_ami.
 func (b *Builder) imageSteps(clients *awsaccess.Clients, client *ec2.Client, buildUUID string) []multistep.Step {
 	c := &b.config
 	if c.SkipCreateAMI {
@@ -178,14 +195,14 @@ func (b *Builder) imageSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 	polling := c.PollingConfig.Options()
 	buildTags := buildTags(buildUUID, b.id())
 	copyRegions := c.CopyRegions(c.RawRegion)
-	return []multistep.Step{
+	return append(unlessReused(
 		multistep.If(c.ImageFeaturesConfig.modifiesInstance(), &StepModifyInstance{EC2: client, ENA: c.ENASupport, Sriov: c.SriovSupport}),
 		multistep.If(c.AMIForceDeregister, &StepDeregisterExisting{Clients: forRegion[deleteImageEC2](clients),
 			Regions: append([]string{c.RawRegion}, copyRegions...), Name: c.AMIName,
 			DeleteSnapshots: c.AMIForceDeleteSnapshot, Polling: polling}),
 		&StepCreateImage{EC2: client, Region: c.RawRegion, Name: c.AMIName, TemporaryName: c.SkipSaveBuildRegion,
 			Description: c.AMIDescription, Mappings: c.AMIMappings, Tags: buildTags, Encrypt: c.AMIEncryptBootVolume,
-			KmsKeyID: c.buildRegionKMSKey(c.RawRegion), BuildID: b.id(), Ctx: c.ctx, Polling: polling},
+			KmsKeyID: c.buildRegionKMSKey(c.RawRegion), BuildID: b.id(), Ctx: c.ctx, Polling: polling}),
 		multistep.If(len(copyRegions) > 0, &StepCopyImages{Clients: forRegion[copyImagesEC2](clients),
 			SourceRegion: c.RawRegion, Regions: copyRegions, Name: c.AMIName, Description: c.AMIDescription,
 			Encrypt: c.AMIEncryptBootVolume, RegionKMS: c.AMIRegionKMSKeyIDs, Tags: buildTags,
@@ -199,5 +216,5 @@ func (b *Builder) imageSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 			RunTags: c.imageRunTags(), BuildTags: buildTags, Ctx: c.ctx, Polling: polling},
 		multistep.If(c.DeregistrationProtection.Enabled, &StepProtectImages{Clients: forRegion[protectImagesEC2](clients),
 			WithCooldown: c.DeregistrationProtection.WithCooldown, Polling: polling}),
-	}
+	)
 }

@@ -26,6 +26,7 @@ import (
 type wholeBuild struct {
 	*imageFixture
 	uuid string
+	raw  map[string]any // the template, for another build of it (again)
 }
 
 func newWholeBuild(t testing.TB, extra map[string]any) *wholeBuild {
@@ -55,7 +56,7 @@ func newWholeBuild(t testing.TB, extra map[string]any) *wholeBuild {
 	f.state = new(multistep.BasicStateBag)
 	statePut(f.state, stateUI, packersdk.Ui(f.ui))
 	(&packerbuilderdata.GeneratedData{State: f.state}).Put("BuildRegion", ec2test.DefaultRegion) // as Builder.Run
-	return &wholeBuild{imageFixture: f, uuid: "whole-build-uuid"}
+	return &wholeBuild{imageFixture: f, uuid: "whole-build-uuid", raw: raw}
 }
 
 // steps is Builder.Run's list minus the SSH hop.
@@ -67,7 +68,7 @@ func (w *wholeBuild) steps(t testing.TB, ctx context.Context) []multistep.Step {
 	}
 	var steps []multistep.Step
 	for _, s := range w.b.steps(clients, client, w.uuid) {
-		switch s.(type) {
+		switch unwrapStep(s).(type) {
 		case *communicator.StepConnect, *commonsteps.StepProvision, *StepRemoveTempKey:
 			continue
 		}

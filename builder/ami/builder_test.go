@@ -35,7 +35,7 @@ func TestOptionalStepsFollowTheTemplate(t *testing.T) {
 		}
 		got := map[string]bool{}
 		for _, s := range b.steps(nil, nil, fixtureUUID) {
-			got[fmt.Sprintf("%T", s)] = true
+			got[fmt.Sprintf("%T", unwrapStep(s))] = true
 		}
 		return got
 	}
@@ -57,4 +57,15 @@ func TestOptionalStepsFollowTheTemplate(t *testing.T) {
 	if has(map[string]any{"ssh_password": "secret"})["*ami.StepRemoveTempKey"] {
 		t.Error("a build without a temporary key removes one")
 	}
+	if plain["*ami.StepReuseImage"] || !has(map[string]any{"reuse": map[string]any{"inputs": []string{"*.go"}}})["*ami.StepReuseImage"] {
+		t.Error("the reuse block does not switch the reuse step on (and only it)")
+	}
+}
+
+// unwrapStep is the step a stepUnlessReused wraps, or s.
+func unwrapStep(s multistep.Step) multistep.Step {
+	if w, ok := s.(interface{ Unwrap() multistep.Step }); ok {
+		return w.Unwrap()
+	}
+	return s
 }

@@ -35,6 +35,9 @@ type Config struct {
 	WindowsOptions         `mapstructure:",squash"`
 	// How waits for the instance and images poll. See PollingConfig.
 	PollingConfig *PollingConfig `mapstructure:"aws_polling" required:"false"`
+	// Reuse the image an earlier build made from the same inputs instead of
+	// baking it again. See ReuseConfig.
+	Reuse *ReuseConfig `mapstructure:"reuse" required:"false"`
 	// The SSH settings (ssh_username, ssh_host, ssh_port, ssh_timeout …)
 	// of Packer's communicator.
 	Comm communicator.Config `mapstructure:",squash"`
@@ -83,6 +86,9 @@ func (c *Config) Prepare(raws ...any) error {
 	add(c.WindowsOptions.Prepare(&c.Comm))
 	if c.PollingConfig != nil {
 		add(c.PollingConfig.Prepare())
+	}
+	if c.Reuse != nil {
+		add(c.Reuse.Prepare(c.SkipCreateAMI, c.SkipSaveBuildRegion))
 	}
 	add(c.prepareComm())
 	add(c.InstanceProfileConfig.Prepare(c.IAMInstanceProfile))

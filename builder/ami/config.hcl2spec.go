@@ -121,6 +121,7 @@ type FlatConfig struct {
 	WindowsPasswordTimeout                    *string                              `mapstructure:"windows_password_timeout" required:"false" undocumented:"true" cty:"windows_password_timeout" hcl:"windows_password_timeout"`
 	FastLaunch                                *FlatFastLaunch                      `mapstructure:"fast_launch" required:"false" undocumented:"true" cty:"fast_launch" hcl:"fast_launch"`
 	PollingConfig                             *FlatPollingConfig                   `mapstructure:"aws_polling" required:"false" cty:"aws_polling" hcl:"aws_polling"`
+	Reuse                                     *FlatReuseConfig                     `mapstructure:"reuse" required:"false" cty:"reuse" hcl:"reuse"`
 	Type                                      *string                              `mapstructure:"communicator" cty:"communicator" hcl:"communicator"`
 	PauseBeforeConnect                        *string                              `mapstructure:"pause_before_connecting" cty:"pause_before_connecting" hcl:"pause_before_connecting"`
 	SSHHost                                   *string                              `mapstructure:"ssh_host" cty:"ssh_host" hcl:"ssh_host"`
@@ -293,6 +294,7 @@ func (*FlatConfig) HCL2Spec() map[string]hcldec.Spec {
 		"windows_password_timeout":                       &hcldec.AttrSpec{Name: "windows_password_timeout", Type: cty.String, Required: false},
 		"fast_launch":                                    &hcldec.BlockSpec{TypeName: "fast_launch", Nested: hcldec.ObjectSpec((*FlatFastLaunch)(nil).HCL2Spec())},
 		"aws_polling":                                    &hcldec.BlockSpec{TypeName: "aws_polling", Nested: hcldec.ObjectSpec((*FlatPollingConfig)(nil).HCL2Spec())},
+		"reuse":                                          &hcldec.BlockSpec{TypeName: "reuse", Nested: hcldec.ObjectSpec((*FlatReuseConfig)(nil).HCL2Spec())},
 		"communicator":                                   &hcldec.AttrSpec{Name: "communicator", Type: cty.String, Required: false},
 		"pause_before_connecting":                        &hcldec.AttrSpec{Name: "pause_before_connecting", Type: cty.String, Required: false},
 		"ssh_host":                                       &hcldec.AttrSpec{Name: "ssh_host", Type: cty.String, Required: false},

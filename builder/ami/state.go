@@ -83,6 +83,14 @@ const (
 	// (map[string]string, put by StepLineage, put on the images and their
 	// snapshots by StepTagImages).
 	stateLineageTags stateKey = "lineage_tags"
+	// stateFingerprint is the fingerprint of the build's inputs and what it
+	// covers (fingerprint, put by StepLineage).
+	stateFingerprint stateKey = "fingerprint"
+	// stateReused is the image an earlier build made from the same inputs
+	// (reusedImage), put by StepReuseImage only when it found one: the
+	// launch and image-making steps are then skipped (stepUnlessReused),
+	// and no step removes it.
+	stateReused stateKey = "reused"
 	// stateAMIs maps region to the AMI ID made there (map[string]string):
 	// put by StepCreateImage, extended by StepCopyImages, read by the
 	// modify and tag steps and the artifact.

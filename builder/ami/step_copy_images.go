@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -26,7 +27,9 @@ type copyImagesEC2 interface {
 // in parallel and waits for all copies together. Like StepCreateImage it
 // remembers each copy as soon as CopyImage returns, so Cleanup removes
 // copies whose wait failed, was cancelled, or that finished before a later
-// step failed. Uses: stateAMIs. Puts: stateAMIs with every region.
+// step failed. With a reused image it copies it, under its own name and
+// description, only to the regions where no copy exists yet (in stateAMIs).
+// Uses: stateAMIs, stateReused. Puts: stateAMIs with every region.
 type StepCopyImages struct {
 	Clients      clientFor[copyImagesEC2]
 	SourceRegion string
@@ -49,18 +52,19 @@ type StepCopyImages struct {
 func (s *StepCopyImages) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
 	amis, _ := stateGet[map[string]string](state, stateAMIs)
 	src := amis[s.SourceRegion]
-	if len(s.Regions) == 0 || src == "" {
+	regions := slices.DeleteFunc(slices.Clone(s.Regions), func(r string) bool { return amis[r] != "" })
+	if len(regions) == 0 || src == "" {
 		return multistep.ActionContinue
 	}
-	desc, err := newRenderer(state, s.Ctx)("ami_description", s.Description)
+	name, desc, err := s.nameAndDescription(state)
 	if err != nil {
 		return halt(state, err)
 	}
-	uiOf(state).Say(fmt.Sprintf("Copying AMI %s to %v ...", src, s.Regions))
-	errs := make([]error, len(s.Regions))
+	uiOf(state).Say(fmt.Sprintf("Copying AMI %s to %v ...", src, regions))
+	errs := make([]error, len(regions))
 	var wg sync.WaitGroup
-	for i, region := range s.Regions {
-		wg.Go(func() { errs[i] = s.copyTo(ctx, state, region, src, desc) })
+	for i, region := range regions {
+		wg.Go(func() { errs[i] = s.copyTo(ctx, state, region, src, name, desc) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -72,8 +76,18 @@ func (s *StepCopyImages) Run(ctx context.Context, state multistep.StateBag) mult
 	return multistep.ActionContinue
 }
 
+// nameAndDescription are the copies': the template's, or a reused image's
+// own.
+func (s *StepCopyImages) nameAndDescription(state multistep.StateBag) (string, string, error) {
+	if r, ok := stateGet[reusedImage](state, stateReused); ok {
+		return r.Name, r.Description, nil
+	}
+	desc, err := newRenderer(state, s.Ctx)("ami_description", s.Description)
+	return s.Name, desc, err
+}
+
 // copyTo makes and awaits one copy.
-func (s *StepCopyImages) copyTo(ctx context.Context, state multistep.StateBag, region, src, desc string) error {
+func (s *StepCopyImages) copyTo(ctx context.Context, state multistep.StateBag, region, src, name, desc string) error {
 	c, err := s.Clients(ctx, region)
 	if err != nil {
 		return fmt.Errorf("copying AMI %s to %s: %w", src, region, err)
@@ -81,7 +95,7 @@ func (s *StepCopyImages) copyTo(ctx context.Context, state multistep.StateBag, r
 	in := &ec2.CopyImageInput{
 		ClientToken:   aws.String(uuid.NewString()), // SDK retries must not copy twice
 		SourceImageId: aws.String(src), SourceRegion: aws.String(s.SourceRegion),
-		Name: aws.String(s.Name), Description: optional(desc),
+		Name: aws.String(name), Description: optional(desc),
 		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeImage, ec2types.ResourceTypeSnapshot),
 	}
 	if s.Encrypt {

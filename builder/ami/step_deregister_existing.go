@@ -37,20 +37,28 @@ func (s *StepDeregisterExisting) deregisterIn(ctx context.Context, state multist
 	if err != nil {
 		return err
 	}
-	out, err := c.DescribeImages(ctx, nameTaken(s.Name))
+	return deregisterNamed(ctx, state, c, region, s.Name, s.DeleteSnapshots, s.Polling)
+}
+
+// deregisterNamed removes this account's AMIs named name in region (their
+// snapshots too with withSnapshots): force_deregister, also when a reused
+// image is copied to a region where another image holds its name.
+func deregisterNamed(ctx context.Context, state multistep.StateBag, c deleteImageEC2, region, name string,
+	withSnapshots bool, polling ec2wait.Options) error {
+	out, err := c.DescribeImages(ctx, nameTaken(name))
 	if err != nil {
-		return fmt.Errorf("force_deregister: looking for AMIs named %q in %s: %w", s.Name, region, err)
+		return fmt.Errorf("force_deregister: looking for AMIs named %q in %s: %w", name, region, err)
 	}
 	for _, img := range out.Images {
 		id := aws.ToString(img.ImageId)
 		what := "Deregistering existing AMI %s (%s) in %s ..."
-		if s.DeleteSnapshots {
+		if withSnapshots {
 			what = "Deregistering existing AMI %s (%s) in %s and deleting its snapshots ..."
 		}
-		uiOf(state).Say(fmt.Sprintf(what, id, s.Name, region))
-		opts := s.Polling
+		uiOf(state).Say(fmt.Sprintf(what, id, name, region))
+		opts := polling
 		opts.NotFoundGrace = -1 // it was just listed: NotFound means someone else removed it
-		if err := deleteImage(ctx, c, id, s.DeleteSnapshots, opts); err != nil {
+		if err := deleteImage(ctx, c, id, withSnapshots, opts); err != nil {
 			return fmt.Errorf("force_deregister in %s: %w", region, err)
 		}
 	}

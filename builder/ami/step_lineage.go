@@ -14,7 +14,7 @@ import (
 // StepLineage works out where the image comes from: the source image (and,
 // when that one is ours, its chain), the template's git commit, the
 // fingerprint of the inputs. Nothing to undo. Uses: stateSourceImage,
-// stateSourceParameter. Puts: stateLineageTags.
+// stateSourceParameter. Puts: stateLineageTags, stateFingerprint.
 type StepLineage struct {
 	BuildUUID, Build, Region string
 	TemplateDir              string
@@ -26,12 +26,13 @@ func (s *StepLineage) Run(ctx context.Context, state multistep.StateBag) multist
 	param, _ := stateGet[string](state, stateSourceParameter)
 	in := s.Fingerprint
 	in.SourceAMI = aws.ToString(src.ImageId)
-	fp, err := Fingerprint(in)
+	fp, err := computeFingerprint(in)
 	if err != nil {
 		return halt(state, fmt.Errorf("fingerprint of the build's inputs: %w", err))
 	}
+	statePut(state, stateFingerprint, fp)
 	info := lineage.Info{BuildUUID: s.BuildUUID, Build: s.Build, BuildRegion: s.Region, SourceAMI: in.SourceAMI,
-		SourceParameter: param, Fingerprint: fp}
+		SourceParameter: param, Fingerprint: fp.Hash}
 	info.Template, info.GitCommit, info.GitDirty = lineage.Git(ctx, s.TemplateDir)
 	info = info.Chain(imageTagMap(src))
 	statePut(state, stateLineageTags, info.Tags())

@@ -27,7 +27,8 @@ type preValidateEC2 interface {
 // taken in the build region or any ami_regions region: CopyImage would
 // otherwise fail there only after the instance was built and imaged
 // (unless force_deregister will remove the old images, or no image is
-// made). Uses: nothing. Puts: nothing.
+// made, or the reuse step checks the name once it knows whether an image
+// is reused). Uses: nothing. Puts: nothing.
 type StepPreValidate struct {
 	EC2             preValidateEC2
 	Region          string
@@ -39,6 +40,9 @@ type StepPreValidate struct {
 	// build region, where the AMI is not kept.
 	SkipRegionCheck     bool
 	SkipBuildRegionName bool
+	// NameCheckedLater: StepReuseImage checks the name when it builds anew
+	// (an image it reuses may well have the name).
+	NameCheckedLater bool
 	// CopyRegions are the ami_regions other than Region; Clients reaches them.
 	CopyRegions []string
 	Clients     clientFor[describeImagesEC2]
@@ -54,7 +58,7 @@ func (s *StepPreValidate) Run(ctx context.Context, state multistep.StateBag) mul
 	} else if err != nil {
 		return halt(state, err)
 	}
-	if s.ForceDeregister || s.SkipCreateAMI {
+	if s.ForceDeregister || s.SkipCreateAMI || s.NameCheckedLater {
 		return multistep.ActionContinue
 	}
 	checked := append([]string{s.Region}, s.CopyRegions...)
@@ -110,21 +114,35 @@ func (s *StepPreValidate) checkName(ctx context.Context, region string) error {
 			return err
 		}
 	}
-	out, err := c.DescribeImages(ctx, nameTaken(s.AMIName))
+	return checkNameFree(ctx, c, s.AMIName, region, region == s.Region)
+}
+
+// checkNameFree fails when this account already has an AMI named name in
+// region (the build region, or an ami_regions region a copy goes to).
+func checkNameFree(ctx context.Context, c describeImagesEC2, name, region string, buildRegion bool) error {
+	id, err := imageNamed(ctx, c, name)
 	if err != nil {
-		return fmt.Errorf("checking whether AMI name %q is free in %s: %w", s.AMIName, region, err)
+		return fmt.Errorf("checking whether AMI name %q is free in %s: %w", name, region, err)
 	}
-	if len(out.Images) == 0 {
+	if id == "" {
 		return nil
 	}
-	id := aws.ToString(out.Images[0].ImageId)
-	if region == s.Region {
+	if buildRegion {
 		return fmt.Errorf("an AMI named %q already exists in the build region %s (%s): choose another ami_name "+
-			"(e.g. with a timestamp) or set force_deregister = true to replace it", s.AMIName, region, id)
+			"(e.g. with a timestamp) or set force_deregister = true to replace it", name, region, id)
 	}
 	return fmt.Errorf("an AMI named %q already exists in ami_regions region %s (%s), so copying there would fail: "+
 		"choose another ami_name (e.g. with a timestamp), drop %s from ami_regions, or set force_deregister = true "+
-		"to replace it in every region", s.AMIName, region, id, region)
+		"to replace it in every region", name, region, id, region)
+}
+
+// imageNamed is the ID of this account's AMI named name, or "".
+func imageNamed(ctx context.Context, c describeImagesEC2, name string) (string, error) {
+	out, err := c.DescribeImages(ctx, nameTaken(name))
+	if err != nil || len(out.Images) == 0 {
+		return "", err
+	}
+	return aws.ToString(out.Images[0].ImageId), nil
 }
 
 func (s *StepPreValidate) Cleanup(multistep.StateBag) {}

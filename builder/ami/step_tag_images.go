@@ -21,9 +21,11 @@ type tagImagesEC2 interface {
 
 // StepTagImages puts tags on the AMI in every region and on its snapshots,
 // snapshot_tags on the snapshots only, after rendering their values with
-// the generated data ({{ .SourceAMI }}, {{ .BuildRegion }} ...). The build
-// UUID tag (BuildTags) and the lineage tags go everywhere too, and
-// RunTags under tags (skip_ami_run_tags = false). Uses: stateAMIs,
+// the generated data ({{ .SourceAMI }}, {{ .BuildRegion }} ...). The
+// lineage tags go everywhere too, RunTags under tags (skip_ami_run_tags =
+// false), and the build's own tags (BuildTags) on every image this build
+// made, never on a reused one: that one keeps its lineage, and nothing
+// marks it as this build's to remove. Uses: stateAMIs, stateReused,
 // stateGeneratedData, stateLineageTags.
 type StepTagImages struct {
 	Clients      clientFor[tagImagesEC2]
@@ -50,11 +52,15 @@ func (s *StepTagImages) Run(ctx context.Context, state multistep.StateBag) multi
 		return halt(state, err)
 	}
 	lineageTags, _ := stateGet[map[string]string](state, stateLineageTags)
-	imageTags := mergeTags(runTags, tags, s.BuildTags, lineageTags)
-	snapshotTags := mergeTags(imageTags, snapTags)
+	kept, _ := stateGet[reusedImage](state, stateReused)
 	amis, _ := stateGet[map[string]string](state, stateAMIs)
 	for _, region := range slices.Sorted(maps.Keys(amis)) {
-		if err := s.tag(ctx, state, region, amis[region], imageTags, snapshotTags); err != nil {
+		buildTags := s.BuildTags
+		if kept.Images[region] == amis[region] {
+			buildTags = nil
+		}
+		imageTags := mergeTags(runTags, tags, buildTags, lineageTags)
+		if err := s.tag(ctx, state, region, amis[region], imageTags, mergeTags(imageTags, snapTags)); err != nil {
 			return halt(state, err)
 		}
 	}

@@ -46,6 +46,13 @@ source "immutable-ami" "web" {
   run_tags = {
     Name = "packer-build-web"
   }
+
+  # Bake only when something changed: a build whose template, source image
+  # and key match an image it made before reuses that image (still copied,
+  # tagged and handed to the post-processors). packer build -force bakes.
+  reuse {
+    inputs = ["${path.root}/*.pkr.hcl"]
+  }
 }
 
 build {
