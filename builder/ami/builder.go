@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/packerbuilderdata"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/lineage"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmchannel"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ssmtunnel"
@@ -32,6 +33,8 @@ type Builder struct {
 	// buildID tells this build's resources from those of others running
 	// in the same `packer build` (BuildIDTagKey); made on first use.
 	buildID string
+	// pace is what this build's waits learn about the endpoint's speed.
+	pace *ec2wait.Pace
 }
 
 // generatedVars are the {{ build.* }} values the builder provides.
@@ -60,6 +63,7 @@ func (b *Builder) Run(ctx context.Context, ui packersdk.Ui, hook packersdk.Hook)
 	statePut(state, stateHook, hook)
 	(&packerbuilderdata.GeneratedData{State: state}).Put("BuildRegion", region)
 
+	b.pace = ec2wait.NewPace()
 	b.runner = commonsteps.NewRunner(b.steps(clients, client, runUUID()), b.config.PackerConfig, ui)
 	b.runner.Run(ctx, state)
 
@@ -103,7 +107,7 @@ func (b *Builder) checkSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 	ref, resolve, _ := ssmchannel.ParseResolve(c.SourceAMI) // checked by Prepare
 	copyRegions := c.CopyRegions(c.RawRegion)
 	return []multistep.Step{
-		&StepSweepStrays{Clients: forRegion[sweepEC2](clients), BuildID: b.id(), Polling: c.PollingConfig.Options(), Spot: c.IsSpot(),
+		&StepSweepStrays{Clients: forRegion[sweepEC2](clients), BuildID: b.id(), Polling: b.polling(), Spot: c.IsSpot(),
 			Regions: append([]string{c.RawRegion}, copyRegions...)},
 		multistep.If(!c.SkipCredentialValidation, &StepValidateCredentials{STS: narrow[callerIdentitySTS](clients.STS), Region: c.RawRegion}),
 		&StepPreValidate{EC2: client, Region: c.RawRegion, AMIName: c.AMIName,
@@ -125,7 +129,7 @@ func (b *Builder) checkSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 			TemplateDir: c.TemplateDir, Fingerprint: c.fingerprintInput()},
 		multistep.If(c.Reuse != nil, &StepReuseImage{Clients: forRegion[deleteImageEC2](clients), Region: c.RawRegion,
 			CopyRegions: copyRegions, AMIName: c.AMIName, Force: c.PackerForce,
-			ForceDeregister: c.AMIForceDeregister, DeleteSnapshots: c.AMIForceDeleteSnapshot, Polling: c.PollingConfig.Options()}),
+			ForceDeregister: c.AMIForceDeregister, DeleteSnapshots: c.AMIForceDeleteSnapshot, Polling: b.polling()}),
 	}
 }
 
@@ -146,7 +150,7 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 	c := &b.config
 	tags := baseTags(buildUUID, b.id())
 	name := b.tempName()
-	polling := c.PollingConfig.Options()
+	polling := b.polling()
 	temporaryKey := c.usesTemporaryKey()
 	spot := c.IsSpot()
 	debugKey := ""
@@ -183,6 +187,14 @@ func (b *Builder) launchSteps(clients *awsaccess.Clients, client *ec2.Client, bu
 	}
 }
 
+// polling is the options of every wait: the template's aws_polling (or
+// the environment) and the build's pace.
+func (b *Builder) polling() ec2wait.Options {
+	o := b.config.PollingConfig.Options()
+	o.Pace = b.pace
+	return o
+}
+
 // imageSteps make the AMI from the stopped instance (in the build region,
 // client), copy it to ami_regions, set its attributes and tag it; with a
 // reused image, they copy it where missing, set its attributes and tag it.
@@ -192,7 +204,7 @@ func (b *Builder) imageSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 	if c.SkipCreateAMI {
 		return nil
 	}
-	polling := c.PollingConfig.Options()
+	polling := b.polling()
 	buildTags := buildTags(buildUUID, b.id())
 	copyRegions := c.CopyRegions(c.RawRegion)
 	return append(unlessReused(

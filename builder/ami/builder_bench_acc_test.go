@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 )
 
 // BenchmarkSlowRegionBuild times a whole build (without the SSH hop) on
@@ -24,6 +25,7 @@ func BenchmarkSlowRegionBuild(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		w := newWholeBuild(b, map[string]any{"ami_regions": []string{}})
+		w.b.pace = ec2wait.NewPace() // nothing learned yet, as a real build
 		w.proxy.SetFaults(ec2test.Faults{InstancesPendingFor: 20 * time.Second, StoppingFor: 10 * time.Second, ImagesPendingFor: 40 * time.Second})
 		w.proxy.Reset()
 		b.StartTimer()

@@ -49,7 +49,7 @@ func newWholeBuild(t testing.TB, extra map[string]any) *wholeBuild {
 		&ec2.TerminateInstancesInput{InstanceIds: []string{standIn}}); err != nil {
 		t.Fatal(err)
 	}
-	f.b = &Builder{}
+	f.b = &Builder{pace: fastPace()}
 	if _, _, err := f.b.Prepare(raw); err != nil {
 		t.Fatalf("Prepare: %v", err)
 	}
@@ -165,14 +165,27 @@ func TestWholeBuildSucceedsOnFlakyEC2(t *testing.T) {
 }
 
 // TestWholeBuildHonoursAWSPolling: aws_polling from the template reaches
-// the image wait; running out of attempts still leaves nothing behind.
+// the image wait as a limit of max_attempts × delay_seconds (4 s), polled
+// every delay_seconds; running out of it still leaves nothing behind.
 func TestWholeBuildHonoursAWSPolling(t *testing.T) {
 	w := newWholeBuild(t, map[string]any{"aws_polling": map[string]any{"delay_seconds": 1, "max_attempts": 4}})
 	w.proxy.SetFaults(ec2test.StrictPlus(ec2test.Faults{ImagesPendingFor: time.Hour}))
 	w.run(t, context.Background())
 	err := w.failed()
-	if err == nil || !strings.Contains(err.Error(), "after 4 attempts") {
-		t.Fatalf("build error = %v, want the image wait to give up after 4 attempts", err)
+	if err == nil || !strings.Contains(err.Error(), "limit 4s: max_attempts 4 × delay_seconds 1") {
+		t.Fatalf("build error = %v, want the image wait to give up after 4 s", err)
+	}
+	polls := 0
+	for _, r := range w.proxy.Requests("DescribeImages", "DeregisterImage") {
+		if r.Action == "DeregisterImage" {
+			break // cleanup from here on
+		}
+		if r.Params.Get("ImageId.1") != "" && r.Params.Get("ImageId.1") != w.src {
+			polls++
+		}
+	}
+	if polls < 3 || polls > 4 {
+		t.Errorf("%d polls of the image in a 4-second wait polled every second, want 4", polls)
 	}
 	w.assertNothingLeft(t, allRegions...)
 	w.assertNoTemporaries(t)

@@ -26,7 +26,7 @@ func (w *wholeBuild) again(t testing.TB, uuid string, extra map[string]any) *who
 	raw := maps.Clone(w.raw)
 	maps.Copy(raw, extra)
 	f := *w.imageFixture
-	f.b, f.out, f.state = &Builder{}, &syncBuffer{}, new(multistep.BasicStateBag)
+	f.b, f.out, f.state = &Builder{pace: fastPace()}, &syncBuffer{}, new(multistep.BasicStateBag)
 	f.ui = &packersdk.BasicUi{Writer: f.out, ErrorWriter: f.out}
 	if _, _, err := f.b.Prepare(raw); err != nil {
 		t.Fatalf("Prepare: %v", err)

@@ -50,7 +50,7 @@ var notFingerprinted = map[string]string{
 	"disable_stop_instance": "instance", "spot_*": "instance", "fleet_*": "instance", "block_duration_minutes": "instance",
 	"communicator": "connection", "ssh_*": "connection", "winrm_*": "connection", "temporary_key_pair_*": "connection",
 	"ssh_interface": "connection", "session_manager_port": "connection", "pause_before_ssm": "connection",
-	"pause_before_connecting": "connection",
+	"pause_before_connecting":  "connection",
 	"windows_password_timeout": "windows", "fast_launch": "windows",
 	"packer_*": "packer", "template_dir": "packer", "reuse": "packer",
 }

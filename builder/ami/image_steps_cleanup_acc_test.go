@@ -38,7 +38,7 @@ func TestNoOrphansWhenTheImageFails(t *testing.T) {
 
 func TestNoOrphansWhenTheWaitTimesOut(t *testing.T) {
 	f := newImageFixture(t, copyConfig())
-	f.b.config.PollingConfig = &PollingConfig{MaxAttempts: 3}
+	f.b.config.PollingConfig = &PollingConfig{MaxAttempts: 3, DelaySeconds: 1}
 	f.proxy.SetFaults(ec2test.StrictPlus(ec2test.Faults{ImagesPendingFor: time.Hour}))
 	f.run(t, context.Background())
 	if err := f.failed(); !errors.Is(err, ec2wait.ErrTimeout) || !strings.Contains(err.Error(), "max_attempts") {

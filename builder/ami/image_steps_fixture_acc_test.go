@@ -17,6 +17,7 @@ import (
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2test"
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 )
 
 // imageFixture runs the image steps against moto through the fault proxy,
@@ -50,7 +51,8 @@ func newImageFixture(t testing.TB, cfg AMIConfig, opts ...func(*Config)) *imageF
 	if errs := cfg.Prepare(nil, false); len(errs) != 0 {
 		t.Fatalf("AMIConfig.Prepare: %v", errs)
 	}
-	f.b = &Builder{config: Config{AccessConfig: awsaccess.AccessConfig{RawRegion: ec2test.DefaultRegion, MaxRetries: 10}, AMIConfig: cfg}}
+	f.b = &Builder{config: Config{AccessConfig: awsaccess.AccessConfig{RawRegion: ec2test.DefaultRegion, MaxRetries: 10}, AMIConfig: cfg},
+		pace: fastPace()}
 	for _, o := range opts {
 		o(&f.b.config)
 	}
@@ -74,6 +76,16 @@ func newImageFixture(t testing.TB, cfg AMIConfig, opts ...func(*Config)) *imageF
 	statePut(f.state, stateGeneratedData, map[string]any{"SourceAMI": f.src, "BuildRegion": ec2test.DefaultRegion, "SourceAMIName": "jammy"})
 	statePut(f.state, stateSourceImage, ec2types.Image{ImageId: aws.String(f.src)})
 	return f
+}
+
+// fastPace is what a build learns of moto: it changes states at once (the
+// proxy's faults delay them only as tests ask), so waits poll from the
+// start instead of when EC2 could be done. BenchmarkSlowRegionBuild
+// starts with nothing learned, as a real build.
+func fastPace() *ec2wait.Pace {
+	p := ec2wait.NewPace()
+	p.Learn(0, ec2wait.ExpectRunning)
+	return p
 }
 
 func seedImageID(t testing.TB, c *ec2.Client) string {

@@ -55,8 +55,11 @@ func describeImage(ctx context.Context, c describeImagesEC2, id string) (ec2type
 }
 
 // waitImageAvailable waits until image id in region is available and
-// returns it as last described.
+// returns it as last described. It polls hardly before EC2 can have made
+// the image, and gives up after the image waits' limit
+// (ec2wait.LimitImage unless aws_polling, or the caller, sets one).
 func waitImageAvailable(ctx context.Context, c describeImagesEC2, say func(string), region, id string, opts ec2wait.Options) (ec2types.Image, error) {
+	opts = opts.Expecting(ec2wait.ExpectImage, ec2wait.LimitImage, "image waits (2 hours)")
 	var img ec2types.Image
 	_, err := ec2wait.For(ctx, say, fmt.Sprintf("AMI %s in %s to become available", id, region), opts,
 		func(ctx context.Context) (bool, error) {

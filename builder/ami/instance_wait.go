@@ -3,6 +3,7 @@ package ami
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -17,9 +18,12 @@ type describeInstanceEC2 interface {
 }
 
 // waitInstance waits until instance id is in state want, treating a
-// just-created ID that is not yet visible as "not yet".
+// just-created ID that is not yet visible as "not yet". It polls hardly
+// before EC2 can have made the change, and gives up after the instance
+// waits' limit (ec2wait.LimitInstance unless aws_polling sets one).
 func waitInstance(ctx context.Context, c describeInstanceEC2, say func(string), id, label string,
 	want ec2types.InstanceStateName, opts ec2wait.Options) (ec2types.Instance, error) {
+	opts = opts.Expecting(expectState[want], ec2wait.LimitInstance, "instance waits (10 minutes)")
 	var inst ec2types.Instance
 	_, err := ec2wait.For(ctx, say, fmt.Sprintf("instance %s to be %s", id, label), opts, func(ctx context.Context) (bool, error) {
 		out, err := c.DescribeInstances(ctx, &ec2.DescribeInstancesInput{InstanceIds: []string{id}})
@@ -40,6 +44,14 @@ func waitInstance(ctx context.Context, c describeInstanceEC2, say func(string), 
 		return got == want, nil
 	})
 	return inst, err
+}
+
+// expectState is how long EC2 takes at least to reach each state; the
+// cleanup's wait for termination polls from the start (0): only the
+// temporary group's deletion waits on it.
+var expectState = map[ec2types.InstanceStateName]time.Duration{
+	ec2types.InstanceStateNameRunning: ec2wait.ExpectRunning,
+	ec2types.InstanceStateNameStopped: ec2wait.ExpectStopped,
 }
 
 // stateReason is EC2's explanation of an instance's last state change.

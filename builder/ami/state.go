@@ -99,6 +99,11 @@ const (
 	// purpose ([]string: the build region's with skip_save_build_region), so
 	// the step that made them does not look for them in Cleanup.
 	stateDeregisteredAMIs stateKey = "deregistered_amis"
+	// stateImages maps region to the AMI there as last described
+	// (map[string]ec2types.Image, put with stateAMIs by the steps that
+	// make, copy or reuse images): the modify and tag steps read its
+	// snapshots and attributes from it instead of describing it again.
+	stateImages stateKey = "images"
 )
 
 // statePut stores v under k.

@@ -29,7 +29,8 @@ type copyImagesEC2 interface {
 // copies whose wait failed, was cancelled, or that finished before a later
 // step failed. With a reused image it copies it, under its own name and
 // description, only to the regions where no copy exists yet (in stateAMIs).
-// Uses: stateAMIs, stateReused. Puts: stateAMIs with every region.
+// Uses: stateAMIs, stateReused. Puts: stateAMIs and stateImages with every
+// region.
 type StepCopyImages struct {
 	Clients      clientFor[copyImagesEC2]
 	SourceRegion string
@@ -47,6 +48,7 @@ type StepCopyImages struct {
 
 	mu     sync.Mutex
 	copies map[string]string // region -> AMI this step created
+	images map[string]ec2types.Image
 }
 
 func (s *StepCopyImages) Run(ctx context.Context, state multistep.StateBag) multistep.StepAction {
@@ -73,6 +75,13 @@ func (s *StepCopyImages) Run(ctx context.Context, state multistep.StateBag) mult
 	all := maps.Clone(amis)
 	maps.Copy(all, s.copies)
 	statePut(state, stateAMIs, all)
+	described, _ := stateGet[map[string]ec2types.Image](state, stateImages)
+	described = maps.Clone(described)
+	if described == nil {
+		described = map[string]ec2types.Image{}
+	}
+	maps.Copy(described, s.images)
+	statePut(state, stateImages, described)
 	return multistep.ActionContinue
 }
 
@@ -111,19 +120,27 @@ func (s *StepCopyImages) copyTo(ctx context.Context, state multistep.StateBag, r
 		return fmt.Errorf("copying AMI %s to %s: %w", src, region, err)
 	}
 	id := aws.ToString(out.ImageId)
-	s.remember(region, id)
+	s.remember(region, id, nil)
 	uiOf(state).Say(fmt.Sprintf("AMI copy in %s: %s", region, id))
-	_, err = waitImageAvailable(ctx, c, uiOf(state).Say, region, id, s.Polling)
+	img, err := waitImageAvailable(ctx, c, uiOf(state).Say, region, id, s.Polling)
+	if err == nil {
+		s.remember(region, id, &img)
+	}
 	return err
 }
 
-func (s *StepCopyImages) remember(region, id string) {
+// remember notes a copy the moment EC2 returns its ID, and the copy as
+// described once available.
+func (s *StepCopyImages) remember(region, id string, img *ec2types.Image) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.copies == nil {
-		s.copies = map[string]string{}
+		s.copies, s.images = map[string]string{}, map[string]ec2types.Image{}
 	}
 	s.copies[region] = id
+	if img != nil {
+		s.images[region] = *img
+	}
 }
 
 // Cleanup removes every copy this step made when the build failed or was

@@ -29,7 +29,8 @@ type createImageEC2 interface {
 // AMI is remembered the moment EC2 returns its ID, before any wait, so a
 // failed or cancelled build never leaves one registered (amazon-ebs
 // remembers it only after the wait, packer#10248).
-// Uses: stateInstanceID, stateGeneratedData. Puts: stateAMIs {Region: id}.
+// Uses: stateInstanceID, stateGeneratedData. Puts: stateAMIs {Region: id},
+// stateImages.
 type StepCreateImage struct {
 	EC2         createImageEC2
 	Region      string
@@ -60,21 +61,22 @@ func (s *StepCreateImage) Run(ctx context.Context, state multistep.StateBag) mul
 	if s.Encrypt {
 		name = "immutable-unencrypted-" + uuid.NewString() // the final name goes to the encrypted copy
 	}
-	id, err := s.create(ctx, state, name, desc)
+	img, err := s.create(ctx, state, name, desc)
 	if err != nil {
 		return halt(state, err)
 	}
 	if s.Encrypt {
-		if id, err = s.encrypt(ctx, state, id, desc); err != nil {
+		if img, err = s.encrypt(ctx, state, aws.ToString(img.ImageId), desc); err != nil {
 			return halt(state, err)
 		}
 	}
-	statePut(state, stateAMIs, map[string]string{s.Region: id})
+	statePut(state, stateAMIs, map[string]string{s.Region: aws.ToString(img.ImageId)})
+	statePut(state, stateImages, map[string]ec2types.Image{s.Region: img})
 	return multistep.ActionContinue
 }
 
 // create calls CreateImage and waits for the image.
-func (s *StepCreateImage) create(ctx context.Context, state multistep.StateBag, name, desc string) (string, error) {
+func (s *StepCreateImage) create(ctx context.Context, state multistep.StateBag, name, desc string) (ec2types.Image, error) {
 	instanceID, _ := stateGet[string](state, stateInstanceID)
 	uiOf(state).Say(fmt.Sprintf("Creating AMI %s from instance %s ...", name, instanceID))
 	id, err := s.createImage(ctx, &ec2.CreateImageInput{
@@ -85,19 +87,16 @@ func (s *StepCreateImage) create(ctx context.Context, state multistep.StateBag, 
 		TagSpecifications:   tagSpecs(s.Tags, ec2types.ResourceTypeImage, ec2types.ResourceTypeSnapshot),
 	})
 	if err != nil {
-		return "", fmt.Errorf("creating AMI %s from instance %s: %w", name, instanceID, err)
+		return ec2types.Image{}, fmt.Errorf("creating AMI %s from instance %s: %w", name, instanceID, err)
 	}
 	s.images = append(s.images, id)
 	uiOf(state).Say(fmt.Sprintf("AMI: %s", id))
-	if _, err := waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling); err != nil {
-		return "", err
-	}
-	return id, nil
+	return waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling)
 }
 
 // encrypt copies image src encrypted in the build region, waits for the
 // copy and removes src.
-func (s *StepCreateImage) encrypt(ctx context.Context, state multistep.StateBag, src, desc string) (string, error) {
+func (s *StepCreateImage) encrypt(ctx context.Context, state multistep.StateBag, src, desc string) (ec2types.Image, error) {
 	uiOf(state).Say(fmt.Sprintf("Copying AMI %s with an encrypted boot volume ...", src))
 	cctx, cancel := uninterruptible(ctx)
 	defer cancel()
@@ -109,13 +108,14 @@ func (s *StepCreateImage) encrypt(ctx context.Context, state multistep.StateBag,
 		TagSpecifications: tagSpecs(s.Tags, ec2types.ResourceTypeImage, ec2types.ResourceTypeSnapshot),
 	})
 	if err != nil {
-		return "", fmt.Errorf("copying AMI %s encrypted: %w", src, err)
+		return ec2types.Image{}, fmt.Errorf("copying AMI %s encrypted: %w", src, err)
 	}
 	id := aws.ToString(out.ImageId)
 	s.images = append(s.images, id)
 	uiOf(state).Say(fmt.Sprintf("Encrypted AMI: %s", id))
-	if _, err := waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling); err != nil {
-		return "", err
+	img, err := waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling)
+	if err != nil {
+		return img, err
 	}
 	uiOf(state).Say(fmt.Sprintf("Deregistering the unencrypted intermediate AMI %s ...", src))
 	if err := deleteImage(ctx, s.EC2, src, true, s.Polling); err != nil {
@@ -124,10 +124,10 @@ func (s *StepCreateImage) encrypt(ctx context.Context, state multistep.StateBag,
 		// to throw the result away.
 		leftBehind(state, "the unencrypted intermediate AMI", src, fmt.Sprintf("aws ec2 deregister-image --region %s "+
 			"--image-id %s --delete-associated-snapshots", s.Region, src), err)
-		return id, nil
+		return img, nil
 	}
 	s.images = slices.DeleteFunc(s.images, func(i string) bool { return i == src })
-	return id, nil
+	return img, nil
 }
 
 // finalName is the name of the image this step hands on: ami_name, or a

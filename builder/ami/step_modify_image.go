@@ -25,7 +25,7 @@ type modifyImageEC2 interface {
 // launch permissions (ami_users, ami_groups, ami_org_arns, ami_ou_arns),
 // ami_product_codes and deprecate_at, on the AMI in every region. Nothing
 // to undo: the images themselves are removed by the steps that made them.
-// Uses: stateAMIs.
+// Uses: stateAMIs, stateImages.
 type StepModifyImage struct {
 	Clients      clientFor[modifyImageEC2]
 	IMDSSupport  string // "v2.0" or "none"
@@ -57,7 +57,8 @@ func (s *StepModifyImage) modify(ctx context.Context, state multistep.StateBag, 
 		return nil
 	}
 	if s.IMDSSupport == "v2.0" {
-		if err := retry("setting imds_support", func(ctx context.Context) error { return s.requireIMDSv2(ctx, c, id) }); err != nil {
+		known, _ := stateGet[map[string]ec2types.Image](state, stateImages)
+		if err := retry("setting imds_support", func(ctx context.Context) error { return s.requireIMDSv2(ctx, c, id, known[region]) }); err != nil {
 			return err
 		}
 	}
@@ -91,16 +92,20 @@ func (s *StepModifyImage) modify(ctx context.Context, state multistep.StateBag, 
 }
 
 // requireIMDSv2 sets ImdsSupport v2.0 unless the image has it already (a
-// copy may inherit it, and EC2 refuses to change it once set).
-func (s *StepModifyImage) requireIMDSv2(ctx context.Context, c modifyImageEC2, id string) error {
-	img, err := describeImage(ctx, c, id)
-	if err != nil {
-		return err
+// copy may inherit it, and EC2 refuses to change it once set), as known
+// (the image as its wait last described it) or else described now.
+func (s *StepModifyImage) requireIMDSv2(ctx context.Context, c modifyImageEC2, id string, known ec2types.Image) error {
+	img := known
+	if aws.ToString(img.ImageId) != id {
+		var err error
+		if img, err = describeImage(ctx, c, id); err != nil {
+			return err
+		}
 	}
 	if img.ImdsSupport == ec2types.ImdsSupportValuesV20 {
 		return nil
 	}
-	_, err = c.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{
+	_, err := c.ModifyImageAttribute(ctx, &ec2.ModifyImageAttributeInput{
 		ImageId: &id, ImdsSupport: &ec2types.AttributeValue{Value: aws.String("v2.0")},
 	})
 	return err

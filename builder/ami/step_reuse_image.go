@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
@@ -31,7 +32,8 @@ type reusedImage struct {
 // finds none, or -force was given, it runs the name check StepPreValidate
 // left to it. It creates nothing and has nothing to undo.
 // Uses: stateFingerprint. Puts, when it reuses:
-// stateReused, stateAMIs, stateLineageTags (the reused image's own).
+// stateReused, stateAMIs, stateImages, stateLineageTags (the reused
+// image's own).
 type StepReuseImage struct {
 	Clients         clientFor[deleteImageEC2]
 	Region          string
@@ -64,21 +66,24 @@ func (s *StepReuseImage) Run(ctx context.Context, state multistep.StateBag) mult
 	}
 	r := reusedImage{Images: map[string]string{s.Region: aws.ToString(img.ImageId)},
 		Name: aws.ToString(img.Name), Description: aws.ToString(img.Description)}
+	described := map[string]ec2types.Image{s.Region: *img}
 	uiOf(state).Say(fmt.Sprintf("Reusing AMI %s (%q, created %s) in %s: it carries fingerprint %s, the fingerprint of "+
 		"this build's inputs (%s). Nothing is launched; packer build -force builds anew.",
 		r.Images[s.Region], r.Name, aws.ToString(img.CreationDate), s.Region, fp.Hash, why))
-	if err := s.findCopies(ctx, state, fp.Hash, &r); err != nil {
+	if err := s.findCopies(ctx, state, fp.Hash, &r, described); err != nil {
 		return halt(state, err)
 	}
 	statePut(state, stateReused, r)
 	statePut(state, stateAMIs, maps.Clone(r.Images))
+	statePut(state, stateImages, described)
 	statePut(state, stateLineageTags, lineage.Parse(imageTagMap(*img)).Tags())
 	return multistep.ActionContinue
 }
 
 // findCopies adds the copies in ami_regions that carry the fingerprint to
 // r, and frees the name where one is missing.
-func (s *StepReuseImage) findCopies(ctx context.Context, state multistep.StateBag, fp string, r *reusedImage) error {
+func (s *StepReuseImage) findCopies(ctx context.Context, state multistep.StateBag, fp string, r *reusedImage,
+	described map[string]ec2types.Image) error {
 	var missing []string
 	for _, region := range s.CopyRegions {
 		img, err := s.find(ctx, region, fp)
@@ -89,7 +94,7 @@ func (s *StepReuseImage) findCopies(ctx context.Context, state multistep.StateBa
 			missing = append(missing, region)
 			continue
 		}
-		r.Images[region] = aws.ToString(img.ImageId)
+		r.Images[region], described[region] = aws.ToString(img.ImageId), *img
 		uiOf(state).Say(fmt.Sprintf("Reusing its copy %s in %s", r.Images[region], region))
 	}
 	for _, region := range missing {

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
@@ -26,7 +27,7 @@ type tagImagesEC2 interface {
 // false), and the build's own tags (BuildTags) on every image this build
 // made, never on a reused one: that one keeps its lineage, and nothing
 // marks it as this build's to remove. Uses: stateAMIs, stateReused,
-// stateGeneratedData, stateLineageTags.
+// stateImages, stateGeneratedData, stateLineageTags.
 type StepTagImages struct {
 	Clients      clientFor[tagImagesEC2]
 	Tags         map[string]string
@@ -54,34 +55,46 @@ func (s *StepTagImages) Run(ctx context.Context, state multistep.StateBag) multi
 	lineageTags, _ := stateGet[map[string]string](state, stateLineageTags)
 	kept, _ := stateGet[reusedImage](state, stateReused)
 	amis, _ := stateGet[map[string]string](state, stateAMIs)
+	known, _ := stateGet[map[string]ec2types.Image](state, stateImages)
 	for _, region := range slices.Sorted(maps.Keys(amis)) {
 		buildTags := s.BuildTags
 		if kept.Images[region] == amis[region] {
 			buildTags = nil
 		}
 		imageTags := mergeTags(runTags, tags, buildTags, lineageTags)
-		if err := s.tag(ctx, state, region, amis[region], imageTags, mergeTags(imageTags, snapTags)); err != nil {
+		if err := s.tag(ctx, state, region, known[region], amis[region], imageTags, mergeTags(imageTags, snapTags)); err != nil {
 			return halt(state, err)
 		}
 	}
 	return multistep.ActionContinue
 }
 
-func (s *StepTagImages) tag(ctx context.Context, state multistep.StateBag, region, id string, imageTags, snapTags map[string]string) error {
+// tag tags one region's AMI and its snapshots, read from the image as its
+// wait described it (img), else described now; in one call when both get
+// the same tags.
+func (s *StepTagImages) tag(ctx context.Context, state multistep.StateBag, region string, img ec2types.Image, id string,
+	imageTags, snapTags map[string]string) error {
 	c, err := s.Clients(ctx, region)
 	if err != nil {
 		return err
 	}
-	var img ec2types.Image
-	err = ec2wait.Retry(ctx, "describing "+id, s.Polling, func(ctx context.Context) (err error) {
-		img, err = describeImage(ctx, c, id)
-		return err
-	})
+	if aws.ToString(img.ImageId) != id {
+		err = ec2wait.Retry(ctx, "describing "+id, s.Polling, func(ctx context.Context) (err error) {
+			img, err = describeImage(ctx, c, id)
+			return err
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("tagging AMI %s in %s: %w", id, region, err)
 	}
 	snaps := imageSnapshots(img)
 	uiOf(state).Say(fmt.Sprintf("Tagging AMI %s and snapshots %v in %s ...", id, snaps, region))
+	if maps.Equal(imageTags, snapTags) {
+		if err := s.createTags(ctx, c, append([]string{id}, snaps...), imageTags); err != nil {
+			return fmt.Errorf("tagging AMI %s and snapshots %v in %s: %w", id, snaps, region, err)
+		}
+		return nil
+	}
 	if err := s.createTags(ctx, c, []string{id}, imageTags); err != nil {
 		return fmt.Errorf("tagging AMI %s in %s: %w", id, region, err)
 	}

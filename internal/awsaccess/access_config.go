@@ -25,8 +25,9 @@ type AccessConfig struct {
 	Profile string `mapstructure:"profile" required:"false"`
 	// How many times an AWS call is retried when throttled
 	// (RequestLimitExceeded …) or failing with a transient error, with
-	// exponential backoff and jitter. Default 10. AWS_MAX_ATTEMPTS, when set,
-	// overrides the number of attempts.
+	// exponential backoff and jitter. Default 10. AWS_MAX_ATTEMPTS does not
+	// change it: as in amazon-ebs, that variable is about waits
+	// (aws_polling).
 	MaxRetries int `mapstructure:"max_retries" required:"false"`
 	// The access key ID of static credentials. Needs secret_key. Prefer the
 	// environment or a profile: a key in a template ends up in version

@@ -15,7 +15,9 @@ import (
 
 // TestAccessConfigProfileAndEnvironment: profile selects credentials from
 // the shared files, AWS_ENDPOINT_URL_EC2 wins over AWS_ENDPOINT_URL, and
-// AWS_MAX_ATTEMPTS overrides max_retries, all through the SDK's own loading.
+// max_retries alone sets a call's attempts, all through the SDK's own
+// loading: AWS_MAX_ATTEMPTS, which amazon-ebs users set large for waits,
+// does not reach the SDK's retries.
 func TestAccessConfigProfileAndEnvironment(t *testing.T) {
 	m := ec2test.Start(t)
 	dir := t.TempDir()
@@ -27,11 +29,11 @@ func TestAccessConfigProfileAndEnvironment(t *testing.T) {
 		"AWS_SHARED_CREDENTIALS_FILE": creds, "AWS_CONFIG_FILE": os.DevNull,
 		"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": "",
 		"AWS_ENDPOINT_URL": "http://127.0.0.1:1", "AWS_ENDPOINT_URL_EC2": m.URL,
-		"AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "2",
+		"AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "720",
 	} {
 		t.Setenv(k, v)
 	}
-	c := AccessConfig{RawRegion: "us-east-1", Profile: "builder"}
+	c := AccessConfig{RawRegion: "us-east-1", Profile: "builder", MaxRetries: 2}
 	if errs := c.Prepare(); len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -47,7 +49,7 @@ func TestAccessConfigProfileAndEnvironment(t *testing.T) {
 	if _, err := client.DescribeRegions(ctx, &ec2.DescribeRegionsInput{}); err != nil {
 		t.Errorf("AWS_ENDPOINT_URL_EC2 not used: %v", err)
 	}
-	if n := client.Options().Retryer.MaxAttempts(); n != 2 {
-		t.Errorf("MaxAttempts = %d, want AWS_MAX_ATTEMPTS=2", n)
+	if n := client.Options().Retryer.MaxAttempts(); n != 3 {
+		t.Errorf("MaxAttempts = %d, want max_retries+1 = 3 whatever AWS_MAX_ATTEMPTS says", n)
 	}
 }

@@ -22,14 +22,14 @@ const DefaultMaxRetries = 10
 // errors) with more attempts, EC2's transient error codes (the list
 // ec2wait's waits tolerate too), and without the client-side retry quota:
 // the quota would give up after a burst of throttling, the very case to ride
-// out. AWS_MAX_ATTEMPTS is read here because the SDK ignores it once a
-// custom retryer is given.
+// out. Only max_retries sets the attempts: AWS_MAX_ATTEMPTS, which the SDK
+// would otherwise take for them, means a wait's attempts to amazon-ebs
+// users (aws_polling), and the large values they set there would make one
+// failing call retry for hours. A custom retryer keeps the SDK from
+// reading it.
 func (c *AccessConfig) retryer() aws.Retryer {
 	return retry.NewStandard(func(o *retry.StandardOptions) {
 		o.MaxAttempts = c.MaxRetries + 1
-		if v, ok, err := EnvInt("AWS_MAX_ATTEMPTS"); err == nil && ok && v > 0 {
-			o.MaxAttempts = v
-		}
 		o.RateLimiter = ratelimit.None
 		o.Retryables = append(append([]retry.IsErrorRetryable(nil), o.Retryables...),
 			retry.RetryableErrorCode{Codes: ec2wait.TransientCodes()})

@@ -11,7 +11,7 @@ import (
 // (RequestLimitExceeded) and 5xx retried, and no client-side retry quota that
 // would give up during a long burst of throttling.
 func TestRetryerFollowsMaxRetries(t *testing.T) {
-	t.Setenv("AWS_MAX_ATTEMPTS", "")
+	t.Setenv("AWS_MAX_ATTEMPTS", "720") // a wait's attempts for amazon-ebs users, not a call's
 	c := AccessConfig{RawRegion: "us-east-1", MaxRetries: 4}
 	r := c.retryer()
 	if r.MaxAttempts() != 5 {

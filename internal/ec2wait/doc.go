@@ -4,12 +4,17 @@
 //
 // Why not the AWS SDK's waiters, as amazon-ebs uses them:
 //   - their delay starts at a floor of 15 s for instance states (5 s for
-//     images) and grows towards 120 s, so a transition that took 2 s is
-//     noticed up to 15 s late, and a long one up to two minutes late;
-//     For polls at once, then after 250 ms, growing ×1.5 to a 2 s cap, so a
-//     transition is noticed within about 2 s and a 40 s wait costs ~25 calls;
-//     after a minute the cap stretches to 1/30 of the time waited (at most
-//     10 s), so a 10-minute image wait costs ~115 calls, not ~300;
+//     images) and grows towards 120 s, so a transition that took 20 s is
+//     noticed up to 15 s late, and a long one up to two minutes late. A wait
+//     here knows how long EC2 takes at least (Expecting): it polls twice in
+//     its first second (an emulator changes states at once, and the build
+//     learns that: Pace), then first when EC2 could be done, then every
+//     2.5 s stretching to 1/15 of the time waited: a 20/10/40 s build polls
+//     about 15 times and notices each change within 2.5 s (schedule.go);
+//   - a limit counted in polls shrinks when polls are frequent: limits here
+//     are times (aws_polling's max_attempts × delay_seconds, as amazon-ebs
+//     users mean it, or a default per kind of wait), and a wait longer than
+//     30 s says so at growing intervals, with the limit (notices.go);
 //   - the v2 ImageAvailable waiter fails on InvalidAMIID.NotFound, which EC2
 //     returns for seconds after CreateImage/CopyImage succeeded. For treats
 //     NotFound for the awaited ID as "not visible yet" during

@@ -5,9 +5,10 @@ import (
 	"time"
 )
 
-// Defaults chosen so a state change is noticed within about 2 s while a
-// 40 s image wait costs ~25 DescribeImages calls: 0.25, 0.38, 0.56, 0.84,
-// 1.27, 1.9, then every 2 s.
+// The generic schedule (waits without Expect: an ID becoming visible, a
+// group becoming deletable, and every wait on an endpoint that changes
+// states at once): a change is noticed within about 2 s: 0.25, 0.38,
+// 0.56, 0.84, 1.27, 1.9, then every 2 s.
 //
 // A wait that has lasted longer than a minute (a real AMI takes minutes,
 // a cross-region copy often tens of minutes) keeps polling every 2 s only
@@ -30,8 +31,24 @@ const (
 	DefaultNotFoundGrace = 2 * time.Minute
 )
 
-// Options shape one wait. The zero value means the defaults above.
+// Options shape one wait. The zero value means the defaults above: a
+// generic wait (a new ID becoming visible, a group becoming deletable).
+// A wait for an EC2 state change that takes long on EC2 (Expecting) polls
+// on the schedule in schedule.go instead.
 type Options struct {
+	// Expect is how long the awaited change takes at least on EC2, as
+	// Expecting sets it; 0 for a generic wait.
+	Expect time.Duration
+	// Delay, when set (aws_polling delay_seconds, AWS_POLL_DELAY_SECONDS),
+	// is the pause before every poll of a wait that expects a change, as
+	// amazon-ebs's constant delay.
+	Delay time.Duration
+	// Pace is what the build's waits learned about the endpoint's speed,
+	// shared by all of them; nil learns nothing.
+	Pace *Pace
+	// LimitFrom says where Timeout comes from, for the message when it
+	// runs out (e.g. "AWS_MAX_ATTEMPTS=40 × 15 s").
+	LimitFrom string
 	// MinDelay is the pause after the first (immediate) poll.
 	MinDelay time.Duration
 	// MaxDelay caps the pause between two polls during the first
@@ -41,8 +58,8 @@ type Options struct {
 	// LongMaxDelay is how far the cap may stretch in a long wait (the cap
 	// is the time waited so far / StretchDivisor, between MaxDelay and
 	// LongMaxDelay). 0 means DefaultLongMaxDelay when MaxDelay is unset
-	// too, else MaxDelay: a MaxDelay the user chose (aws_polling,
-	// AWS_POLL_DELAY_SECONDS) is kept for the whole wait.
+	// too, else MaxDelay: a MaxDelay the caller chose is kept for the
+	// whole wait.
 	LongMaxDelay time.Duration
 	// Factor multiplies the pause after every poll (>= 1).
 	Factor float64
@@ -50,6 +67,8 @@ type Options struct {
 	// (region copies) do not poll in lock step. Negative disables it.
 	Jitter float64
 	// MaxAttempts bounds the number of polls; 0 means no bound by count.
+	// Users' limits are times (Timeout): aws_polling's max_attempts is
+	// turned into one, so frequent polling never shortens it.
 	MaxAttempts int
 	// Timeout bounds the whole wait; 0 means DefaultTimeout, negative none.
 	Timeout time.Duration
@@ -70,6 +89,16 @@ type Options struct {
 	now   func() time.Time
 	sleep func(context.Context, time.Duration) error
 	rand  func() float64
+}
+
+// Expecting is o for a wait on a change that takes at least expect on EC2
+// and is given up after limit, unless the user set a limit (Timeout).
+func (o Options) Expecting(expect, limit time.Duration, what string) Options {
+	o.Expect = expect
+	if o.Timeout == 0 {
+		o.Timeout, o.LimitFrom = limit, "the default for "+what
+	}
+	return o
 }
 
 // withDefaults fills unset fields.

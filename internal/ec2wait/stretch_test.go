@@ -38,8 +38,8 @@ func TestLongWaitsStretchTheCap(t *testing.T) {
 	}
 }
 
-// TestChosenDelayIsKeptForTheWholeWait: a delay the user set (aws_polling
-// delay_seconds, AWS_POLL_DELAY_SECONDS) is never stretched.
+// TestChosenDelayIsKeptForTheWholeWait: a cap a caller set is never
+// stretched.
 func TestChosenDelayIsKeptForTheWholeWait(t *testing.T) {
 	o, c := fake(Options{MaxDelay: 3 * time.Second, Jitter: -1})
 	polls := 0

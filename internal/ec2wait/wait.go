@@ -18,8 +18,10 @@ var ErrTimeout = errors.New("timed out")
 type Poll func(ctx context.Context) (done bool, err error)
 
 // For polls until poll reports done, and returns how long that took. say
-// (may be nil) gets "Waiting for <what> ..." and, when done,
-// "Waited 12.3s for <what>" (what reads like "instance i-1 to be running").
+// (may be nil) gets "Waiting for <what> ...", "Still waiting for <what>:
+// 2m30s so far, limit 2h" from 30 s on at growing intervals, and, when
+// done, "Waited 12.3s for <what>" (what reads like "instance i-1 to be
+// running"). The pauses between polls follow schedule (schedule.go).
 func For(ctx context.Context, say func(string), what string, opts Options, poll Poll) (time.Duration, error) {
 	o := opts.withDefaults()
 	if say == nil {
@@ -27,38 +29,55 @@ func For(ctx context.Context, say func(string), what string, opts Options, poll 
 	}
 	say(fmt.Sprintf("Waiting for %s ...", what))
 	start := o.now()
-	var deadline time.Time
-	if o.Timeout > 0 {
-		deadline = start.Add(o.Timeout)
-	}
-	delay := o.MinDelay
+	s, note := newSchedule(o), newNotices(o)
 	for attempt := 1; ; attempt++ {
+		pause := s.before(attempt, o.now().Sub(start))
+		if o.Timeout > 0 && o.now().Sub(start)+pause > o.Timeout {
+			elapsed := o.now().Sub(start)
+			return elapsed, fmt.Errorf("waiting for %s: %w after %s (%s)", what, ErrTimeout, round(elapsed), o.limitHelp())
+		}
+		if err := o.pauseFor(ctx, pause); err != nil {
+			return o.now().Sub(start), fmt.Errorf("waiting for %s: %w", what, err)
+		}
 		done, err := poll(ctx)
 		elapsed := o.now().Sub(start)
 		if err != nil && ctx.Err() == nil && tolerable(err, elapsed, o) {
 			log.Printf("[DEBUG] waiting for %s: attempt %d: %v (retrying)", what, attempt, err)
-			err = nil
-			done = false
+			err, done = nil, false
 		}
 		if err != nil {
 			return elapsed, fmt.Errorf("waiting for %s: %w", what, err)
 		}
 		if done {
+			if o.Expect > 0 {
+				o.Pace.Learn(elapsed, o.Expect)
+			}
 			say(fmt.Sprintf("Waited %s for %s", round(elapsed), what))
 			return elapsed, nil
 		}
 		if o.MaxAttempts > 0 && attempt >= o.MaxAttempts {
-			return elapsed, fmt.Errorf("waiting for %s: %w after %d attempts (%s); raise aws_polling max_attempts or AWS_MAX_ATTEMPTS", what, ErrTimeout, attempt, round(elapsed))
+			return elapsed, fmt.Errorf("waiting for %s: %w after %d attempts (%s)", what, ErrTimeout, attempt, round(elapsed))
 		}
-		pause := o.jittered(delay)
-		if !deadline.IsZero() && o.now().Add(pause).After(deadline) {
-			return elapsed, fmt.Errorf("waiting for %s: %w after %s", what, ErrTimeout, round(elapsed))
-		}
-		if err := o.sleep(ctx, pause); err != nil {
-			return o.now().Sub(start), fmt.Errorf("waiting for %s: %w", what, err)
-		}
-		delay = min(time.Duration(float64(delay)*o.Factor), o.capAt(o.now().Sub(start)))
+		note.maybe(say, what, elapsed)
 	}
+}
+
+// pauseFor sleeps d (none for 0), or returns ctx's error.
+func (o Options) pauseFor(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	return o.sleep(ctx, d)
+}
+
+// limitHelp says what the limit was and how to change it.
+func (o Options) limitHelp() string {
+	from := o.LimitFrom
+	if from == "" {
+		from = "the default"
+	}
+	return fmt.Sprintf("limit %s: %s; raise it with aws_polling { max_attempts, delay_seconds } "+
+		"(the limit is their product) or AWS_MAX_ATTEMPTS", short(o.Timeout), from)
 }
 
 // tolerable reports whether err means "ask again" rather than "give up".

@@ -3,6 +3,8 @@ package tfvars
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,14 +34,19 @@ func TestPrepareChecksTheChannelAndThePrune(t *testing.T) {
 	}
 }
 
-// A prune that fails (here: EC2 cannot be reached) is reported, and the
+// A prune that fails (here: EC2 refuses every call) is reported, and the
 // build still succeeds: an error would make Packer delete the new image
 // the tfvars file now names.
 func TestAFailedPruneDoesNotFailTheBuild(t *testing.T) {
-	t.Setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:1") // nothing listens there
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = w.Write([]byte(`<Response><Errors><Error><Code>UnauthorizedOperation</Code>` +
+			`<Message>You are not authorized to perform this operation.</Message></Error></Errors></Response>`))
+	}))
+	defer refuse.Close()
+	t.Setenv("AWS_ENDPOINT_URL", refuse.URL)
 	t.Setenv("AWS_ACCESS_KEY_ID", "test")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
-	t.Setenv("AWS_MAX_ATTEMPTS", "1")
 	path := filepath.Join(t.TempDir(), "terraform.tfvars")
 	pp := configure(t, map[string]interface{}{"path": path, "prune": map[string]interface{}{"regions": []string{"us-east-1"}}})
 	var out bytes.Buffer
