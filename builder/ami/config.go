@@ -84,6 +84,7 @@ func (c *Config) Prepare(raws ...any) error {
 	add(c.ImageSharingConfig.Prepare(c.encryptedWithDefaultKey(c.RawRegion)))
 	add(c.ImageFeaturesConfig.Prepare())
 	add(c.WindowsOptions.Prepare(&c.Comm))
+	c.warns = append(c.warns, c.copyLimitWarnings()...)
 	if c.PollingConfig != nil {
 		add(c.PollingConfig.Prepare())
 	}

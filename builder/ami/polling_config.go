@@ -15,7 +15,9 @@ import (
 // meaning. Each wait has a time limit: by default 10 minutes for the build
 // instance to start, stop or terminate, and 2 hours for an image to become
 // available, in the build region or as a copy in an ami_regions region (a
-// copy of a large image can take more than an hour). When any of
+// copy of a large image can take more than an hour; a time-based copy,
+// snapshot_copy_duration_minutes, gets that duration plus 15 minutes when
+// longer). When any of
 // max_attempts, delay_seconds, AWS_MAX_ATTEMPTS or AWS_POLL_DELAY_SECONDS
 // is set, every wait's limit is max_attempts × delay_seconds, with
 // amazon-ebs's defaults of 40 attempts and 15 seconds:
@@ -120,4 +122,15 @@ func (c *PollingConfig) Options() ec2wait.Options {
 		o.LimitFrom = fmt.Sprintf("AWS_TIMEOUT_SECONDS=%d", timeout)
 	}
 	return o
+}
+
+// copyLimitWarnings warns when aws_polling's limit ends a time-based
+// copy's wait before the duration it asked EC2 for.
+func (c *Config) copyLimitWarnings() []string {
+	d := time.Duration(c.SnapshotCopyDurationMinutes) * time.Minute
+	if limit := c.PollingConfig.Options().Timeout; d > 0 && limit > 0 && limit < d {
+		return []string{fmt.Sprintf("aws_polling's limit (max_attempts × delay_seconds, %s) is shorter than "+
+			"snapshot_copy_duration_minutes (%s): the copies' wait may give up before EC2 is done; raise max_attempts", limit, d)}
+	}
+	return nil
 }

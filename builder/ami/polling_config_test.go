@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
 )
 
 // TestPollingConfigLimitsAreTimes: aws_polling and amazon-ebs's
@@ -55,5 +57,36 @@ func TestPollingConfigRefusesBadValues(t *testing.T) {
 		if !strings.Contains(msgs, want) {
 			t.Errorf("errors %q lack %q", msgs, want)
 		}
+	}
+}
+
+// TestTimeBasedCopiesGetTheirDuration: a region copy asked to complete in
+// snapshot_copy_duration_minutes may take that long plus a margin (never
+// less than the 2-hour default), unless aws_polling sets a limit, which
+// Prepare then warns about when it is shorter.
+func TestTimeBasedCopiesGetTheirDuration(t *testing.T) {
+	for _, k := range []string{"AWS_MAX_ATTEMPTS", "AWS_POLL_DELAY_SECONDS", "AWS_TIMEOUT_SECONDS"} {
+		t.Setenv(k, "")
+	}
+	for _, tc := range []struct {
+		minutes int64
+		polling ec2wait.Options
+		want    time.Duration
+	}{
+		{0, ec2wait.Options{}, 0}, // the image waits' default, set by the wait
+		{30, ec2wait.Options{}, ec2wait.LimitImage},
+		{240, ec2wait.Options{}, 4*time.Hour + 15*time.Minute},
+		{240, (&PollingConfig{MaxAttempts: 240}).Options(), time.Hour},
+	} {
+		if got := (&StepCopyImages{DurationMinutes: tc.minutes, Polling: tc.polling}).waitOptions().Timeout; got != tc.want {
+			t.Errorf("%d minutes, polling %+v: limit %s, want %s", tc.minutes, tc.polling, got, tc.want)
+		}
+	}
+	m := withOptions(map[string]any{"ami_regions": []string{"us-west-2"}, "snapshot_copy_duration_minutes": 240,
+		"aws_polling": map[string]any{"max_attempts": 240}})
+	var b Builder
+	_, warns, err := b.Prepare(m)
+	if err != nil || !strings.Contains(strings.Join(warns, "\n"), "shorter than snapshot_copy_duration_minutes") {
+		t.Errorf("warnings %q, %v: want the short limit named", warns, err)
 	}
 }

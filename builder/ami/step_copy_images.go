@@ -7,6 +7,7 @@ import (
 	"maps"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -122,11 +123,29 @@ func (s *StepCopyImages) copyTo(ctx context.Context, state multistep.StateBag, r
 	id := aws.ToString(out.ImageId)
 	s.remember(region, id, nil)
 	uiOf(state).Say(fmt.Sprintf("AMI copy in %s: %s", region, id))
-	img, err := waitImageAvailable(ctx, c, uiOf(state).Say, region, id, s.Polling)
+	img, err := waitImageAvailable(ctx, c, uiOf(state).Say, region, id, s.waitOptions())
 	if err == nil {
 		s.remember(region, id, &img)
 	}
 	return err
+}
+
+// copyDurationMargin is what a time-based copy's wait allows beyond
+// snapshot_copy_duration_minutes: EC2 registers the copy once its
+// snapshots are done.
+const copyDurationMargin = 15 * time.Minute
+
+// waitOptions are the copy waits': unless aws_polling sets a limit, a
+// time-based copy gets its duration and a margin, at least the image
+// waits' default.
+func (s *StepCopyImages) waitOptions() ec2wait.Options {
+	o := s.Polling
+	if s.DurationMinutes > 0 && o.Timeout == 0 {
+		o.Timeout = max(ec2wait.LimitImage, time.Duration(s.DurationMinutes)*time.Minute+copyDurationMargin)
+		o.LimitFrom = fmt.Sprintf("snapshot_copy_duration_minutes %d and %s, at least the image waits' %s",
+			s.DurationMinutes, copyDurationMargin, ec2wait.LimitImage)
+	}
+	return o
 }
 
 // remember notes a copy the moment EC2 returns its ID, and the copy as
