@@ -7,6 +7,7 @@ import (
 	"log"
 	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -177,7 +178,10 @@ func deleteSnapshots(ctx context.Context, c deleteImageEC2, image string, snaps 
 }
 
 // removeImages is the Cleanup of every step that creates AMIs: it deletes
-// each remembered image and names whatever could not be deleted.
+// each remembered image, the regions at the same time (each deletion
+// waits for its image to go before deleting its snapshots), and then names
+// whatever could not be deleted, in region order, so the "delete by hand"
+// lines stay readable.
 // The grace for NotFound stays: an image created a moment ago (the build
 // was cancelled right after CreateImage) may not be visible yet.
 func removeImages(state multistep.StateBag, clients clientFor[deleteImageEC2], images map[string]string, opts ec2wait.Options) {
@@ -186,15 +190,23 @@ func removeImages(state multistep.StateBag, clients clientFor[deleteImageEC2], i
 	if opts.NotFoundGrace == 0 || opts.NotFoundGrace > cleanupNotFoundGrace {
 		opts.NotFoundGrace = cleanupNotFoundGrace
 	}
-	for _, region := range slices.Sorted(maps.Keys(images)) {
-		id := images[region]
-		uiOf(state).Say(fmt.Sprintf("Deregistering AMI %s in %s and deleting its snapshots ...", id, region))
-		c, err := clients(ctx, region)
-		if err == nil {
-			err = deleteImage(ctx, c, id, true, opts)
-		}
-		if err != nil {
-			leftBehind(state, "AMI", id, fmt.Sprintf("aws ec2 deregister-image --region %s --image-id %s (then delete its snapshots: aws ec2 describe-snapshots --region %s --filters Name=description,Values='*%s*')", region, id, region, id), err)
+	regions := slices.Sorted(maps.Keys(images))
+	errs := make([]error, len(regions))
+	var wg sync.WaitGroup
+	for i, region := range regions {
+		uiOf(state).Say(fmt.Sprintf("Deregistering AMI %s in %s and deleting its snapshots ...", images[region], region))
+		wg.Go(func() {
+			c, err := clients(ctx, region)
+			if err == nil {
+				err = deleteImage(ctx, c, images[region], true, opts)
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for i, region := range regions {
+		if id := images[region]; errs[i] != nil {
+			leftBehind(state, "AMI", id, fmt.Sprintf("aws ec2 deregister-image --region %s --image-id %s (then delete its snapshots: aws ec2 describe-snapshots --region %s --filters Name=description,Values='*%s*')", region, id, region, id), errs[i])
 		}
 	}
 }
