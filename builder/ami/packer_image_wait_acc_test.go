@@ -66,7 +66,7 @@ func startImageWaitBuild(t *testing.T, faults ec2test.Faults, extra string) *ima
 // This is the orphan amazon-ebs leaves (packer#10248).
 func TestPackerCtrlCDuringImageWaitLeavesNothing(t *testing.T) {
 	b := startImageWaitBuild(t, ec2test.Faults{ImagesPendingFor: time.Hour}, "")
-	b.packer.waitForOutput(t, "to become available", 2*time.Minute)
+	b.packer.waitForOutput(t, "in us-east-1 to become available", 2*time.Minute)
 	time.Sleep(time.Second) // a few polls into the wait
 	b.packer.interrupt(t)
 	if !strings.Contains(b.packer.out.String(), "ancelled") {

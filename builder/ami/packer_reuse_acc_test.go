@@ -61,7 +61,8 @@ var reusingLine = regexp.MustCompile(`Reusing AMI (ami-[0-9a-f]+)`)
 // tfvars file; the second reuses the AMI and fails in its first
 // post-processor, after which Packer destroys the artifact: the reused AMI
 // and its snapshots must survive that, and the file stay as it was; the
-// third reuses the AMI again and writes it.
+// third reuses the AMI again and writes it; a fourth, with -force, builds
+// anew.
 func TestPackerReuseKeepsTheImageWhenAPostProcessorFails(t *testing.T) {
 	e := newBuildEnv(t)
 	work := t.TempDir()
@@ -70,8 +71,9 @@ func TestPackerReuseKeepsTheImageWhenAPostProcessorFails(t *testing.T) {
 	tmpl := filepath.Join(work, "build.pkr.hcl")
 	writeTestFile(t, tmpl, strings.Replace(reuseTemplate, "PORT", strconv.Itoa(e.ssh.Port), 1))
 	tfvars := filepath.Join(work, "terraform.tfvars")
-	build := func(failWith string) (string, error) {
-		cmd := exec.Command(packer, "build", "-color=false", "-var", "tfvars="+tfvars, "-var", "fail_with="+failWith, tmpl)
+	build := func(failWith string, flags ...string) (string, error) {
+		args := append([]string{"build", "-color=false", "-var", "tfvars=" + tfvars, "-var", "fail_with=" + failWith}, flags...)
+		cmd := exec.Command(packer, append(args, tmpl)...)
 		cmd.Dir, cmd.Env = work, append(packertest.Env(plugins, e.moto.Env()...), "PACKER_NO_COLOR=1")
 		out, err := cmd.CombinedOutput()
 		return string(out), err
@@ -104,6 +106,18 @@ func TestPackerReuseKeepsTheImageWhenAPostProcessorFails(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(tfvars); string(got) != "ami_id = \""+ami+"\"\n" {
 		t.Errorf("tfvars after the third build: %q, want the reused AMI", got)
+	}
+	// -force builds anew and, as in amazon-ebs, frees the name: the old
+	// image goes, the new one carries the same fingerprint.
+	if out, err = build("0", "-force"); err != nil || strings.Contains(out, "Reusing AMI") {
+		t.Fatalf("-force build: %v\n%s", err, out)
+	}
+	imgs := e.images(t)
+	if len(imgs) != 1 || aws.ToString(imgs[0].ImageId) == ami {
+		t.Fatalf("after -force: images %v, want one new image in place of %s", imgs, ami)
+	}
+	if got, _ := os.ReadFile(tfvars); string(got) != "ami_id = \""+aws.ToString(imgs[0].ImageId)+"\"\n" {
+		t.Errorf("tfvars after the -force build: %q, want the new AMI", got)
 	}
 	e.assertNothingLeft(t)
 }
