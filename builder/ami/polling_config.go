@@ -29,12 +29,13 @@ import (
 // Unless delay_seconds is set, the builder polls on its own schedule: the
 // first poll when EC2 could have made the change (10 s after launching, 5 s
 // after stopping, 30 s after creating or copying an image), then every
-// 2.5 s, stretching to 1/15 of the time waited (at most 30 s): a change is
-// noticed within 2.5 s in the first minute, within ~7% of the wait later,
-// and a 40-second image costs about 6 DescribeImages calls (amazon-ebs:
-// 4, noticed up to 15 s late). Two probes in the first second of the
-// build's first wait find endpoints that change states at once (an
-// emulator, a local cloud); there every wait polls at once and every
+// 2 s, stretching to 1/15 of the time waited (at most 30 s): a change is
+// noticed within 2 s in the first minute, within ~7% of the wait later,
+// and a 40-second image costs about 7 DescribeImages calls (amazon-ebs:
+// 4, noticed up to 15 s late). A probe 1 s into the build's first wait of
+// each kind (start, stop, image) finds endpoints that make that change at
+// once (an emulator; a local cloud that boots slowly but makes images at
+// once); once one kind proved fast, every wait polls at once and every
 // 250 ms growing to 2 s. A wait longer than 30 seconds says so, then each
 // time it has doubled (at least every 10 minutes), with the time so far
 // and the limit.

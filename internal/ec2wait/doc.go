@@ -6,11 +6,12 @@
 //   - their delay starts at a floor of 15 s for instance states (5 s for
 //     images) and grows towards 120 s, so a transition that took 20 s is
 //     noticed up to 15 s late, and a long one up to two minutes late. A wait
-//     here knows how long EC2 takes at least (Expecting): it polls twice in
-//     its first second (an emulator changes states at once, and the build
-//     learns that: Pace), then first when EC2 could be done, then every
-//     2.5 s stretching to 1/15 of the time waited: a 20/10/40 s build polls
-//     about 15 times and notices each change within 2.5 s (schedule.go);
+//     here knows how long EC2 takes at least (Expecting): the first wait of
+//     each kind probes 1 s in (an emulator changes states at once, and the
+//     build learns that, per kind: Pace), then polls first when EC2 could
+//     be done, then every 2 s stretching to 1/15 of the time waited: a
+//     20/10/40 s build polls about 17 times and notices each change within
+//     2 s (schedule.go);
 //   - a limit counted in polls shrinks when polls are frequent: limits here
 //     are times (aws_polling's max_attempts × delay_seconds, as amazon-ebs
 //     users mean it, or a default per kind of wait), and a wait longer than

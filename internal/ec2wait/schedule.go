@@ -44,26 +44,36 @@ const (
 	ExpectLongGap = 30 * time.Second
 )
 
-// Pace is what a build's waits have learned about the endpoint: fast
-// (changes done by the probes: an emulator), slow (EC2), or unknown.
+// Pace is what a build's waits have learned about the endpoint, for each
+// kind of change (by the time it is expected to take: an instance
+// starting, stopping, an image being made): fast (done by the probes: an
+// emulator), slow (EC2), or unknown. Kinds are learned apart because an
+// endpoint can be slow at one and fast at another (the local cloud boots
+// a real system but makes images at once); a kind not learned yet counts
+// as fast once any kind proved fast, and is probed otherwise.
 type Pace struct {
 	mu   sync.Mutex
-	fast *bool
+	fast map[time.Duration]bool
 }
 
 // NewPace is a pace with nothing learned yet.
-func NewPace() *Pace { return &Pace{} }
+func NewPace() *Pace { return &Pace{fast: map[time.Duration]bool{}} }
 
-func (p *Pace) known() (fast, known bool) {
+func (p *Pace) known(expect time.Duration) (fast, known bool) {
 	if p == nil {
 		return false, false
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.fast == nil {
-		return false, false
+	if fast, ok := p.fast[expect]; ok {
+		return fast, true
 	}
-	return *p.fast, true
+	for _, fast := range p.fast {
+		if fast {
+			return true, true
+		}
+	}
+	return false, false
 }
 
 // Learn records how long a wait expecting expect took: done by the probes
@@ -83,7 +93,10 @@ func (p *Pace) Learn(took, expect time.Duration) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.fast = &fast
+	if p.fast == nil {
+		p.fast = map[time.Duration]bool{}
+	}
+	p.fast[expect] = fast
 }
 
 // schedule gives the pause before each poll of one wait.
@@ -96,7 +109,7 @@ type schedule struct {
 
 func newSchedule(o Options) *schedule {
 	s := &schedule{o: o, delay: o.MinDelay}
-	s.fast, s.known = o.Pace.known()
+	s.fast, s.known = o.Pace.known(o.Expect)
 	return s
 }
 

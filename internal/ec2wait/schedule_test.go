@@ -23,9 +23,9 @@ func waitFor(t *testing.T, o Options, d time.Duration) (int, time.Duration) {
 
 // TestExpectedWaitsOnASlowEndpoint: a build's waits in the simulated region
 // (an instance running after 20 s, stopped after 10 s, an image after
-// 40 s): the first wait probes once, learns the endpoint is as slow as
-// EC2, and every wait then polls first at its expected time and then
-// about every 2 s, noticing each change within one gap.
+// 40 s): each kind of wait probes once, learns the endpoint is as slow as
+// EC2, then polls first at its expected time and then about every 2 s,
+// noticing each change within one gap.
 func TestExpectedWaitsOnASlowEndpoint(t *testing.T) {
 	pace := NewPace()
 	total := 0
@@ -34,8 +34,8 @@ func TestExpectedWaitsOnASlowEndpoint(t *testing.T) {
 		maxPolls     int
 	}{
 		{ExpectRunning, 20 * time.Second, 1 + 6},
-		{ExpectStopped, 10 * time.Second, 4},
-		{ExpectImage, 40 * time.Second, 6},
+		{ExpectStopped, 10 * time.Second, 1 + 4},
+		{ExpectImage, 40 * time.Second, 1 + 6},
 	} {
 		polls, late := waitFor(t, Options{Pace: pace}.Expecting(w.expect, LimitImage, "test"), w.took)
 		if polls > w.maxPolls || late > max(ExpectGap, w.took/ExpectStretch)*11/10 {
@@ -43,8 +43,25 @@ func TestExpectedWaitsOnASlowEndpoint(t *testing.T) {
 		}
 		total += polls
 	}
-	if total > 17 {
-		t.Errorf("%d polls for the three waits, want <= 17", total)
+	if total > 19 {
+		t.Errorf("%d polls for the three waits, want <= 19", total)
+	}
+}
+
+// TestEachKindOfWaitLearnsItsOwnPace: where instances start as slowly as
+// on EC2 but images are made at once (the local cloud), the image wait is
+// over at its 1 s probe instead of waiting its expected 30 s; a second
+// image wait polls at once.
+func TestEachKindOfWaitLearnsItsOwnPace(t *testing.T) {
+	pace := NewPace()
+	if polls, _ := waitFor(t, Options{Pace: pace}.Expecting(ExpectRunning, LimitInstance, "test"), 12*time.Second); polls > 1+3 {
+		t.Errorf("a 12 s start: %d polls", polls)
+	}
+	if polls, late := waitFor(t, Options{Pace: pace}.Expecting(ExpectImage, LimitImage, "test"), 0); polls != 1 || late > ProbeTimes[0] {
+		t.Errorf("an image available at once after a slow start: %d polls, %s late; want the 1 s probe", polls, late)
+	}
+	if polls, late := waitFor(t, Options{Pace: pace}.Expecting(ExpectImage, LimitImage, "test"), 0); polls != 1 || late != 0 {
+		t.Errorf("a second image available at once: %d polls, %s late; want one poll at once", polls, late)
 	}
 }
 
