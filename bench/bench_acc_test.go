@@ -4,7 +4,7 @@
 // by side in the same run, the official amazon-ebs (v1.2.1), against the
 // local cloud behind a recording proxy that can make it as slow as a real
 // region. It prints one table with every figure and PASS/FAIL per target
-// (README.md), and exits 1 when a target fails. Speed targets live here,
+// (docs/benchmarks.md), and exits 1 when a target fails. Speed targets live here,
 // never in tests.
 package bench
 

@@ -1,5 +1,5 @@
 # The benchmark's bake with immutable-ami: the seed's image in the local
-# cloud, one provisioner, no post-processor (see ../README.md). The same bake
+# cloud, one provisioner, no post-processor (see docs/benchmarks.md). The same bake
 # as amazon-ebs.pkr.hcl, option for option.
 variable "name" {
   type = string
