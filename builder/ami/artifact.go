@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
@@ -98,25 +99,31 @@ func (a *Artifact) registryImages(sourceID *string, data map[string]any) []*regi
 	return images
 }
 
-// Destroy deregisters every AMI and deletes its snapshots, in every region,
-// except those reused: Packer destroys the artifact when a post-processor
-// fails, and a reused image was not this build's to remove.
+// Destroy deregisters every AMI and deletes its snapshots, in every region
+// at once, except those reused: Packer destroys the artifact when a
+// post-processor fails, and a reused image was not this build's to remove.
+// Errors come in region order.
 func (a *Artifact) Destroy() error {
 	ctx := context.Background()
-	var errs []error
-	for _, r := range slices.Sorted(maps.Keys(a.Amis)) {
+	regions := slices.Sorted(maps.Keys(a.Amis))
+	errs := make([]error, len(regions))
+	var wg sync.WaitGroup
+	for i, r := range regions {
 		if a.Reused[r] == a.Amis[r] {
 			log.Printf("[INFO] keeping AMI %s in %s: reused, made by an earlier build", a.Amis[r], r)
 			continue
 		}
 		log.Printf("[DEBUG] destroying AMI %s in %s", a.Amis[r], r)
-		c, err := a.Clients(ctx, r)
-		if err == nil {
-			err = deleteImage(ctx, c, a.Amis[r], true, ec2wait.Options{NotFoundGrace: -1}) // long visible
-		}
-		if err != nil {
-			errs = append(errs, fmt.Errorf("destroying AMI %s in %s: %w", a.Amis[r], r, err))
-		}
+		wg.Go(func() {
+			c, err := a.Clients(ctx, r)
+			if err == nil {
+				err = deleteImage(ctx, c, a.Amis[r], true, ec2wait.Options{NotFoundGrace: -1}) // long visible
+			}
+			if err != nil {
+				errs[i] = fmt.Errorf("destroying AMI %s in %s: %w", a.Amis[r], r, err)
+			}
+		})
 	}
+	wg.Wait()
 	return errors.Join(errs...)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -72,5 +73,31 @@ func TestRemoveImagesDeletesTheRegionsAtOnce(t *testing.T) {
 	}
 	if last := strings.LastIndex(text, "Deregistering AMI"); last > west1 {
 		t.Errorf("a progress line came after the delete-by-hand lines:\n%s", text)
+	}
+}
+
+// TestArtifactDestroyDeletesTheRegionsAtOnceButNotTheReused: Packer's
+// destroying the artifact (a post-processor failed) deletes this build's
+// images in all regions at the same time, and never touches a reused one.
+func TestArtifactDestroyDeletesTheRegionsAtOnceButNotTheReused(t *testing.T) {
+	var arrived sync.WaitGroup
+	arrived.Add(2)
+	all := make(chan struct{})
+	go func() { arrived.Wait(); close(all) }()
+	var mu sync.Mutex
+	var touched []string
+	a := &Artifact{Amis: map[string]string{"us-east-1": "ami-1", "eu-west-1": "ami-2", "us-west-2": "ami-3"},
+		Reused: map[string]string{"us-east-1": "ami-1"},
+		Clients: func(_ context.Context, region string) (deleteImageEC2, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			touched = append(touched, region)
+			return &barrierImages{region: region, arrived: &arrived, all: all}, nil
+		}}
+	if err := a.Destroy(); err != nil {
+		t.Fatalf("Destroy: %v", err)
+	}
+	if slices.Sort(touched); !slices.Equal(touched, []string{"eu-west-1", "us-west-2"}) {
+		t.Errorf("Destroy worked in %v, want eu-west-1 and us-west-2 (us-east-1's image is reused)", touched)
 	}
 }
