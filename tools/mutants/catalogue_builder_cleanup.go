@@ -8,20 +8,15 @@ func builderCleanupBreaks() []Break {
 		{Name: "ami-remembered-after-wait", Area: area,
 			Promise: "the AMI is remembered the moment CreateImage returns, before the wait, so a failed wait leaves none (#2, #3)",
 			Edits: []Edit{
-				{d + "/step_create_image.go", "s.images = append(s.images, id)\n uiOf(state).Say(fmt.Sprintf(\"AMI: %s\", id))\n if _, err := waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling); err != nil {\n return \"\", err\n }\n return id, nil",
-					"uiOf(state).Say(fmt.Sprintf(\"AMI: %s\", id))\n\tif _, err := waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling); err != nil {\n\t\treturn \"\", err\n\t}\n\ts.images = append(s.images, id)\n\treturn id, nil"},
+				{d + "/step_create_image.go", "s.images = append(s.images, id)\n uiOf(state).Say(fmt.Sprintf(\"AMI: %s\", id))",
+					"uiOf(state).Say(fmt.Sprintf(\"AMI: %s\", id))"},
+				{d + "/step_create_image.go", "uiOf(state).Say(fmt.Sprintf(\"AMI: %s\", id))\n return waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling)",
+					"uiOf(state).Say(fmt.Sprintf(\"AMI: %s\", id))\n\timg, err := waitImageAvailable(ctx, s.EC2, uiOf(state).Say, s.Region, id, s.Polling)\n\tif err == nil {\n\t\ts.images = append(s.images, id)\n\t}\n\treturn img, err"},
 			},
 			Tests: []Test{ba("TestNoOrphansWhenTheImageFails"), ba("TestNoOrphansWhenTheWaitTimesOut")}},
 		one("copy-remembered-after-wait", area, "each region copy is remembered as soon as CopyImage returns, so a cancelled copy wait leaves none (#3)",
-			d+"/step_copy_images.go", `s.remember(region, id)
-	uiOf(state).Say(fmt.Sprintf("AMI copy in %s: %s", region, id))
-	_, err = waitImageAvailable(ctx, c, uiOf(state).Say, region, id, s.Polling)
-	return err`, `uiOf(state).Say(fmt.Sprintf("AMI copy in %s: %s", region, id))
-	if _, err = waitImageAvailable(ctx, c, uiOf(state).Say, region, id, s.Polling); err != nil {
-		return err
-	}
-	s.remember(region, id)
-	return nil`,
+			d+"/step_copy_images.go", `s.remember(region, id, nil)
+	uiOf(state).Say(fmt.Sprintf("AMI copy in %s: %s", region, id))`, `uiOf(state).Say(fmt.Sprintf("AMI copy in %s: %s", region, id))`,
 			ba("TestNoOrphansWhenCancelledWaitingForCopies"), ba("TestWholeBuildFailingDuringCopyWaitLeavesNothing")),
 		one("encrypted-copy-left-on-failure", area, "a failed encrypt_boot build leaves no encrypted copy (#15)",
 			d+"/step_create_image.go", `s.images = append(s.images, id)
@@ -35,7 +30,7 @@ func builderCleanupBreaks() []Break {
 			d+"/step_create_image.go", `if !buildFailed(state) || len(images) == 0 {`, `if true {`,
 			bq("TestStepCreateImageCleanup"), ba("TestNoOrphansWhenALaterStepFails")),
 		one("failed-build-keeps-snapshots", area, "removing a build's AMI deletes its snapshots too (#3)",
-			d+"/image_wait_delete.go", `err = deleteImage(ctx, c, id, true, opts)`, `err = deleteImage(ctx, c, id, false, opts)`,
+			d+"/image_wait_delete.go", `err = deleteImage(ctx, c, images[region], true, opts)`, `err = deleteImage(ctx, c, images[region], false, opts)`,
 			bq("TestStepCreateImageCleanup"), ba("TestNoOrphansWhenALaterStepFails")),
 		one("instance-not-terminated", area, "the build instance is terminated on success, failure and Ctrl-C (#2)",
 			d+"/build_instance.go", `func (b *buildInstance) terminate(state multistep.StateBag) {
@@ -45,6 +40,21 @@ func builderCleanupBreaks() []Break {
 		one("volumes-not-deleted", area, "volumes EC2 kept after the instance terminated are deleted (#15)",
 			d+"/build_instance.go", `b.deleteVolumes(ctx, state, b.EC2)`, ``,
 			bq("TestStepRunInstance"), ba("TestBuildBakesAnImageAndLeavesNothing")),
+		one("images-removed-region-by-region", area, "a failed build's images are deleted in every region at once (#12)",
+			d+"/image_wait_delete.go", `wg.Go(func() {
+			c, err := clients(ctx, region)
+			if err == nil {
+				err = deleteImage(ctx, c, images[region], true, opts)
+			}
+			errs[i] = err
+		})`, `func() {
+			c, err := clients(ctx, region)
+			if err == nil {
+				err = deleteImage(ctx, c, images[region], true, opts)
+			}
+			errs[i] = err
+		}()`,
+			bq("TestRemoveImagesDeletesTheRegionsAtOnce")),
 		one("key-pair-left", area, "the temporary key pair is deleted at the end (#2)",
 			d+"/step_key_pair.go", `_, err := s.EC2.DeleteKeyPair(ctx, &ec2.DeleteKeyPairInput{KeyName: aws.String(s.created)})`,
 			`err := ctx.Err()`,

@@ -60,7 +60,7 @@ func builderImageBreaks() []Break {
 			d+"/step_pre_validate.go", `if !slices.Contains(names, s.Region) {`, `if false {`,
 			bq("TestStepPreValidateRegion")),
 		one("force-deregister-keeps-snapshots", area, "force_delete_snapshot deletes the replaced AMI's snapshots (#3)",
-			d+"/step_deregister_existing.go", `if err := deleteImage(ctx, c, id, s.DeleteSnapshots, opts); err != nil {`,
+			d+"/step_deregister_existing.go", `if err := deleteImage(ctx, c, id, withSnapshots, opts); err != nil {`,
 			`if err := deleteImage(ctx, c, id, false, opts); err != nil {`,
 			ba("TestForceDeregisterRemovesTheOldImageAndSnapshot")),
 		one("artifact-id-unsorted", area, "the artifact ID lists region:ami pairs sorted by region, as amazon-ebs (#2)",
