@@ -19,7 +19,13 @@ func stepsOf(t *testing.T, extra map[string]any) []multistep.Step {
 	if _, _, err := b.Prepare(m); err != nil {
 		t.Fatal(err)
 	}
-	return b.steps(nil, nil, fixtureUUID)
+	steps := b.steps(nil, nil, fixtureUUID)
+	for i, s := range steps {
+		if u, ok := s.(*stepUnlessReused); ok { // the step a reuse skips
+			steps[i] = u.step
+		}
+	}
+	return steps
 }
 
 // TestPlainBuildStopsTheInstanceBeforeTheImage: an on-demand build stops
