@@ -35,6 +35,8 @@ type buildInstance struct {
 	id       string
 	launchAt time.Time
 	volumes  map[string]string // device name -> volume ID, of the running instance
+	// deletedByEC2: the devices whose volume EC2 deletes with the instance.
+	deletedByEC2 map[string]bool
 }
 
 // launched remembers the new instance's ID, before any wait, so Cleanup
@@ -53,7 +55,7 @@ func (b *buildInstance) awaitRunning(ctx context.Context, state multistep.StateB
 		return err
 	}
 	statePut(state, stateInstance, inst)
-	b.volumes = attachedVolumes(inst)
+	b.volumes, b.deletedByEC2 = attachedVolumes(inst)
 	statePut(state, stateKeptVolumes, b.keptVolumes())
 	host := b.SSHHost
 	if host == "" {

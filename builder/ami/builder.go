@@ -3,7 +3,6 @@ package ami
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -13,8 +12,6 @@ import (
 	"github.com/hashicorp/packer-plugin-sdk/communicator"
 	"github.com/hashicorp/packer-plugin-sdk/multistep"
 	"github.com/hashicorp/packer-plugin-sdk/multistep/commonsteps"
-	packersdk "github.com/hashicorp/packer-plugin-sdk/packer"
-	"github.com/hashicorp/packer-plugin-sdk/packerbuilderdata"
 
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/awsaccess"
 	"github.com/immutable-infrastructure/packer-plugin-immutable/internal/ec2wait"
@@ -49,45 +46,6 @@ func (b *Builder) Prepare(raws ...any) ([]string, []string, error) {
 	return generatedVars, b.config.warnings(), nil
 }
 
-func (b *Builder) Run(ctx context.Context, ui packersdk.Ui, hook packersdk.Hook) (packersdk.Artifact, error) {
-	region := b.config.RawRegion
-	// One client per region for the whole build: every step and the
-	// artifact share this cache.
-	clients := awsaccess.NewClients(&b.config.AccessConfig)
-	client, err := clients.EC2(ctx, region)
-	if err != nil {
-		return nil, err
-	}
-	state := new(multistep.BasicStateBag)
-	statePut(state, stateUI, ui)
-	statePut(state, stateHook, hook)
-	(&packerbuilderdata.GeneratedData{State: state}).Put("BuildRegion", region)
-
-	b.pace = ec2wait.NewPace()
-	b.runner = commonsteps.NewRunner(b.steps(clients, client, runUUID()), b.config.PackerConfig, ui)
-	b.runner.Run(ctx, state)
-
-	if err, ok := stateGet[error](state, stateError); ok {
-		return nil, err
-	}
-	if _, cancelled := state.GetOk(multistep.StateCancelled); cancelled {
-		return nil, errors.New("build was cancelled")
-	}
-	if _, halted := state.GetOk(multistep.StateHalted); halted {
-		return nil, errors.New("build was halted")
-	}
-	return b.imageArtifact(state, clients), nil
-}
-
-// imageArtifact is Run's result: the AMIs in every region, or nil (no
-// artifact) with skip_create_ami.
-func (b *Builder) imageArtifact(state multistep.StateBag, clients *awsaccess.Clients) packersdk.Artifact {
-	if a := newArtifact(state, forRegion[deleteImageEC2](clients)); a != nil {
-		return a
-	}
-	return nil
-}
-
 // steps is the whole build in order: checkSteps before anything is
 // created (and, with reuse, the look for an image an earlier build made
 // from the same inputs), launchChecks and launchSteps up to the stopped
@@ -108,7 +66,7 @@ func (b *Builder) checkSteps(clients *awsaccess.Clients, client *ec2.Client, bui
 	copyRegions := c.CopyRegions(c.RawRegion)
 	return []multistep.Step{
 		&StepSweepStrays{Clients: forRegion[sweepEC2](clients), BuildID: b.id(), Polling: b.polling(), Spot: c.IsSpot(),
-			Regions: append([]string{c.RawRegion}, copyRegions...)},
+			Regions: append([]string{c.RawRegion}, copyRegions...), Uncertain: clients.CreatesUncertain},
 		multistep.If(!c.SkipCredentialValidation, &StepValidateCredentials{STS: narrow[callerIdentitySTS](clients.STS), Region: c.RawRegion}),
 		&StepPreValidate{EC2: client, Region: c.RawRegion, AMIName: c.AMIName,
 			ForceDeregister: c.AMIForceDeregister, SkipCreateAMI: c.SkipCreateAMI, SkipRegionCheck: c.SkipRegionValidation,

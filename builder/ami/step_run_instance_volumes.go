@@ -24,15 +24,19 @@ type volumesEC2 interface {
 	DeleteVolume(context.Context, *ec2.DeleteVolumeInput, ...func(*ec2.Options)) (*ec2.DeleteVolumeOutput, error)
 }
 
-// attachedVolumes maps the instance's device names to their EBS volumes.
-func attachedVolumes(inst ec2types.Instance) map[string]string {
-	vols := map[string]string{}
+// attachedVolumes maps the instance's device names to their EBS volumes,
+// and says which of them EC2 deletes itself when the instance terminates
+// (DeleteOnTermination on the running instance's mapping).
+func attachedVolumes(inst ec2types.Instance) (vols map[string]string, deletedByEC2 map[string]bool) {
+	vols, deletedByEC2 = map[string]string{}, map[string]bool{}
 	for _, m := range inst.BlockDeviceMappings {
 		if m.Ebs != nil && m.Ebs.VolumeId != nil {
-			vols[aws.ToString(m.DeviceName)] = aws.ToString(m.Ebs.VolumeId)
+			dev := aws.ToString(m.DeviceName)
+			vols[dev] = aws.ToString(m.Ebs.VolumeId)
+			deletedByEC2[dev] = aws.ToBool(m.Ebs.DeleteOnTermination)
 		}
 	}
-	return vols
+	return vols, deletedByEC2
 }
 
 // keptDevices are the devices the template marked delete_on_termination =
@@ -60,7 +64,7 @@ func (b *buildInstance) keptVolumes() []string {
 
 // deleteVolumes removes what the terminated instance's volumes left: those
 // EC2 kept because the source AMI's own mapping says
-// delete_on_termination = false. Volumes the template marked so are kept
+// delete_on_termination = false (the others EC2 deletes itself). Volumes the template marked so are kept
 // and named. A volume is deleted only once it is available (a terminated
 // instance releases its volumes a moment later); one EC2 deleted itself is
 // done. What cannot be deleted is reported with the exact command.
@@ -70,6 +74,9 @@ func (b *buildInstance) deleteVolumes(ctx context.Context, state multistep.State
 		if b.Kept[dev] {
 			uiOf(state).Say(fmt.Sprintf("Keeping volume %s (%s): delete_on_termination = false", id, dev))
 			continue
+		}
+		if b.deletedByEC2[dev] {
+			continue // no need to wait for EC2 to release it
 		}
 		if err := deleteReleasedVolume(ctx, c, id, b.Polling); err != nil {
 			leftBehind(state, "volume", id, fmt.Sprintf("aws ec2 delete-volume --region %s --volume-id %s", b.Region, id), err)

@@ -43,7 +43,8 @@ func (f *fakeVolumes) DeleteVolume(_ context.Context, in *ec2.DeleteVolumeInput,
 // TestVolumeCleanupDeletesOnlyWhatTheBuildMustNotLeave: after termination
 // the root volume (delete on termination) is gone already, the volume the
 // source AMI kept is deleted once it is available, and the volume the
-// template marked delete_on_termination = false is kept and named.
+// template marked delete_on_termination = false is kept and named; a volume
+// EC2 deletes with the instance is not even waited for.
 func TestVolumeCleanupDeletesOnlyWhatTheBuildMustNotLeave(t *testing.T) {
 	var out bytes.Buffer
 	state := testState(&out)
@@ -51,7 +52,8 @@ func TestVolumeCleanupDeletesOnlyWhatTheBuildMustNotLeave(t *testing.T) {
 	fake := &fakeVolumes{asked: map[string]int{}, states: map[string][]ec2types.VolumeState{
 		"vol-root": {""}, "vol-ami": {inUse, inUse, avail}, "vol-keep": {avail}}}
 	s := &buildInstance{Region: "us-east-1", Polling: fastPolling,
-		volumes: map[string]string{"/dev/sda1": "vol-root", "/dev/sdb": "vol-ami", "/dev/sdc": "vol-keep"},
+		volumes:      map[string]string{"/dev/sda1": "vol-root", "/dev/sdb": "vol-ami", "/dev/sdc": "vol-keep", "/dev/sdd": "vol-ec2"},
+		deletedByEC2: map[string]bool{"/dev/sdd": true},
 		Kept: LaunchSpec{BlockDevices: []BlockDevice{{DeviceName: "/dev/sdc", DeleteOnTermination: aws.Bool(false)},
 			{DeviceName: "/dev/sda1", DeleteOnTermination: aws.Bool(true)}}}.keptDevices()}
 	s.deleteVolumes(context.Background(), state, fake)
@@ -60,6 +62,9 @@ func TestVolumeCleanupDeletesOnlyWhatTheBuildMustNotLeave(t *testing.T) {
 	}
 	if fake.asked["vol-ami"] < 3 {
 		t.Errorf("vol-ami deleted before it was available (asked %d times)", fake.asked["vol-ami"])
+	}
+	if fake.asked["vol-ec2"] != 0 {
+		t.Errorf("vol-ec2, which EC2 deletes with the instance, was waited for (asked %d times)", fake.asked["vol-ec2"])
 	}
 	if fake.asked["vol-keep"] != 0 || !strings.Contains(out.String(), "Keeping volume vol-keep (/dev/sdc): delete_on_termination = false") {
 		t.Errorf("the kept volume was touched or not named:\n%s", out.String())

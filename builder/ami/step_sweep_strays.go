@@ -45,6 +45,11 @@ type StepSweepStrays struct {
 	Polling ec2wait.Options
 	// Spot: the build launches through a fleet and a launch template.
 	Spot bool
+	// Uncertain reports whether a create call failed or was sent more
+	// than once (awsaccess.Clients.CreatesUncertain); nil: always. A build
+	// that succeeded with every create answered at once knows all it made,
+	// and skips the sweep's Describe calls.
+	Uncertain func() bool
 }
 
 func (s *StepSweepStrays) Run(context.Context, multistep.StateBag) multistep.StepAction {
@@ -54,6 +59,10 @@ func (s *StepSweepStrays) Run(context.Context, multistep.StateBag) multistep.Ste
 func (s *StepSweepStrays) Cleanup(state multistep.StateBag) {
 	if creating, _ := stateGet[bool](state, stateCreating); !creating || s.BuildID == "" {
 		return // stopped before anything could be created
+	}
+	if !buildFailed(state) && s.Uncertain != nil && !s.Uncertain() {
+		log.Printf("every create was answered at once: no stray to look for")
+		return
 	}
 	ctx, cancel := cleanupContext()
 	defer cancel()

@@ -3,6 +3,7 @@ package awsaccess
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -28,6 +29,8 @@ type Clients struct {
 	iam         map[string]*iam.Client
 	ssm         map[string]*ssm.Client
 	kms         map[string]*kms.Client
+
+	uncertain atomic.Bool // see CreatesUncertain
 }
 
 // NewClients makes clients with the access settings c.
@@ -95,6 +98,7 @@ func (c *Clients) config(ctx context.Context, region string) (aws.Config, error)
 		c.credentials = cfg.Credentials
 	}
 	cfg.Credentials = c.credentials
+	cfg.APIOptions = append(cfg.APIOptions, watchCreates(&c.uncertain))
 	c.configs[region] = cfg
 	return cfg, nil
 }
