@@ -30,7 +30,7 @@ func builderCleanupBreaks() []Break {
 			d+"/step_create_image.go", `if !buildFailed(state) || len(images) == 0 {`, `if true {`,
 			bq("TestStepCreateImageCleanup"), ba("TestNoOrphansWhenALaterStepFails")),
 		one("failed-build-keeps-snapshots", area, "removing a build's AMI deletes its snapshots too (#3)",
-			d+"/image_wait_delete.go", `err = deleteImage(ctx, c, images[region], true, opts)`, `err = deleteImage(ctx, c, images[region], false, opts)`,
+			d+"/image_remove.go", `err = deleteImage(ctx, c, images[region], true, opts)`, `err = deleteImage(ctx, c, images[region], false, opts)`,
 			bq("TestStepCreateImageCleanup"), ba("TestNoOrphansWhenALaterStepFails")),
 		one("instance-not-terminated", area, "the build instance is terminated on success, failure and Ctrl-C (#2)",
 			d+"/build_instance.go", `func (b *buildInstance) terminate(state multistep.StateBag) {
@@ -41,7 +41,7 @@ func builderCleanupBreaks() []Break {
 			d+"/build_instance.go", `b.deleteVolumes(ctx, state, b.EC2)`, ``,
 			bq("TestStepRunInstance"), ba("TestBuildBakesAnImageAndLeavesNothing")),
 		one("images-removed-region-by-region", area, "a failed build's images are deleted in every region at once (#12)",
-			d+"/image_wait_delete.go", `wg.Go(func() {
+			d+"/image_remove.go", `wg.Go(func() {
 			c, err := clients(ctx, region)
 			if err == nil {
 				err = deleteImage(ctx, c, images[region], true, opts)
