@@ -9,7 +9,8 @@ func catalogue() []Break {
 	var all []Break
 	for _, area := range [][]Break{
 		tfvarsfileBreaks(), commandBreaks(), postProcessorBreaks(),
-		builderSecurityBreaks(), builderCleanupBreaks(), builderImageBreaks(),
+		builderSecurityBreaks(), builderSourceBreaks(), builderCleanupBreaks(), builderStraysBreaks(),
+		builderImageBreaks(), builderImageStrictBreaks(), builderIAMBreaks(),
 		setupBreaks(), setupUbuntuBreaks(), connectBreaks(), optionsBreaks(), sharedBreaks(), localcloudBreaks(), instancesBreaks(), lifecycleBreaks(),
 	} {
 		all = append(all, area...)

@@ -59,7 +59,7 @@ func builderSecurityBreaks() []Break {
 			bq("TestConfigDefaultsAreSecure")),
 		one("name-check-without-owners-self", area, "the AMI name check asks only for this account's images (Owners: self): someone else's public AMI never blocks the build (#15)",
 			d+"/step_pre_validate.go", `Owners:  []string{"self"},`, ``,
-			bq("TestStepPreValidateName")),
+			bq("TestStepPreValidateName"), bq("TestNameCheckSeesOnlyThisAccountsImagesAllOfThem")),
 		one("name-check-build-region-only", area, "the AMI name is checked free in every ami_regions region before launch (#3)",
 			d+"/step_pre_validate.go", `checked := append([]string{s.Region}, s.CopyRegions...)`, `checked := []string{s.Region}`,
 			bq("TestStepPreValidateName"), ba("TestAMINameTakenInCopyRegionFailsBeforeLaunch")),
@@ -67,5 +67,33 @@ func builderSecurityBreaks() []Break {
 			d+"/step_render_run_tags.go", `mergeTags(s.Tags, rendered, buildTags(s.Tags[BuildUUIDTagKey], s.Tags[BuildIDTagKey]))`,
 			`mergeTags(s.Tags, rendered)`,
 			bq("TestRunTagsCannotDropTheBuildUUID"), ba("TestBuildLaunchesWithSecureDefaultsAndRunTags")),
+	}
+}
+
+// builderSourceBreaks break where the temporary group lets SSH in from,
+// on the strict local cloud (#10, #15).
+func builderSourceBreaks() []Break {
+	const area = "builder"
+	const d = builderDir
+	return []Break{
+		one("source-always-public", area, "the SSH source is the address the route to the instance leaves from: a private route never gets the public address (#15)",
+			d+"/step_security_group_source.go", `if !reachedPrivately(dest) {`, `if true {`,
+			bq("TestSourceFollowsTheRoute"), ba("TestDefaultSSHSourceIsTheRoute")),
+		one("detection-through-proxy", area, "the public address is detected without HTTP(S)_PROXY: the group admits this machine, not its proxy (#15)",
+			d+"/step_security_group_source.go", `t.Proxy = nil`, `t.Proxy = http.ProxyFromEnvironment`,
+			bq("TestPublicIPIsDetectedWithoutProxy")),
+		one("authorize-once", area, "allowing SSH into a group just created is asked again while EC2 does not know the group yet (#10)",
+			d+"/step_allow_ssh.go", `err := ec2wait.Retry(ctx, "allowing SSH into "+group, opts,`,
+			`err := ec2wait.Retry(ctx, "allowing SSH into "+group, ec2wait.Options{NotFoundGrace: -1},`,
+			ba("TestBuildBakesAnImageAndLeavesNothing")),
+		one("group-duplicate-not-adopted", area, "a CreateSecurityGroup retried after a lost answer adopts the group it made (InvalidGroup.Duplicate) (#10)",
+			d+"/step_security_group.go", `if ec2wait.Code(err) == "InvalidGroup.Duplicate" {`, `if false {`,
+			ba("TestLostAnswersLeaveOneOfEach")),
+		// Breaks the acceptance tests' SSH server, which stands for EC2's
+		// groups: without it no test sees a group that admits the wrong source.
+		one("instance-ignores-groups", area, "the acceptance tests' SSH server admits only the sources the instance's groups admit, as EC2 does (#10)",
+			d+"/sshserver_groups_acc_test.go", `func (s *testSSHServer) admitted(ctx context.Context, conn net.Conn) error {`,
+			"func (s *testSSHServer) admitted(ctx context.Context, conn net.Conn) error {\n\treturn nil",
+			ba("TestWrongSourceIsRefusedAtTheInstance")),
 	}
 }

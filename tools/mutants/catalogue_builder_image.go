@@ -70,3 +70,32 @@ func builderImageBreaks() []Break {
 			bq("TestArtifactDescribesEveryRegion")),
 	}
 }
+
+// builderImageStrictBreaks break how the image is made and found on the
+// strict local cloud (#10, #11, #15).
+func builderImageStrictBreaks() []Break {
+	const area = "builder"
+	const d = builderDir
+	return []Break{
+		one("image-right-after-stop", area, "CreateImage right after the stop is asked again while EC2 still answers IncorrectInstanceState (#10)",
+			d+"/step_create_image_adopt.go", `opts.Tolerate = ec2wait.Codes("IncorrectInstanceState")`, ``,
+			ba("TestBuildBakesAnImageAndLeavesNothing")),
+		one("snapshots-untagged-at-creation", area, "CreateImage tags the snapshots as it makes them: no snapshot is ever untagged (#10)",
+			d+"/step_create_image.go", `BlockDeviceMappings: BuildBlockDeviceMappings(s.Mappings),
+		TagSpecifications:   tagSpecs(s.Tags, ec2types.ResourceTypeImage, ec2types.ResourceTypeSnapshot),`,
+			`BlockDeviceMappings: BuildBlockDeviceMappings(s.Mappings),
+		TagSpecifications:   tagSpecs(s.Tags, ec2types.ResourceTypeImage),`,
+			ba("TestWholeBuildSucceedsOnFlakyEC2")),
+		one("intermediate-fails-build", area, "an unencrypted intermediate AMI that cannot be removed is reported, never a reason to fail the encrypted build (#15)",
+			d+"/step_create_image.go", `"--image-id %s --delete-associated-snapshots", s.Region, src), err)
+		return id, nil`, `"--image-id %s --delete-associated-snapshots", s.Region, src), err)
+		return "", err`,
+			ba("TestEncryptedImageOutlivesALeftoverIntermediate")),
+		one("name-check-no-disabled", area, "the AMI name check sees this account's disabled images too: they still hold the name (#10)",
+			d+"/step_pre_validate.go", `IncludeDisabled:   aws.Bool(true),`, `IncludeDisabled:   aws.Bool(false),`,
+			bq("TestNameCheckSeesOnlyThisAccountsImagesAllOfThem"), ba("TestNameCheckSeesThisAccountsDisabledImage")),
+		one("no-include-deprecated", area, "source_ami_filter's include_deprecated reaches DescribeImages (#11)",
+			d+"/step_source_ami.go", `IncludeDeprecated: aws.Bool(s.Filter.IncludeDeprecated)`, `IncludeDeprecated: aws.Bool(false)`,
+			ba("TestSourceLookupSeesDeprecatedImagesOnlyWhenAsked")),
+	}
+}

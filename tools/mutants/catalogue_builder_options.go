@@ -56,3 +56,34 @@ func optionsBreaks() []Break {
 			bq("TestStepRunSpotInstanceExplainsAnInterruption"), ba("TestSpotBuildInterruptedFailsClearlyAndLeavesNothing")),
 	}
 }
+
+// builderIAMBreaks break what the build does about permissions and EC2's
+// current limits (#10, #11).
+func builderIAMBreaks() []Break {
+	const area = "builder"
+	const d = builderDir
+	return []Break{
+		one("launch-ignores-new-profile", area, "a launch with an instance profile IAM just made is asked again until EC2 knows the profile (#10, #11)",
+			d+"/step_run_instance_launch.go", `if profileNotYetKnown(err) {`, `if false && profileNotYetKnown(err) {`,
+			ba("TestIAMInstanceProfile")),
+		one("hop-limit-one", area, "with IMDSv2 required the hop limit defaults to 2, so containers on the instance get its credentials (#10)",
+			d+"/run_config_prepare.go", `m.HTTPPutResponseHopLimit = 2`, `m.HTTPPutResponseHopLimit = 0`,
+			bq("TestHopLimitDefaultsToTwoWithIMDSv2")),
+		one("gp3-old-limits", area, "gp3 volumes are checked against EC2's current limits (80000 IOPS, 2000 MiB/s) (#10)",
+			d+"/block_device_limits.go", `maxIOPS: 80000, iopsPerGiB: 500, minMiBps: 125, maxMiBps: 2000},`,
+			`maxIOPS: 16000, iopsPerGiB: 500, minMiBps: 125, maxMiBps: 1000},`,
+			bq("TestBlockDeviceLimitsFollowEC2")),
+		one("no-permission-dry-runs", area, "missing permissions are found by dry runs before anything is created, every one named at once (#10)",
+			d+"/step_check_permissions.go", `missing = append(missing, ec2wait.MissingPermission(err))`, ``,
+			ba("TestMinimalIAMPolicy")),
+		one("no-spot-dry-runs", area, "a Spot build dry-runs its Spot calls too before anything is created (#10, #11)",
+			d+"/step_check_permissions.go", `if s.Spot {`, `if false {`,
+			ba("TestMinimalIAMPolicy")),
+		one("denial-unnamed", area, "a call refused for lack of permission fails the build naming the IAM action to grant (#10)",
+			d+"/step_support.go", `err = explainDenied(err)`, ``,
+			ba("TestMinimalIAMPolicy")),
+		one("policy-misses-an-action", "docs", "docs/iam-policy.json grants every action the builder calls (#10)",
+			"docs/iam-policy.json", `"ec2:DescribeKeyPairs",`, ``,
+			bq("TestIAMPolicyFile")),
+	}
+}

@@ -36,6 +36,9 @@ func localcloudBreaks() []Break {
 		one("layers-never-collected", area, "an image's disk goes once no image or instance uses it: nothing piles up (#14)",
 			d+"/images.go", `if layer := c.layerDir(e.Name()); !used[layer] {`, `if layer := c.layerDir(e.Name()); !used[layer] && false {`,
 			acc("e2e", "TestLocalCloudDisks")),
+		one("cloud-forgiving", area, "the local cloud is strict by default: it refuses as EC2 does right after creates, throttles and loses answers (#10)",
+			"localcloud/cmd/localcloud/serve.go", `fs.Bool("strict", true,`, `fs.Bool("strict", false,`,
+			quick("localcloud/cmd/localcloud", "TestServeIsStrictByDefault"), acc("e2e", "TestLocalCloudIsStrictByDefault")),
 	}
 }
 
