@@ -88,8 +88,8 @@ func builderImageStrictBreaks() []Break {
 			ba("TestWholeBuildSucceedsOnFlakyEC2")),
 		one("intermediate-fails-build", area, "an unencrypted intermediate AMI that cannot be removed is reported, never a reason to fail the encrypted build (#15)",
 			d+"/step_create_image.go", `"--image-id %s --delete-associated-snapshots", s.Region, src), err)
-		return id, nil`, `"--image-id %s --delete-associated-snapshots", s.Region, src), err)
-		return "", err`,
+		return img, nil`, `"--image-id %s --delete-associated-snapshots", s.Region, src), err)
+		return ec2types.Image{}, err`,
 			ba("TestEncryptedImageOutlivesALeftoverIntermediate")),
 		one("name-check-no-disabled", area, "the AMI name check sees this account's disabled images too: they still hold the name (#10)",
 			d+"/step_pre_validate.go", `IncludeDisabled:   aws.Bool(true),`, `IncludeDisabled:   aws.Bool(false),`,
