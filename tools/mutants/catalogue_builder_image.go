@@ -29,11 +29,11 @@ func builderImageBreaks() []Break {
 		return err
 	})
 	return nil`,
-			ba("TestNoOrphansWhenALaterStepFails")),
+			ba("TestNoOrphansWhenALaterStepFails"), ba("TestEachCreateFailingForGoodLeavesNothing")),
 		one("modify-image-error-ignored", area, "a ModifyImageAttribute that keeps failing fails the build, leaving nothing (#15 permanent errors)",
 			d+"/step_modify_image.go", `if err := ec2wait.Retry(ctx, what, s.Polling, call); err != nil {`,
 			`if err := ec2wait.Retry(ctx, what, s.Polling, call); err != nil && false {`,
-			bq("TestStepModifyImage")),
+			bq("TestStepModifyImage"), ba("TestEachCreateFailingForGoodLeavesNothing")),
 		one("sharing-not-applied", area, "ami_users and ami_groups share the AMI in every region (#3)",
 			d+"/step_modify_image.go", `if perm := launchPermission(s.Sharing); perm != nil {`, `if perm := launchPermission(s.Sharing); false {
 		_ = perm`,
