@@ -74,7 +74,7 @@ func TestPackerReuseKeepsTheImageWhenAPostProcessorFails(t *testing.T) {
 	build := func(failWith string, flags ...string) (string, error) {
 		args := append([]string{"build", "-color=false", "-var", "tfvars=" + tfvars, "-var", "fail_with=" + failWith}, flags...)
 		cmd := exec.Command(packer, append(args, tmpl)...)
-		cmd.Dir, cmd.Env = work, append(packertest.Env(plugins, e.moto.Env()...), "PACKER_NO_COLOR=1")
+		cmd.Dir, cmd.Env = work, append(packertest.Env(plugins, e.proxy.Env()...), "PACKER_NO_COLOR=1")
 		out, err := cmd.CombinedOutput()
 		return string(out), err
 	}
