@@ -60,7 +60,9 @@ func uncertainAfter(t *testing.T, endpoint string, calls func(context.Context, *
 // what it made; a create the SDK sent twice (its first answer lost) or
 // one that failed does not (the stray sweep then looks).
 func TestCreatesUncertainOnlyWhenACreateWasRetriedOrFailed(t *testing.T) {
-	deleteGroup := func(ctx context.Context, c *ec2.Client) { _, _ = c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String("sg-1")}) }
+	deleteGroup := func(ctx context.Context, c *ec2.Client) {
+		_, _ = c.DeleteSecurityGroup(ctx, &ec2.DeleteSecurityGroupInput{GroupId: aws.String("sg-1")})
+	}
 	createTags := func(ctx context.Context, c *ec2.Client) {
 		if _, err := c.CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{"ami-1"}, Tags: []types.Tag{{Key: aws.String("k")}}}); err != nil {
 			t.Fatalf("CreateTags: %v", err)
