@@ -16,13 +16,11 @@ import (
 // is the other side, a lost answer making the sweep look.
 func TestSucceededBuildWithEveryAnswerSkipsTheSweep(t *testing.T) {
 	e := newBuildEnv(t)
-	proxy := ec2test.StartProxy(t, e.moto)
-	proxy.SetEnv(t)
-	proxy.SetFaults(ec2test.Faults{}) // every answer arrives: nothing is uncertain
+	e.proxy.SetFaults(ec2test.Faults{}) // every answer arrives: nothing is uncertain
 	if _, err, out := e.run(t, context.Background(), e.template(nil), &runHook{}); err != nil {
 		t.Fatalf("build failed: %v\n%s", err, out)
 	}
-	if calls := proxy.Requests("DescribeKeyPairs", "DescribeSnapshots"); len(calls) != 0 {
+	if calls := e.proxy.Requests("DescribeKeyPairs", "DescribeSnapshots"); len(calls) != 0 {
 		t.Errorf("the sweep looked for strays after a build that knew all it made: %v", calls)
 	}
 	e.assertNothingLeft(t)
