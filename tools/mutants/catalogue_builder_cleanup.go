@@ -39,7 +39,7 @@ func builderCleanupBreaks() []Break {
 			bq("TestStepRunInstance"), ba("TestBuildBakesAnImageAndLeavesNothing")),
 		one("volumes-not-deleted", area, "volumes EC2 kept after the instance terminated are deleted (#15)",
 			d+"/build_instance.go", `b.deleteVolumes(ctx, state, b.EC2)`, ``,
-			bq("TestStepRunInstance"), ba("TestBuildBakesAnImageAndLeavesNothing")),
+			bq("TestTerminateDeletesTheVolumesEC2Kept"), bq("TestStepRunInstance"), ba("TestBuildBakesAnImageAndLeavesNothing")),
 		one("images-removed-region-by-region", area, "a failed build's images are deleted in every region at once (#12)",
 			d+"/image_remove.go", `wg.Go(func() {
 			c, err := clients(ctx, region)
