@@ -24,6 +24,7 @@ func TestCleanupRidesOutThrottlingBursts(t *testing.T) {
 	f := ec2test.Quirks()
 	f.Fail = map[string]string{"CreateTags": "TagLimitExceeded"}
 	f.ThrottleFraction, f.ErrorFraction, f.BurstLength, f.FaultActions = 0.4, 0.2, 4, cleanupCalls
+	f.BurstFirst = true // every cleanup call meets a burst, not only those the draw picks
 	w.proxy.SetFaults(f)
 	w.run(t, context.Background())
 	if err := w.failed(); err == nil || !strings.Contains(err.Error(), "TagLimitExceeded") {

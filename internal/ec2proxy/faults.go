@@ -61,6 +61,10 @@ type Faults struct {
 	// FaultActions limits ThrottleFraction and ErrorFraction to these
 	// actions (e.g. only the cleanup calls); empty means every action.
 	FaultActions []string
+	// BurstFirst: the first call of each action (of FaultActions) starts a
+	// throttling burst, whatever the draw: a test that must meet bursts
+	// meets them on every run.
+	BurstFirst bool
 	// Fail answers every call of an action with an EC2 error code, for
 	// good: "RunInstances": "InsufficientInstanceCapacity" (a server error
 	// EC2 returns when a zone has no capacity), "UnauthorizedOperation",

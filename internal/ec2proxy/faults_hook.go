@@ -19,6 +19,7 @@ type faultHook struct {
 	stopped map[string]time.Time // instance ID -> StopInstances time
 	ended   map[string]time.Time // instance ID -> TerminateInstances time
 	bursts  map[string]burst     // action -> injected failures still to come
+	drawn   map[string]bool      // actions that drew a fault already
 	spot    spotFaults
 	rng     *rand.Rand
 }
@@ -48,7 +49,7 @@ func (h *faultHook) Reset() {
 	defer h.mu.Unlock()
 	h.created, h.madeBy = map[string]time.Time{}, map[string]string{}
 	h.stopped, h.ended = map[string]time.Time{}, map[string]time.Time{}
-	h.bursts = map[string]burst{}
+	h.bursts, h.drawn = map[string]burst{}, map[string]bool{}
 	h.spot = newSpotFaults()
 }
 
@@ -86,7 +87,11 @@ func (h *faultHook) randomLocked(action string) (int, string) {
 		return b.status, b.code
 	}
 	b := burst{left: f.BurstLength}
+	first := f.BurstFirst && !h.drawn[action]
+	h.drawn[action] = true
 	switch {
+	case first:
+		b.status, b.code = http.StatusServiceUnavailable, "RequestLimitExceeded"
 	case f.ThrottleFraction > 0 && h.rng.Float64() < f.ThrottleFraction:
 		b.status, b.code = http.StatusServiceUnavailable, "RequestLimitExceeded"
 	case f.ErrorFraction > 0 && h.rng.Float64() < f.ErrorFraction:
