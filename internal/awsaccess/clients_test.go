@@ -6,16 +6,22 @@ import (
 	"testing"
 )
 
-// TestClientsShareOneClientPerRegion: every step asking for a region gets
-// the same client; another region gets its own. (Making a client reads only
-// local configuration: no AWS call.)
-func TestClientsShareOneClientPerRegion(t *testing.T) {
+// offlineAWSEnv gives the SDK static test credentials and no shared
+// configuration, so making a client reads nothing of this machine's.
+func offlineAWSEnv(t *testing.T) {
 	for k, v := range map[string]string{
 		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_PROFILE": "",
 		"AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
 	} {
 		t.Setenv(k, v)
 	}
+}
+
+// TestClientsShareOneClientPerRegion: every step asking for a region gets
+// the same client; another region gets its own. (Making a client reads only
+// local configuration: no AWS call.)
+func TestClientsShareOneClientPerRegion(t *testing.T) {
+	offlineAWSEnv(t)
 	clients := NewClients(&AccessConfig{RawRegion: "us-east-1", MaxRetries: 1})
 	ctx := context.Background()
 	a, err := clients.EC2(ctx, "us-east-1")
@@ -35,12 +41,7 @@ func TestClientsShareOneClientPerRegion(t *testing.T) {
 // TestClientsShareIAMAndSSMClients: IAM and SSM clients are made once per
 // region too, with the access settings' region.
 func TestClientsShareIAMAndSSMClients(t *testing.T) {
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_PROFILE": "",
-		"AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull,
-	} {
-		t.Setenv(k, v)
-	}
+	offlineAWSEnv(t)
 	clients := NewClients(&AccessConfig{RawRegion: "eu-west-1", MaxRetries: 1})
 	ctx := context.Background()
 	i1, err := clients.IAM(ctx, "eu-west-1")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -40,12 +39,8 @@ func fakeEC2(t *testing.T, failFirst ...string) string {
 
 func uncertainAfter(t *testing.T, endpoint string, calls func(context.Context, *ec2.Client)) bool {
 	t.Helper()
-	for k, v := range map[string]string{
-		"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_PROFILE": "",
-		"AWS_CONFIG_FILE": os.DevNull, "AWS_SHARED_CREDENTIALS_FILE": os.DevNull, "AWS_ENDPOINT_URL": endpoint,
-	} {
-		t.Setenv(k, v)
-	}
+	offlineAWSEnv(t)
+	t.Setenv("AWS_ENDPOINT_URL", endpoint)
 	clients := NewClients(&AccessConfig{RawRegion: "us-east-1", MaxRetries: 3})
 	c, err := clients.EC2(context.Background(), "us-east-1")
 	if err != nil {
